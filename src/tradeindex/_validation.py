@@ -1,0 +1,139 @@
+"""Every input check of tradeindex and its message, in one place.
+
+Each message names the parameter, what was expected and what was found:
+``"value must be non-negative; found -3.0 at row 12 (year 1990, exporter 'ARM', ...); 4 rows in all"``.
+Row numbers are 0-based positions in the input (the data rows of a file, header excluded).
+"""
+import numbers
+
+import numpy as np
+
+#: Codes that stand for an aggregate of countries, not a country: rejected as exporter/importer.
+AGGREGATE_NUMERIC = {0: "World", 97: "EU (aggregate)"}
+AGGREGATE_TEXT = {"WLD": "World", "W00": "World", "WORLD": "World", "ALL": "all partners",
+                  "EUN": "EU (aggregate)", "EU": "EU (aggregate)"}
+
+
+def fail(param, expected, found, exc=ValueError):
+    """Raise `exc` with the one message template used everywhere."""
+    raise exc(f"{param} must be {expected}; found {found}")
+
+
+def _where(rows, describe):
+    """'at row 12 (exporter ...); 4 rows in all' for the offending row positions."""
+    first = int(rows[0])
+    ctx = f" ({describe(first)})" if describe is not None else ""
+    more = f"; {len(rows)} rows in all" if len(rows) > 1 else ""
+    return f"at row {first}{ctx}{more}"
+
+
+def check_choice(param, value, options):
+    if value not in options:
+        fail(param, "one of " + ", ".join(repr(o) for o in options), repr(value))
+    return value
+
+
+def check_n_threads(n_threads):
+    if n_threads is None:
+        return None
+    if isinstance(n_threads, bool) or not isinstance(n_threads, numbers.Integral) or n_threads < 1:
+        fail("n_threads", "None (all cores) or a positive integer", repr(n_threads))
+    return int(n_threads)
+
+
+def check_positive_int(param, value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        fail(param, "a positive integer", repr(value))
+    return int(value)
+
+
+def check_numeric(param, arr, *, exc=TypeError):
+    """Numeric (bool excluded) numpy array, else a TypeError naming the dtype found."""
+    if arr.dtype.kind not in "iuf":
+        fail(param, "numeric (integer or float)", f"dtype {arr.dtype}", exc)
+    return arr
+
+
+def as_float64(param, arr):
+    """Integers are upcast to float64 (a copy); float64 passes through unchanged (no copy);
+    float32 is upcast (a copy)."""
+    check_numeric(param, arr)
+    return arr if arr.dtype == np.float64 else arr.astype(np.float64)
+
+
+def check_amounts(param, arr, describe=None, *, allow_nan=False):
+    """Finite and non-negative (NaN allowed when `allow_nan`, e.g. missing quantities)."""
+    arr = as_float64(param, arr)
+    nan = np.isnan(arr)
+    if not allow_nan and nan.any():
+        fail(param, "a number in every row (no NaN or missing)", f"NaN {_where(np.flatnonzero(nan), describe)}")
+    bad = np.isinf(arr) | (arr < 0)
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        fail(param, "finite and non-negative", f"{arr[rows[0]]!r} {_where(rows, describe)}")
+    return arr
+
+
+def check_no_nulls(param, null_rows, describe=None):
+    if len(null_rows):
+        fail(param, "present in every row", f"a missing value {_where(null_rows, describe)}")
+
+
+def check_length(param, arr, n, other):
+    if len(arr) != n:
+        fail(param, f"of length {n} like {other}", f"length {len(arr)}")
+
+
+def check_not_aggregate(param, codes, describe=None):
+    """Reject aggregate partners (World, EU...) among the unique codes of a column."""
+    for code in codes:
+        key = code.strip().upper() if isinstance(code, str) else code
+        name = AGGREGATE_TEXT.get(key) if isinstance(key, str) else AGGREGATE_NUMERIC.get(int(key))
+        if name is not None:
+            fail(param, "a country code, not an aggregate", f"{code!r} ({name})")
+
+
+def check_no_self_trade(exporter_ids, importer_ids, describe=None):
+    same = exporter_ids == importer_ids
+    if same.any():
+        fail("importer", "different from exporter (no trade of a country with itself)",
+             f"the same country {_where(np.flatnonzero(same), describe)}")
+
+
+def check_duplicates(dup_rows, twin, describe=None):
+    """`dup_rows`: rows repeating an earlier (year, exporter, importer, product); `twin`: the
+    earlier row the first of them repeats."""
+    if len(dup_rows):
+        fail("flows", "unique per (year, exporter, importer, product), or pass duplicates='sum'",
+             f"a duplicated row {_where(dup_rows, describe)}, repeating row {twin}")
+
+
+def check_columns(param, available, required):
+    missing = [c for c in required if c not in available]
+    if missing:
+        fail(param, "a table with columns " + ", ".join(map(repr, required)),
+             "no column " + ", ".join(map(repr, missing)) + "; columns are " + ", ".join(map(repr, available)))
+
+
+def check_known(param, unknown, what, universe_size):
+    if unknown:
+        fail(param, f"{what} present in these flows ({universe_size} in all)",
+             ", ".join(map(repr, unknown[:10])) + (f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""))
+
+
+def check_year(param, year, years):
+    if year not in years:
+        fail(param, "one of the years present " + str(list(years)), repr(year))
+    return year
+
+
+def check_one_year(param, years):
+    if len(years) > 1:
+        fail(param, "given when the flows hold several years", f"years {list(years)}; pass {param}=<year> "
+             "or use the *_by_year() method")
+
+
+def check_digits(param, digits, current):
+    if isinstance(digits, bool) or not isinstance(digits, numbers.Integral) or not 1 <= digits <= current:
+        fail(param, f"an integer from 1 to the current code length {current}", repr(digits))
+    return int(digits)

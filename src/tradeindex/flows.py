@@ -1,0 +1,389 @@
+"""TradeFlows: bilateral flows as columns of dense integer ids plus the code tables behind them."""
+import warnings
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import scipy.sparse as sp
+
+from ._validation import (check_amounts, check_choice, check_columns, check_digits,
+                          check_duplicates, check_length, check_no_nulls, check_no_self_trade,
+                          check_not_aggregate, check_one_year, check_year, fail)
+from .codes import CountryTable, ProductTable, pad_product_codes
+from .kernels import group_totals
+from .result import TradeMatrix
+
+COLUMNS = ("year", "exporter", "importer", "product", "value", "quantity")
+
+
+def _arrow(param, x):
+    """Any column-like (numpy, list, pandas Series, pyarrow (Chunked)Array) as a pyarrow Array."""
+    if isinstance(x, pa.ChunkedArray):
+        return x.combine_chunks()
+    if isinstance(x, pa.Array):
+        return x
+    try:
+        return pa.array(np.asarray(x) if isinstance(x, (list, tuple)) else x)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError) as err:
+        fail(param, "a one-dimensional column of codes or numbers", f"{type(x).__name__} ({err})", TypeError)
+
+
+def _null_rows(arr):
+    return np.flatnonzero(pc.is_null(arr).to_numpy(zero_copy_only=False)) if arr.null_count else []
+
+
+def _numbers(param, arr, describe, *, allow_nan=False):
+    """A numeric pyarrow column as float64 numpy (nulls become NaN when `allow_nan`)."""
+    if not (pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type)):
+        fail(param, "numeric (integer or float)", f"a column of type {arr.type}", TypeError)
+    if not allow_nan:
+        check_no_nulls(param, _null_rows(arr), describe)
+    out = arr.cast(pa.float64()).to_numpy(zero_copy_only=False)
+    return check_amounts(param, out, describe, allow_nan=allow_nan)
+
+
+def _encode(arr):
+    """(int32 position of each row in `uniques`, uniques as a Python list), by hashing: O(n)."""
+    enc = arr.dictionary_encode()
+    return enc.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False), enc.dictionary.to_pylist()
+
+
+def _is_text(arr):
+    return pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)
+
+
+class TradeFlows:
+    """Bilateral trade flows: year, exporter, importer, product, value, quantity.
+
+    Countries and products are dense integer ids into ``countries`` (numeric code, ISO3 label,
+    name) and ``products`` (code strings, leading zeros kept); the tables hold exactly the
+    countries and products present. Values are float64 (thousands of USD in BACI); quantities
+    float64 with NaN where not reported. Build with :func:`tradeindex.read_baci`,
+    :meth:`from_frame`, :meth:`from_arrays` or :func:`tradeindex.sample`.
+
+    The columns are read-only NumPy arrays: ``year``, ``exporter``, ``importer``, ``product``
+    (int32 ids), ``value``, ``quantity``. Methods return new objects, never modify this one.
+
+    Examples
+    --------
+    >>> import tradeindex
+    >>> f = tradeindex.TradeFlows.from_arrays(["ARG", "BRA"], ["BRA", "ARG"], ["0101", "0101"],
+    ...                                       [10.0, 5.0], year=1990)
+    >>> len(f), f.years, list(f.countries.label)
+    (2, [1990], ['ARG', 'BRA'])
+    """
+
+    def __init__(self, year, exporter, importer, product, value, quantity, countries, products,
+                 *, hs=None, has_year=True, notes=()):
+        self._cols = {}
+        for name, arr in zip(COLUMNS, (year, exporter, importer, product, value, quantity)):
+            arr = np.asarray(arr)
+            arr.flags.writeable = False
+            self._cols[name] = arr
+        self.countries, self.products = countries, products
+        self.hs, self._has_year, self.notes = hs, has_year, tuple(notes)
+
+    # -- constructors ------------------------------------------------------------------------
+    @classmethod
+    def from_arrays(cls, exporter, importer, product, value, *, quantity=None, year=None,
+                    hs=None, duplicates="error", product_width=None):
+        """Flows from parallel columns (NumPy arrays, lists, pandas Series or pyarrow arrays).
+
+        Parameters
+        ----------
+        exporter, importer : numeric country codes (BACI / UN Comtrade style) or text labels
+            (ISO3 codes are recognised; other text is kept as its own label).
+        product : product codes; text keeps leading zeros; all-digit codes of unequal length
+            (e.g. integers) are zero-padded to an even width, or to `product_width`.
+        value : non-negative finite numbers (integers are upcast to float64).
+        quantity : optional non-negative numbers; missing (null/NaN) stays NaN.
+        year : one year for all rows, a column of years, or None (no year recorded).
+        hs : the HS revision of the product codes ("HS92", "HS17", ...), if known.
+        duplicates : "error" (default) rejects repeated (year, exporter, importer, product)
+            rows; "sum" adds them up and reports how many rows were summed (a warning and
+            ``notes``).
+
+        Raises
+        ------
+        ValueError / TypeError naming the column, the first offending row (0-based) and the count,
+        for: missing values, non-numeric, negative, NaN or infinite values, aggregate partners
+        (World, EU...), exporter == importer, duplicated rows, columns of unequal length.
+        Nothing is dropped silently and the caller's arrays are never modified.
+        """
+        check_choice("duplicates", duplicates, ("error", "sum"))
+        cols = {"exporter": _arrow("exporter", exporter), "importer": _arrow("importer", importer),
+                "product": _arrow("product", product), "value": _arrow("value", value)}
+        n = len(cols["exporter"])
+        if quantity is not None:
+            cols["quantity"] = _arrow("quantity", quantity)
+        if year is not None and not np.isscalar(year):
+            cols["year"] = _arrow("year", year)
+        for name, arr in cols.items():
+            check_length(name, arr, n, "exporter")
+
+        def describe(row):
+            return ", ".join(f"{k} {cols[k][row].as_py()!r}" for k in ("year", "exporter", "importer", "product")
+                             if k in cols)
+
+        for name in ("exporter", "importer", "product"):
+            check_no_nulls(name, _null_rows(cols[name]), describe)
+        value = _numbers("value", cols["value"], describe)
+        qty = (_numbers("quantity", cols["quantity"], describe, allow_nan=True) if quantity is not None
+               else np.full(n, np.nan))
+        years, has_year = cls._years(year, cols.get("year"), n, describe)
+
+        exp_pos, exp_codes = _encode(cols["exporter"])
+        imp_pos, imp_codes = _encode(cols["importer"])
+        if _is_text(cols["exporter"]) != _is_text(cols["importer"]):
+            fail("importer", "codes of the same kind as exporter (both numeric or both text)",
+                 f"exporter {cols['exporter'].type}, importer {cols['importer'].type}", TypeError)
+        check_not_aggregate("exporter", exp_codes)
+        check_not_aggregate("importer", imp_codes)
+        union = list(dict.fromkeys(exp_codes + imp_codes))
+        countries, where = CountryTable.from_codes(union)
+        exporter_ids = where[exp_pos]  # exporter codes come first in `union`
+        index = {c: n for n, c in enumerate(union)}
+        importer_ids = where[np.array([index[c] for c in imp_codes], dtype=np.int64)][imp_pos]
+        check_no_self_trade(exporter_ids, importer_ids, describe)
+
+        prod_pos, prod_codes = _encode(cols["product"])
+        padded = pad_product_codes(prod_codes, product_width)
+        table, prod_where = np.unique(np.asarray(padded, dtype=object).astype(str), return_inverse=True)
+        products = ProductTable(table.astype(object))
+        product_ids = prod_where.astype(np.int32)[prod_pos]
+
+        flows = cls(years, exporter_ids, importer_ids, product_ids, value, qty, countries, products,
+                    hs=hs, has_year=has_year)
+        return flows._deduplicate(duplicates, describe)
+
+    @classmethod
+    def from_frame(cls, frame, *, exporter, importer, product, value, quantity=None, year=None,
+                   hs=None, duplicates="error"):
+        """Flows from a pandas DataFrame or pyarrow Table with any column names.
+
+        Each keyword names the frame's column holding that field (`quantity`, `year` optional;
+        `year` may also be an int for a single-year frame). See :meth:`from_arrays` for the
+        conventions and errors. The frame is not modified.
+
+        Examples
+        --------
+        >>> import pyarrow as pa, tradeindex
+        >>> t = pa.table({"rep": [32, 76], "par": [76, 32], "hs": ["0101", "0101"], "usd": [1.0, 2.0]})
+        >>> tradeindex.TradeFlows.from_frame(t, exporter="rep", importer="par", product="hs",
+        ...                                  value="usd", year=1990).countries.label.tolist()
+        ['ARG', 'BRA']
+        """
+        names = list(frame.column_names if isinstance(frame, pa.Table) else frame.columns)
+        wanted = {"exporter": exporter, "importer": importer, "product": product, "value": value,
+                  "quantity": quantity}
+        if isinstance(year, str):
+            wanted["year"] = year
+        check_columns("frame", names, [c for c in wanted.values() if c is not None])
+        get = {k: (frame[c] if c is not None else None) for k, c in wanted.items()}
+        return cls.from_arrays(get["exporter"], get["importer"], get["product"], get["value"],
+                               quantity=get["quantity"], year=get.get("year", year), hs=hs,
+                               duplicates=duplicates)
+
+    @staticmethod
+    def _years(year, col, n, describe):
+        if col is None:
+            if year is None:
+                return np.zeros(n, np.int32), False
+            if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
+                fail("year", "an integer year or a column of years", repr(year), TypeError)
+            return np.full(n, year, np.int32), True
+        if not pa.types.is_integer(col.type):
+            fail("year", "integer years", f"a column of type {col.type}", TypeError)
+        check_no_nulls("year", _null_rows(col), describe)
+        return col.to_numpy(zero_copy_only=False).astype(np.int32, copy=False), True
+
+    # -- columns and tables ----------------------------------------------------------------------
+    def __len__(self):
+        return len(self._cols["value"])
+
+    @property
+    def years(self):
+        """Sorted years present (empty when the flows carry no year)."""
+        return np.unique(self.year).tolist() if self._has_year and len(self) else []
+
+    def _key(self):
+        """int64 (year, exporter, importer, product) key, increasing in BACI's file order."""
+        y0 = int(self.year.min()) if len(self) else 0
+        n_c, n_p = len(self.countries), len(self.products)
+        key = (self.year.astype(np.int64) - y0) * n_c + self.exporter
+        return (key * n_c + self.importer) * n_p + self.product
+
+    def _replace(self, rows=None, **cols):
+        """New flows with some rows (an index array or mask) and/or columns replaced."""
+        new = {k: (v if rows is None else v[rows]) for k, v in self._cols.items()}
+        new.update(cols)
+        return TradeFlows(*(new[k] for k in COLUMNS), self.countries, self.products, hs=self.hs,
+                          has_year=self._has_year, notes=self.notes)
+
+    def _deduplicate(self, duplicates, describe):
+        key = self._key()
+        if len(key) < 2 or np.all(key[1:] > key[:-1]):
+            return self  # BACI files are sorted: O(n) and no copy
+        order = np.argsort(key, kind="stable")
+        k = key[order]
+        start = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+        if len(start) == len(key):
+            return self
+        if duplicates == "error":
+            repeat = np.ones(len(key), bool)
+            repeat[start] = False
+            dup_rows = np.sort(order[repeat])
+            first_group = np.searchsorted(k, key[dup_rows[0]], side="left")
+            check_duplicates(dup_rows, int(order[first_group]), describe)
+        flows = self._combine(order, start)
+        note = f"duplicates='sum': {len(key) - len(start)} duplicated rows were summed into {len(start)} flows"
+        warnings.warn(note, UserWarning, stacklevel=3)
+        flows.notes = flows.notes + (note,)
+        return flows
+
+    def _combine(self, order, start):
+        """Sum values (and quantities; NaN if any part is missing) over groups of sorted rows."""
+        first = order[start]
+        return self._replace(first, value=np.add.reduceat(self.value[order], start),
+                             quantity=np.add.reduceat(self.quantity[order], start))
+
+    def _compact(self):
+        """Shrink the code tables to the countries and products still present."""
+        used_c = np.zeros(len(self.countries), bool)
+        used_c[self.exporter] = True
+        used_c[self.importer] = True
+        used_p = np.zeros(len(self.products), bool)
+        used_p[self.product] = True
+        remap_c = np.cumsum(used_c, dtype=np.int32) - 1
+        remap_p = np.cumsum(used_p, dtype=np.int32) - 1
+        flows = self._replace(exporter=remap_c[self.exporter], importer=remap_c[self.importer],
+                              product=remap_p[self.product])
+        flows.countries = self.countries.take(np.flatnonzero(used_c))
+        flows.products = self.products.take(np.flatnonzero(used_p))
+        return flows
+
+    # -- selection and aggregation ---------------------------------------------------------------
+    def select(self, *, years=None, exporters=None, importers=None, products=None):
+        """Flows restricted to some years, exporters, importers and products.
+
+        Countries are given by ISO3 or numeric code; products by exact codes or prefixes
+        (``products=["84", "85"]`` keeps HS chapters 84 and 85; ``"84-90"`` is a range). A key
+        that matches nothing is an error (a typo must not silently empty the selection). The
+        code tables are shrunk to what remains.
+
+        Examples
+        --------
+        >>> import tradeindex
+        >>> s = tradeindex.sample().select(years=1990, exporters=["BRA"], products=["84"])
+        >>> s.years, list(s.countries.label[:3]), s.products.code[0]
+        ([1990], ['ARG', 'BOL', 'BRA'], '8401')
+        """
+        mask = np.ones(len(self), bool)
+        if years is not None:
+            ys = [years] if np.isscalar(years) else list(years)
+            for y in ys:
+                check_year("years", y, self.years)
+            mask &= np.isin(self.year, ys)
+        if exporters is not None:
+            mask &= np.isin(self.exporter, self.countries.ids(exporters, "exporters"))
+        if importers is not None:
+            mask &= np.isin(self.importer, self.countries.ids(importers, "importers"))
+        if products is not None:
+            mask &= np.isin(self.product, self.products.ids(products, "products"))
+        return self._replace(np.flatnonzero(mask))._compact()
+
+    def aggregate_products(self, digits):
+        """Flows with product codes cut to their first `digits` characters (HS6 -> HS4 -> HS2),
+        values and quantities summed (a quantity is NaN when any part of it was missing).
+
+        Examples
+        --------
+        >>> import tradeindex
+        >>> tradeindex.sample().aggregate_products(2).products.code[:3].tolist()
+        ['01', '02', '03']
+        """
+        width = max((len(c) for c in self.products.code), default=0)
+        digits = check_digits("digits", digits, width)
+        short = np.array([c[:digits] for c in self.products.code], dtype=object).astype(str)
+        table, where = np.unique(short, return_inverse=True)
+        flows = self._replace(product=where.astype(np.int32)[self.product])
+        flows.products = ProductTable(table.astype(object))
+        key = flows._key()
+        order = np.argsort(key, kind="stable")
+        k = key[order]
+        return flows._combine(order, np.flatnonzero(np.r_[True, k[1:] != k[:-1]]))
+
+    # -- matrices and totals ---------------------------------------------------------------------
+    def _year_rows(self, year):
+        if year is None:
+            check_one_year("year", self.years)
+            return slice(None)
+        check_year("year", year, self.years)
+        return self.year == year
+
+    def _matrix(self, side, year):
+        rows = self._year_rows(year)
+        ids = (self.exporter if side == "exports" else self.importer)[rows]
+        m = sp.csr_array((self.value[rows], (ids, self.product[rows])),
+                         shape=(len(self.countries), len(self.products)))
+        m.sum_duplicates()
+        year = year if year is not None else (self.years[0] if self.years else None)
+        return TradeMatrix(m, self.countries.label, self.products.code, year, side)
+
+    def exports(self, year=None):
+        """Country x product matrix of exports to all partners in these flows (the world, unless
+        importers were selected), as a labelled scipy.sparse CSR (:class:`TradeMatrix`).
+
+        Rows are all countries of the flows (a country that only imports has an empty row), columns
+        all products. `year` is required when the flows hold several years.
+        """
+        return self._matrix("exports", year)
+
+    def imports(self, year=None):
+        """Country x product matrix of imports from all partners in these flows; see `exports`."""
+        return self._matrix("imports", year)
+
+    def exports_by_year(self):
+        """{year: exports(year)} for every year present."""
+        return {y: self.exports(y) for y in self.years}
+
+    def imports_by_year(self):
+        """{year: imports(year)} for every year present."""
+        return {y: self.imports(y) for y in self.years}
+
+    def country_totals(self, n_threads=None):
+        """(exports, imports): float64 totals per country id over all rows (compiled kernel)."""
+        n = len(self.countries)
+        return (group_totals(self.exporter, self.value, n, n_threads=n_threads),
+                group_totals(self.importer, self.value, n, n_threads=n_threads))
+
+    # -- display ---------------------------------------------------------------------------------
+    def summary(self):
+        """A few lines on what the flows hold: rows, years, countries, products, value."""
+        exp, imp = self.country_totals()
+        years = self.years
+        span = f"{years[0]}-{years[-1]} ({len(years)} years)" if len(years) > 1 else (str(years[0]) if years else "none recorded")
+        top = np.argsort(-exp)[:5]
+        digits = sorted({len(c) for c in self.products.code})
+        lines = [
+            f"TradeFlows: {len(self):,} flows",
+            f"  years     : {span}",
+            f"  countries : {len(self.countries)} ({int((exp > 0).sum())} exporting, {int((imp > 0).sum())} importing)",
+            f"  products  : {len(self.products):,} ({'/'.join(map(str, digits))}-character codes{', ' + self.hs if self.hs else ''})",
+            f"  value     : {self.value.sum():,.1f} (sum of flows, in the data's unit)",
+            f"  quantity  : {np.isnan(self.quantity).sum():,} rows without a quantity",
+            "  top exporters: " + ", ".join(f"{self.countries.label[i]} {exp[i]:,.0f}" for i in top if exp[i] > 0),
+        ]
+        lines += [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def __repr__(self):
+        years = self.years
+        span = f"{years[0]}-{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "no year")
+        return (f"<TradeFlows {len(self):,} flows, {span}, {len(self.countries)} countries, "
+                f"{len(self.products):,} products{', ' + self.hs if self.hs else ''}>")
+
+
+for _name in COLUMNS:
+    setattr(TradeFlows, _name, property(lambda self, _n=_name: self._cols[_n],
+                                        doc=f"The read-only {_name} column (NumPy array)."))
