@@ -199,3 +199,16 @@ def check_group_names(names, labels):
     clash = [n for n in names if n in set(labels)]
     if clash:
         fail("groups", "names different from the country labels", ", ".join(map(repr, clash)))
+
+
+def check_years(param, years, present):
+    """None (every year: a panel when there are several), one year (a matrix) or a list of
+    years (a panel) -> (list of years, panel?). Flows without years give ([None], False)."""
+    if years is None:
+        return (list(present) or [None]), len(present) > 1
+    if np.isscalar(years):
+        return [check_year(param, years, present)], False
+    years = [check_year(param, y, present) for y in years]
+    if not years:
+        fail(param, "None, a year or a non-empty list of years", "an empty list")
+    return years, True
