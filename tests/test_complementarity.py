@@ -162,3 +162,42 @@ def test_flows_are_not_modified(flows):
 def test_errors(flows, kwargs, exc, message):
     with pytest.raises(exc, match=message):
         tradeindex.complementarity(flows, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def baci_csv(flows, tmp_path_factory):
+    """The sample written as a BACI-style CSV (t, i, j, k, v, q with numeric country codes)."""
+    path = tmp_path_factory.mktemp("baci") / "flows.csv"
+    pd.DataFrame({"t": flows.year, "i": flows.countries.code[flows.exporter],
+                  "j": flows.countries.code[flows.importer], "k": flows.products.code[flows.product],
+                  "v": flows.value, "q": flows.quantity}).to_csv(path, index=False)
+    return path
+
+
+def test_cli_complementarity(flows, baci_csv, tmp_path, capsys):
+    from tradeindex.cli import main
+    out = tmp_path / "tc.parquet"
+    assert main(["complementarity", str(baci_csv), "--year", "1990", "--products", "84,85",
+                 "--group", "MERCOSUR=ARG,BRA,PRY,URY", "-o", str(out)]) == 0
+    got = pd.read_parquet(out).set_index(["exporter", "importer"]).trade_complementarity
+    expected = tradeindex.complementarity(flows, years=1990, products=["84", "85"],
+                                          groups={"MERCOSUR": ["ARG", "BRA", "PRY", "URY"]})
+    assert len(got) == 24 * 24
+    assert got["BRA", "MERCOSUR"] == pytest.approx(expected.loc["BRA", "MERCOSUR"], rel=1e-12)
+    top = tmp_path / "top.csv"
+    assert main(["complementarity", str(baci_csv), "--top-k", "2", "-o", str(top)]) == 0
+    assert pd.read_csv(top).shape == (2 * 23 * 2, 5)
+    assert main(["complementarity", str(baci_csv), "--group", "EAEU", "-o", str(top)]) == 2
+    assert "--group must be NAME=CODE,CODE" in capsys.readouterr().err
+    assert main(["complementarity", str(baci_csv), "-o", str(tmp_path / "x.xlsx")]) == 2
+    assert "-o/--output must be a file name ending in .csv or .parquet" in capsys.readouterr().err
+
+
+def test_cli_demo_prints_the_table(capsys):
+    from tradeindex.cli import main
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "Trade complementarity 1990" in out and "Reading:" in out
+    tc = tradeindex.complementarity(tradeindex.sample(), years=1990)
+    usa_row = next(line for line in out.splitlines() if line.startswith("USA "))
+    assert usa_row.split()[1:] == [f"{v:.0f}" for v in tc.loc["USA"].values[0]]

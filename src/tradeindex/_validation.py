@@ -212,3 +212,18 @@ def check_years(param, years, present):
     if not years:
         fail(param, "None, a year or a non-empty list of years", "an empty list")
     return years, True
+
+
+def check_group_spec(param, spec):
+    """'EAEU=ARM,BLR,KAZ' -> ('EAEU', ['ARM', 'BLR', 'KAZ'])."""
+    name, sep, members = spec.partition("=")
+    codes = [c.strip() for c in members.split(",") if c.strip()]
+    if not sep or not name.strip() or not codes:
+        fail(param, "NAME=CODE,CODE,... (e.g. EAEU=ARM,BLR,KAZ,KGZ,RUS)", repr(spec))
+    return name.strip(), codes
+
+
+def check_output_path(param, path, suffixes):
+    if not str(path).lower().endswith(tuple(suffixes)):
+        fail(param, "a file name ending in " + " or ".join(suffixes), repr(str(path)))
+    return path
