@@ -139,10 +139,12 @@ def expand_product_specs(specs):
 
 
 def pad_product_codes(codes, width=None):
-    """Restore leading zeros of all-digit codes: to `width`, or to the longest code rounded up to
-    an even length (HS codes have 2, 4 or 6 digits)."""
+    """Restore leading zeros lost by all-digit codes (e.g. written as integers): when the codes
+    differ in length or have an odd length, pad to `width`, or to the longest code rounded up to
+    an even length (HS codes have 2, 4 or 6 digits). Codes of one even length are kept as they are."""
     codes = [str(c).strip() for c in codes]
-    if not all(c.isdigit() for c in codes):
+    lengths = {len(c) for c in codes}
+    if not all(c.isdigit() for c in codes) or (len(lengths) == 1 and not lengths.pop() % 2):
         return codes
     if width is None:
         longest = max((len(c) for c in codes), default=0)

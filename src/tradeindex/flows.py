@@ -18,14 +18,12 @@ COLUMNS = ("year", "exporter", "importer", "product", "value", "quantity")
 
 def _arrow(param, x):
     """Any column-like (numpy, list, pandas Series, pyarrow (Chunked)Array) as a pyarrow Array."""
-    if isinstance(x, pa.ChunkedArray):
-        return x.combine_chunks()
-    if isinstance(x, pa.Array):
-        return x
-    try:
-        return pa.array(np.asarray(x) if isinstance(x, (list, tuple)) else x)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError) as err:
-        fail(param, "a one-dimensional column of codes or numbers", f"{type(x).__name__} ({err})", TypeError)
+    if not isinstance(x, (pa.Array, pa.ChunkedArray)):
+        try:
+            x = pa.array(np.asarray(x) if isinstance(x, (list, tuple)) else x)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError) as err:
+            fail(param, "a one-dimensional column of codes or numbers", f"{type(x).__name__} ({err})", TypeError)
+    return x.combine_chunks() if isinstance(x, pa.ChunkedArray) else x
 
 
 def _null_rows(arr):
