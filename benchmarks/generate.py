@@ -120,13 +120,14 @@ class _Model:
         draws = (rng.random((N, S)), rng.random((N, S)), rng.standard_normal((N, S)),
                  rng.standard_normal((N, N, S)), rng.standard_normal((N, N, S)))
         self.K, self.cx, self.cm, self.rho = 1e-3, 0.3, 0.5, 0.3
-        for _ in range(60):
+        for it in range(60):
             m = self.mask(p, *draws)
             n = m.sum()
             got = np.array([n * self.P / S, m.any(1).mean(), m.any(0).mean(),
                             (m & m.transpose(1, 0, 2)).sum() / max(n, 1)])
             want = np.array([self.target, TARGETS["exp_density"], TARGETS["imp_density"],
                              TARGETS["mirror"]])
+            self.calibration = {"iterations": it, "relative_error": np.round(got / want - 1, 3)}
             if np.all(np.abs(got / want - 1) < 0.01):
                 break
             # Damped multiplicative updates; densities also rise with K, hence the damping.
