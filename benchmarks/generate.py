@@ -116,7 +116,8 @@ class _Model:
 
     def _calibrate(self, rng):
         N, S = self.N, min(self.P, N_CALIB)
-        p = np.sort(rng.choice(self.P, S, replace=False))
+        # Subsample stratified by popularity (every P/S-th product in popularity order).
+        p = np.sort(np.argsort(self.logpop)[((np.arange(S) + 0.5) * self.P / S).astype(int)])
         draws = (rng.random((N, S)), rng.random((N, S)), rng.standard_normal((N, S)),
                  rng.standard_normal((N, N, S)), rng.standard_normal((N, N, S)))
         self.K, self.cx, self.cm, self.rho = 1e-3, 0.3, 0.5, 0.3
