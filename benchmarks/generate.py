@@ -9,7 +9,9 @@ Model (all draws from ``numpy.random.default_rng``; same seed -> same output):
   more products); importer ``j`` has ``p`` in its import set with probability
   ``clip(cm * s_j^0.3 * pop_p^0.3, 0, 1)``.
 * Gravity: given both sets, the flow ``i -> j`` in ``p`` exists with
-  probability ``clip(K * s_i^0.8 * s_j^0.6 * pop_p, 0, 1)``.
+  probability ``clip(K * s_i^0.6 * s_j^0.45 * pop_p * exp(ca_ip), 0, 1)``, where
+  ``ca_ip ~ N(0, 1)`` is exporter i's comparative advantage in p (it concentrates
+  flows in few exporter x product cells and keeps the mirror rate realistic).
 * Mirror flows: for each unordered pair {i, j} and product, the two directions
   use uniforms coupled by a Gaussian copula with correlation ``rho``.
 * ``K, cx, cm, rho`` are calibrated jointly (damped fixed-point iteration on a
@@ -52,8 +54,8 @@ PRESETS = {  # name: (n_countries, n_products, target_flows)
 TARGETS = {"mirror": 0.22, "exp_density": 0.5, "imp_density": 0.75}
 BLOCK = 64  # products per generation block (fixed: part of the seeded output)
 N_CALIB = 100
-GRAV = (0.8, 0.6)
-CA_SIGMA = 1.0  # products in the calibration subsample
+GRAV = (0.6, 0.45)  # gravity exponents of exporter / importer size
+CA_SIGMA = 1.0  # sd of log comparative advantage  # products in the calibration subsample
 Q_WIDTH = 13  # BACI pads q to this width, e.g. "      169.800", "           NA"
 
 
@@ -87,7 +89,7 @@ class _Model:
 
     def __init__(self, n_countries, n_products, target_flows, seed):
         rng = np.random.default_rng([seed, 0])
-        self.N, self.P, self.target = n_countries, n_products, target_flows
+        self.N, self.P, self.target, self.seed = n_countries, n_products, target_flows, seed
         self.logs = rng.normal(0.0, 1.5, n_countries)
         self.logpop = rng.normal(0.0, 1.0, n_products)
         self.loguv = rng.normal(np.log(3.0), 1.5, n_products)  # thousand USD / tonne
@@ -121,14 +123,13 @@ class _Model:
         draws = (rng.random((N, S)), rng.random((N, S)), rng.standard_normal((N, S)),
                  rng.standard_normal((N, N, S)), rng.standard_normal((N, N, S)))
         self.K, self.cx, self.cm, self.rho = 1e-3, 0.3, 0.5, 0.3
-        for it in range(60):
+        for _ in range(60):
             m = self.mask(p, *draws)
             n = m.sum()
             got = np.array([n * self.P / S, m.any(1).mean(), m.any(0).mean(),
                             (m & m.transpose(1, 0, 2)).sum() / max(n, 1)])
             want = np.array([self.target, TARGETS["exp_density"], TARGETS["imp_density"],
                              TARGETS["mirror"]])
-            self.calibration = {"iterations": it, "relative_error": np.round(got / want - 1, 3)}
             if np.all(np.abs(got / want - 1) < 0.01):
                 break
             # Damped multiplicative updates; densities also rise with K, hence the damping.
@@ -138,15 +139,21 @@ class _Model:
             self.rho = float(np.clip(np.tanh(np.arctanh(self.rho) + 2.0 * (want[3] - got[3])),
                                      -0.99, 0.995))
 
-    def draw(self, seed):
-        """All flows for one draw: sorted indices (i, j, p), values v and quantities q."""
-        N, rng = self.N, np.random.default_rng([seed, 1])
+    def draw(self, stream=0):
+        """All flows for one draw: sorted keys of (i, j, p), values v and quantities q.
+
+        Export/import sets and comparative advantage are structural (same for every
+        ``stream``); the pair-level copula draws and values depend on ``stream``.
+        """
+        N = self.N
+        cell_rng, rng = (np.random.default_rng([self.seed, 1]),
+                         np.random.default_rng([self.seed, 2, stream]))
         parts = []
         for start in range(0, self.P, BLOCK):
             p = np.arange(start, min(start + BLOCK, self.P))
             B = len(p)
-            m = self.mask(p, rng.random((N, B)), rng.random((N, B)), rng.standard_normal((N, B)),
-                          rng.standard_normal((N, N, B)), rng.standard_normal((N, N, B)))
+            cells = cell_rng.random((N, B)), cell_rng.random((N, B)), cell_rng.standard_normal((N, B))
+            m = self.mask(p, *cells, rng.standard_normal((N, N, B)), rng.standard_normal((N, N, B)))
             ii, jj, pp = np.nonzero(m)
             parts.append((ii * N + jj) * self.P + p[pp])
         key = np.sort(np.concatenate(parts))
@@ -178,22 +185,22 @@ def _to_flows(model, key, v, q, year):
 def generate_flows(n_countries=240, n_products=5000, target_flows=10_000_000, year=2020, seed=0):
     """One year of flows as a dict of arrays t, i, j (int32), k (U6), v, q (float64), sorted by (i, j, k)."""
     model = _Model(n_countries, n_products, target_flows, seed)
-    return _to_flows(model, *model.draw(seed), year)
+    return _to_flows(model, *model.draw(), year)
 
 
 def generate_panel(years, n_countries=240, n_products=5000, target_flows=10_000_000, seed=0,
                    persistence=0.9):
     """Yield ``(year, flows)``; the first year equals ``generate_flows(..., seed=seed)``."""
     model = _Model(n_countries, n_products, target_flows, seed)
-    key, v, q = model.draw(seed)
+    key, v, q = model.draw()
     for n, year in enumerate(years):
         if n:
-            rng = np.random.default_rng([seed, 2, year])
+            rng = np.random.default_rng([seed, 3, year])
             keep = rng.random(len(key)) < persistence
             growth = np.exp(rng.normal(0.03, 0.3, keep.sum()))  # same factor for v and q
             v_old = np.maximum(np.round(v[keep] * growth, 3), 0.001)
             q_old = np.maximum(np.round(q[keep] * growth, 3), 0.001)  # NaN stays NaN
-            fresh, v_new, q_new = model.draw([seed, year])
+            fresh, v_new, q_new = model.draw(year)
             new = ~np.isin(fresh, key[keep], assume_unique=True)
             take = np.sort(rng.choice(np.flatnonzero(new), min(new.sum(), len(key) - keep.sum()),
                                       replace=False))
@@ -298,7 +305,7 @@ def main(argv=None):
         print(f"{year}: generated in {time.perf_counter() - t0:.1f}s; stats {stats(flows)}")
         variants = [("", flows)]
         if a.shuffle:
-            perm = np.random.default_rng([a.seed, 3, year]).permutation(len(flows["v"]))
+            perm = np.random.default_rng([a.seed, 4, year]).permutation(len(flows["v"]))
             variants.append(("_shuffled", {c: x[perm] for c, x in flows.items()}))
         for suffix, fl in variants:
             for fmt in formats:

@@ -9,6 +9,7 @@ import scipy.sparse as sp
 from ._validation import (check_amounts, check_choice, check_columns, check_digits,
                           check_duplicates, check_length, check_no_nulls, check_no_self_trade,
                           check_not_aggregate, check_one_year, check_year, fail)
+from . import _aggregate
 from .codes import CountryTable, ProductTable, concordance, pad_product_codes
 from .kernels import group_totals
 from .result import TradeMatrix
@@ -219,9 +220,9 @@ class TradeFlows:
                           has_year=self._has_year, notes=self.notes)
 
     def _deduplicate(self, duplicates, describe):
+        if _aggregate.first_unsorted(self.year, self.exporter, self.importer, self.product) == len(self):
+            return self  # sorted and unique, as BACI files are: one pass, no copy
         key = self._key()
-        if len(key) < 2 or np.all(key[1:] > key[:-1]):
-            return self  # BACI files are sorted: O(n) and no copy
         order = np.argsort(key, kind="stable")
         k = key[order]
         start = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
