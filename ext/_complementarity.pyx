@@ -47,53 +47,65 @@ cdef extern from *:
                    const float* m0, const float* m1, const float* m2, const float* m3,
                    Py_ssize_t n, double* out) noexcept nogil
 
-# Products per chunk: 4 exporter rows of a chunk (16 KB in float64) stay in L1 while every
-# importer tile streams past them; float32 sums never run over more than one chunk.
+# Cache blocking. A thread computes a block of exporter rows: for each chunk of products, every
+# 4-importer tile of M (4 rows x chunk, in L1) meets every 4-exporter tile of the block (block x
+# chunk, in L2); M is streamed once per block. CHUNK products per chunk (float32 sums never run
+# over more than one chunk: 128 terms per SIMD lane); blocks of at most BLOCK_TILES tiles of 4
+# rows. Longer chunks amortise the 16 horizontal sums per tile (measured: 2,048 ~10% faster
+# than 512 at 240 x 5,000).
 cdef enum:
-    CHUNK = 512  # also the step of the chunk loop in _dense_rows (a literal for Cython)
+    CHUNK = 2048
+    BLOCK_TILES = 16
 
 
-cdef inline void _dense_rows(const cython.floating[:, ::1] X, const cython.floating[:, ::1] M,
-                             Py_ssize_t j0, double* dest, Py_ssize_t ld) noexcept nogil:
-    """dest[r * ld + k] = sum_p min(X[j0 + r, p], M[k, p]) for the (up to) 4 rows from j0.
-
-    Rows past the end of X (and importers past the end of M) reuse the last row: computed, not
-    stored."""
-    cdef Py_ssize_t C1 = X.shape[0], C2 = M.shape[0], P = X.shape[1]
-    cdef Py_ssize_t nr = min(4, C1 - j0), r, c, k0, nc, p0, n
+cdef inline void _dense_block(const cython.floating[:, ::1] X, const cython.floating[:, ::1] M,
+                              Py_ssize_t j0, Py_ssize_t j1, double* dest,
+                              Py_ssize_t ld) noexcept nogil:
+    """dest[(j - j0) * ld + k] = sum_p min(X[j, p], M[k, p]) for exporters j0 <= j < j1 and
+    every importer k. Rows past j1 and importers past the end of M repeat the last one in a tile:
+    computed, not stored."""
+    cdef Py_ssize_t C2 = M.shape[0], P = X.shape[1]
+    cdef Py_ssize_t chunk = CHUNK
+    cdef Py_ssize_t r, c, j, k0, nr, nc, p0, n, t
     cdef double acc[16]
     cdef const cython.floating* x[4]
     cdef const cython.floating* m[4]
-    for r in range(nr):
-        for k0 in range(C2):
-            dest[r * ld + k0] = 0.0
-    for p0 in range(0, P, 512):  # CHUNK
-        n = min(CHUNK, P - p0)
-        for r in range(4):
-            x[r] = &X[j0 + min(r, nr - 1), p0]
+    for r in range((j1 - j0) * ld):
+        dest[r] = 0.0
+    for t in range((P + chunk - 1) // chunk):
+        p0 = t * chunk
+        n = min(chunk, P - p0)
         for k0 in range(0, C2, 4):
             nc = min(4, C2 - k0)
             for c in range(4):
                 m[c] = &M[k0 + min(c, nc - 1), p0]
-            for c in range(16):
-                acc[c] = 0.0
-            if cython.floating is double:
-                ti_tile_d(x[0], x[1], x[2], x[3], m[0], m[1], m[2], m[3], n, acc)
-            else:
-                ti_tile_f(x[0], x[1], x[2], x[3], m[0], m[1], m[2], m[3], n, acc)
-            for r in range(nr):
-                for c in range(nc):
-                    dest[r * ld + k0 + c] += acc[r * 4 + c]
+            for j in range(j0, j1, 4):
+                nr = min(4, j1 - j)
+                for r in range(4):
+                    x[r] = &X[j + min(r, nr - 1), p0]
+                for c in range(16):
+                    acc[c] = 0.0
+                if cython.floating is double:
+                    ti_tile_d(x[0], x[1], x[2], x[3], m[0], m[1], m[2], m[3], n, acc)
+                else:
+                    ti_tile_f(x[0], x[1], x[2], x[3], m[0], m[1], m[2], m[3], n, acc)
+                for r in range(nr):
+                    for c in range(nc):
+                        dest[(j - j0 + r) * ld + k0 + c] += acc[r * 4 + c]
 
 
 def overlap_dense(const cython.floating[:, ::1] X, const cython.floating[:, ::1] M,
                   double[:, ::1] out, int n_threads):
-    """out[j, k] = sum_p min(X[j, p], M[k, p]); X (C1 x P), M (C2 x P), out (C1 x C2)."""
-    cdef Py_ssize_t t, n_tiles = (X.shape[0] + 3) // 4
-    if M.shape[0] == 0:
+    """out[j, k] = sum_p min(X[j, p], M[k, p]); X (C1 x P), M (C2 x P), out (C1 x C2).
+
+    Blocks of whole 4-row tiles, at most BLOCK_TILES, and at least n_threads blocks."""
+    cdef Py_ssize_t C1 = X.shape[0], b, n_tiles = (X.shape[0] + 3) // 4
+    cdef Py_ssize_t n_blocks = max((n_tiles + BLOCK_TILES - 1) // BLOCK_TILES, min(<Py_ssize_t>n_threads, n_tiles))
+    cdef Py_ssize_t rows = 4 * ((n_tiles + n_blocks - 1) // max(n_blocks, 1))
+    if M.shape[0] == 0 or C1 == 0:
         return
-    for t in prange(n_tiles, nogil=True, schedule="static", num_threads=n_threads):
-        _dense_rows(X, M, 4 * t, &out[4 * t, 0], out.shape[1])
+    for b in prange((C1 + rows - 1) // rows, nogil=True, schedule="static", num_threads=n_threads):
+        _dense_block(X, M, b * rows, min(C1, (b + 1) * rows), &out[b * rows, 0], out.shape[1])
 
 
 cdef inline void _sparse_row(const index_t[::1] xptr, const index_t[::1] xidx,
@@ -159,7 +171,7 @@ def top_k_dense(const cython.floating[:, ::1] X, const cython.floating[:, ::1] M
         return
     for t in prange(n_tiles, nogil=True, schedule="static", num_threads=n_threads):
         buf = &scratch[ti_thread_id(), 0, 0]
-        _dense_rows(X, M, 4 * t, buf, C2)
+        _dense_block(X, M, 4 * t, min(X.shape[0], 4 * t + 4), buf, C2)
         for r in range(min(4, X.shape[0] - 4 * t)):
             j = 4 * t + r
             _reset_best(&top_v[j, 0], &top_k[j, 0], K, C2)
