@@ -179,39 +179,55 @@ def top_k_dense(const cython.floating[:, ::1] X, const cython.floating[:, ::1] M
                 _keep_best(buf[r * C2 + k], k, &top_v[j, 0], &top_k[j, 0], K)
 
 
+cdef inline void _best_of_row(const index_t[::1] xptr, const index_t[::1] xidx,
+                              const index_t[::1] mptr, const index_t[::1] midx, Py_ssize_t j,
+                              double* buf, Py_ssize_t C2, double* best_v, index_t* best_k,
+                              Py_ssize_t K) noexcept nogil:
+    """Top K of row j's accumulator `buf` (length C2), leaving `buf` zeroed. When the row visited
+    many importers, one pass over all of `buf` in index order; otherwise only the visited ones,
+    then importers sharing no product (value 0) in index order if fewer than K overlap."""
+    cdef Py_ssize_t k, i, n_fill, visits = 0
+    cdef index_t a, b
+    _reset_best(best_v, best_k, K, C2)
+    for a in range(xptr[j], xptr[j + 1]):
+        visits += mptr[xidx[a] + 1] - mptr[xidx[a]]
+    if 4 * visits >= C2:  # a sequential pass is cheaper than revisiting twice
+        for k in range(C2):
+            _keep_best(buf[k], k, best_v, best_k, K)
+            buf[k] = 0.0
+        return
+    for a in range(xptr[j], xptr[j + 1]):
+        for b in range(mptr[xidx[a]], mptr[xidx[a] + 1]):
+            k = midx[b]
+            if buf[k] > 0:
+                _keep_best(buf[k], k, best_v, best_k, K)
+                buf[k] = -buf[k]  # visited: each importer enters the list once
+    n_fill = 0
+    for i in range(K):
+        n_fill += best_v[i] == -INFINITY
+    k = 0
+    while n_fill > 0 and k < C2:
+        if buf[k] == 0:
+            _keep_best(0.0, k, best_v, best_k, K)
+            n_fill -= 1
+        k += 1
+    for a in range(xptr[j], xptr[j + 1]):
+        for b in range(mptr[xidx[a]], mptr[xidx[a] + 1]):
+            buf[midx[b]] = 0.0
+
+
 def top_k_sparse(const index_t[::1] xptr, const index_t[::1] xidx,
                  const cython.floating[::1] xval, const index_t[::1] mptr,
                  const index_t[::1] midx, const cython.floating[::1] mval,
                  double[:, ::1] scratch, double[:, ::1] top_v, index_t[:, ::1] top_k,
                  int n_threads):
-    """top_k_dense for X in CSR and M in CSC. scratch: (n_threads, C2) zeroed by the caller;
-    each row visits only the importers it shares a product with, then restores the zeros.
-    Importers sharing no product (value 0) fill the list in index order when fewer than K
-    importers overlap (the stored values must be positive)."""
-    cdef Py_ssize_t j, k, i, n_fill, C1 = top_v.shape[0], C2 = scratch.shape[1], K = top_v.shape[1]
-    cdef index_t a, b
+    """top_k_dense for X in CSR and M in CSC (stored values must be positive). scratch:
+    (n_threads, C2) zeroed by the caller, zero again on return."""
+    cdef Py_ssize_t j, C1 = top_v.shape[0], C2 = scratch.shape[1], K = top_v.shape[1]
     cdef double* buf
     if C2 == 0 or K == 0:
         return
     for j in prange(C1, nogil=True, schedule="static", num_threads=n_threads):
         buf = &scratch[ti_thread_id(), 0]
         _sparse_row(xptr, xidx, xval, mptr, midx, mval, j, buf)
-        _reset_best(&top_v[j, 0], &top_k[j, 0], K, C2)
-        for a in range(xptr[j], xptr[j + 1]):
-            for b in range(mptr[xidx[a]], mptr[xidx[a] + 1]):
-                k = midx[b]
-                if buf[k] > 0:
-                    _keep_best(buf[k], k, &top_v[j, 0], &top_k[j, 0], K)
-                    buf[k] = -buf[k]  # visited: each importer enters the list once
-        n_fill = 0
-        for i in range(K):
-            n_fill = n_fill + (top_v[j, i] == -INFINITY)
-        k = 0
-        while n_fill > 0 and k < C2:
-            if buf[k] == 0:
-                _keep_best(0.0, k, &top_v[j, 0], &top_k[j, 0], K)
-                n_fill = n_fill - 1
-            k = k + 1
-        for a in range(xptr[j], xptr[j + 1]):
-            for b in range(mptr[xidx[a]], mptr[xidx[a] + 1]):
-                buf[midx[b]] = 0.0
+        _best_of_row(xptr, xidx, mptr, midx, j, buf, C2, &top_v[j, 0], &top_k[j, 0], K)

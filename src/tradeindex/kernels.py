@@ -74,12 +74,13 @@ class _Shares:
 
 
 def _column_counts(A):
-    """Non-zero entries per column (product)."""
+    """Stored entries per column (product); for sparse input explicit zeros and duplicates
+    count too (a cost estimate needs no exactness, and this costs no conversion)."""
     if sp.issparse(A):
-        A = sp.csc_array(A)
-        A.sum_duplicates()
-        A.eliminate_zeros()
-        return np.diff(A.indptr).astype(np.float64)
+        if A.format == "csc":
+            return np.diff(A.indptr).astype(np.float64)
+        cols = A.indices if A.format == "csr" else sp.coo_array(A).coords[1]
+        return np.bincount(cols, minlength=A.shape[1]).astype(np.float64)
     return np.count_nonzero(np.asarray(A), axis=0).astype(np.float64)
 
 

@@ -1,0 +1,30 @@
+"""What a trade economist would otherwise use for all-pairs trade complementarity: a pairwise
+L1 distance between share matrices, TC = scale * (1 - L1 / 2).
+
+The peers get the share matrices ready-made (their share computation is not timed), while
+tradeindex is timed from raw values (shares, kernel, NaN handling included)."""
+import numpy as np
+import scipy.sparse as sp
+from scipy.spatial.distance import cdist
+from sklearn.metrics.pairwise import manhattan_distances
+
+
+def shares(A, dtype=np.float64):
+    """Row shares (rows without trade stay 0), dense or CSR like the input."""
+    total = np.asarray(A.sum(axis=1)).ravel()
+    inv = np.divide(1.0, total, out=np.zeros_like(total, dtype=np.float64), where=total > 0)
+    if sp.issparse(A):
+        S = sp.csr_array(A, dtype=np.float64, copy=True)
+        S.data *= np.repeat(inv, np.diff(S.indptr))
+        return S.astype(dtype)
+    return (np.asarray(A) * inv[:, None]).astype(dtype)
+
+
+def cdist_tc(x_shares, m_shares, scale=1.0):
+    """scipy.spatial.distance.cdist(X, M, "cityblock") on dense shares."""
+    return scale * (1.0 - 0.5 * cdist(x_shares, m_shares, "cityblock"))
+
+
+def sklearn_tc(x_shares, m_shares, scale=1.0):
+    """sklearn.metrics.pairwise.manhattan_distances on CSR shares (its sparse code path)."""
+    return scale * (1.0 - 0.5 * manhattan_distances(sp.csr_matrix(x_shares), sp.csr_matrix(m_shares)))
