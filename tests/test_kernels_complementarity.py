@@ -195,3 +195,16 @@ def test_errors_name_the_parameter(call, message):
 def test_non_numeric_is_a_type_error():
     with pytest.raises(TypeError, match="X must be numeric"):
         kernels.complementarity(np.array([["a", "b"]]), np.ones((1, 2)))
+
+
+def test_sparse_top_k_few_overlaps():
+    # rows visiting few importers take the visited-list path; zero-overlap importers fill in order
+    rng = np.random.default_rng(9)
+    X = sp.random_array((30, 3000), density=0.001, format="csr", rng=rng)
+    M = sp.random_array((500, 3000), density=0.002, format="csr", rng=rng)
+    full = kernels.complementarity(X, M, method="sparse", scale=100)
+    for k in (1, 5, 40):
+        values, index = kernels.complementarity_top_k(X, M, k, method="sparse", scale=100)
+        ref_values, ref_index = naive_top_k(full, k)
+        assert np.array_equal(index, ref_index)
+        np.testing.assert_array_equal(values, ref_values)
