@@ -16,7 +16,9 @@ def shares(A, dtype=np.float64):
     if sp.issparse(A):
         S = sp.csr_array(A, dtype=np.float64, copy=True)
         S.data *= np.repeat(inv, np.diff(S.indptr))
-        return S.astype(dtype)
+        S = sp.csr_matrix(S.astype(dtype))  # sklearn's sparse code wants int32 indices
+        S.indices, S.indptr = S.indices.astype(np.int32), S.indptr.astype(np.int32)
+        return S
     return (np.asarray(A) * inv[:, None]).astype(dtype)
 
 
@@ -27,4 +29,4 @@ def cdist_tc(x_shares, m_shares, scale=1.0):
 
 def sklearn_tc(x_shares, m_shares, scale=1.0):
     """sklearn.metrics.pairwise.manhattan_distances on CSR shares (its sparse code path)."""
-    return scale * (1.0 - 0.5 * manhattan_distances(sp.csr_matrix(x_shares), sp.csr_matrix(m_shares)))
+    return scale * (1.0 - 0.5 * manhattan_distances(x_shares, m_shares))

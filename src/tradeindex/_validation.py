@@ -163,11 +163,10 @@ def check_trade_values(param, arr):
         if arr.ndim != 2:
             fail(param, "a 2-D array (rows x products) or a scipy.sparse matrix", f"shape {arr.shape}")
         data = arr
-    check_numeric(param, np.asarray(data))
-    bad = ~np.isfinite(data) | (data < 0)
-    if bad.any():
-        first = np.asarray(data)[bad].ravel()[0]
-        fail(param, "finite and non-negative trade values", f"{first!r} ({int(bad.sum())} entries in all)")
+    data = check_numeric(param, np.asarray(data))
+    if data.size and not (data.min() >= 0 and np.isfinite(data.max())):  # two passes, no temporaries
+        bad = ~np.isfinite(data) | (data < 0)
+        fail(param, "finite and non-negative trade values", f"{data[bad].ravel()[0]!r} ({int(bad.sum())} entries in all)")
     return arr
 
 

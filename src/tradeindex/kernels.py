@@ -63,7 +63,7 @@ class _Shares:
         inv = np.divide(1.0, total, out=np.zeros_like(total), where=self.valid)
         if method == "dense":
             dense = A.toarray() if sp.issparse(A) else np.asarray(A)
-            self.dense = np.ascontiguousarray(dense * inv[:, None], dtype=dtype)
+            self.dense = np.multiply(dense, inv[:, None], out=np.empty(A.shape, dtype), casting="unsafe")
             return
         S = sp.csr_array(A, dtype=np.float64, copy=True)
         S.sum_duplicates()
