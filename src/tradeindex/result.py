@@ -131,8 +131,21 @@ class IndexMatrix:
         pq.write_table(self.to_arrow(), str(path))
 
 
+class _LongTable:
+    """to_long / to_csv / to_parquet of a result whose ``to_arrow()`` is its long pair table."""
+
+    def to_long(self):
+        return self.to_arrow().to_pandas()
+
+    def to_csv(self, path):
+        pacsv.write_csv(self.to_arrow(), str(path))
+
+    def to_parquet(self, path):
+        pq.write_table(self.to_arrow(), str(path))
+
+
 @dataclass
-class IndexPanel:
+class IndexPanel(_LongTable):
     """An index for every pair and year: ``values`` (years x rows x cols) and the labels;
     ``panel[year]`` is that year's IndexMatrix."""
     values: np.ndarray
@@ -162,18 +175,9 @@ class IndexPanel:
     def to_arrow(self):
         return pa.concat_tables([m.to_arrow() for m in self])
 
-    def to_long(self):
-        return self.to_arrow().to_pandas()
-
-    def to_csv(self, path):
-        pacsv.write_csv(self.to_arrow(), str(path))
-
-    def to_parquet(self, path):
-        pq.write_table(self.to_arrow(), str(path))
-
 
 @dataclass
-class TopPartners:
+class TopPartners(_LongTable):
     """The k best partners of each row, e.g. the importers most complementary to each exporter.
 
     ``values`` and ``partners`` (labels; "" where there is none) are (years x rows x k), best
@@ -205,12 +209,3 @@ class TopPartners:
         cols[self.col_name] = pa.array(self.partners[y, r, k].astype(str))
         cols[self.name.replace(" ", "_")] = pa.array(self.values[y, r, k].astype(np.float64))
         return pa.table(cols)
-
-    def to_long(self):
-        return self.to_arrow().to_pandas()
-
-    def to_csv(self, path):
-        pacsv.write_csv(self.to_arrow(), str(path))
-
-    def to_parquet(self, path):
-        pq.write_table(self.to_arrow(), str(path))
