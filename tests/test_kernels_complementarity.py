@@ -114,6 +114,9 @@ def test_integer_inputs():
     X = np.array([[3, 1, 0]], dtype=np.int32)
     M = np.array([[1, 1, 2]], dtype=np.uint8)
     assert kernels.complementarity(X, M, scale=100)[0, 0] == pytest.approx(50.0)
+    assert kernels.complementarity([[3, 1, 0]], [[1, 1, 2]], scale=100)[0, 0] == pytest.approx(50.0)
+    assert kernels.complementarity_top_k([[3, 1, 0]], [[1, 1, 2]], 1)[1][0, 0] == 0
+    assert next(kernels.complementarity_blocks([[3, 1, 0]], [[1, 1, 2]]))[1].shape == (1, 1)
 
 
 @pytest.mark.parametrize("method", ["dense", "sparse"])

@@ -53,9 +53,9 @@ SPARSE_COST = 12.0
 class _Shares:
     """Row shares of one side, in the storage the chosen kernel needs.
 
-    ``valid``: rows with a positive total (the others are NaN in every result); ``dense``: C1 x P
-    C-contiguous array, or ``ptr, idx, val``: CSR (by_columns=False) / CSC (True) structure with
-    positive values only (duplicates summed)."""
+    ``valid``: rows with a positive total (the others are NaN in every result); ``dense``: rows x
+    (P + zero padding) C-contiguous, 64-byte aligned rows, or ``ptr, idx, val``: CSR
+    (by_columns=False) / CSC (True) structure with positive values only (duplicates summed)."""
 
     def __init__(self, A, dtype, method, by_columns):
         total = np.asarray(A.sum(axis=1), dtype=np.float64).ravel()
@@ -100,7 +100,16 @@ def _column_counts(A):
 
 def choose_method(X, M):
     """'dense' or 'sparse' for overlap(X, M), by the cost model of `SPARSE_COST` (never by
-    input format): dense work C1*C2*P against sparse work sum_p nnz_X(p) * nnz_M(p)."""
+    input format): dense work C1*C2*P against sparse work sum_p nnz_X(p) * nnz_M(p).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tradeindex import kernels
+    >>> kernels.choose_method(np.eye(100), np.eye(100)), kernels.choose_method(np.ones((9, 9)), np.ones((9, 9)))
+    ('sparse', 'dense')
+    """
+    X, M = (A if sp.issparse(A) else np.asarray(A) for A in (X, M))
     dense_work = float(X.shape[0]) * M.shape[0] * X.shape[1]
     sparse_work = float(_column_counts(X) @ _column_counts(M))
     return "sparse" if SPARSE_COST * sparse_work < dense_work else "dense"
@@ -168,7 +177,7 @@ def complementarity(X, M, *, scale=1.0, dtype="float64", method="auto", n_thread
     M : (C2, P) non-negative values, same columns as X.
     scale : multiply the result (1.0 -> [0, 1]; 100 for the usual 0-100 index).
     dtype : "float64" or "float32": storage of the shares and of the result. float32 sums in
-        float32 within chunks of 512 products and in float64 across chunks.
+        float32 within chunks of 2,048 products and in float64 across chunks.
     method : "dense" (register-tiled SIMD kernel), "sparse" (by product: each row of X meets
         the rows of M holding each of its products) or "auto" (the cheaper one by the cost model
         of :func:`choose_method`, computed from column counts).
@@ -196,7 +205,7 @@ def complementarity(X, M, *, scale=1.0, dtype="float64", method="auto", n_thread
            [ nan,  nan]])
     """
     xs, ms, method, dtype = _prepare(X, M, dtype, method)
-    out = _overlap(xs, ms, method, X.shape[0], M.shape[0], effective_threads(n_threads))
+    out = _overlap(xs, ms, method, len(xs.valid), len(ms.valid), effective_threads(n_threads))
     return _finish(out, xs, ms, scale, dtype)
 
 
@@ -217,10 +226,10 @@ def complementarity_blocks(X, M, *, rows=1024, scale=1.0, dtype="float64", metho
     rows = check_positive_int("rows", rows)
     xs, ms, method, dtype = _prepare(X, M, dtype, method)
     threads = effective_threads(n_threads)
-    for start in range(0, X.shape[0], rows):
-        stop = min(start + rows, X.shape[0])
+    for start in range(0, len(xs.valid), rows):
+        stop = min(start + rows, len(xs.valid))
         part = _row_slice(xs, start, stop, method)
-        out = _overlap(part, ms, method, stop - start, M.shape[0], threads)
+        out = _overlap(part, ms, method, stop - start, len(ms.valid), threads)
         yield start, _finish(out, part, ms, scale, dtype)
 
 
@@ -248,7 +257,7 @@ def complementarity_top_k(X, M, k, *, scale=1.0, dtype="float64", method="auto",
     M = sp.csr_array(M)[keep] if sp.issparse(M) else np.asarray(M)[keep]
     xs, ms, method, dtype = _prepare(X, M, dtype, method)
     threads = effective_threads(n_threads)
-    C1, C2, kk = X.shape[0], len(keep), min(k, len(keep))
+    C1, C2, kk = len(xs.valid), len(keep), min(k, len(keep))
     values = np.full((C1, k), np.nan)
     index = np.full((C1, k), -1, dtype=np.int64)
     if kk and C1:
