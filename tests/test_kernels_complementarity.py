@@ -57,6 +57,12 @@ def test_hypothesis_against_naive(data):
     values = st.one_of(st.just(0.0), st.floats(1e-3, 1e6))
     X = data.draw(hnp.arrays(np.float64, (c1, p), elements=values))
     M = data.draw(hnp.arrays(np.float64, (c2, p), elements=values))
+    # whole rows (no trade: NaN) and product columns (traded by nobody) emptied on purpose
+    X[data.draw(hnp.arrays(bool, c1)), :] = 0
+    M[data.draw(hnp.arrays(bool, c2)), :] = 0
+    empty_products = data.draw(hnp.arrays(bool, p))
+    X[:, empty_products] = 0
+    M[:, empty_products] = 0
     method = data.draw(st.sampled_from(["dense", "sparse", "auto"]))
     fmt = data.draw(st.sampled_from(list(FORMATS)))
     got = kernels.complementarity(FORMATS[fmt](X), FORMATS[fmt](M), method=method, scale=100,
