@@ -201,3 +201,12 @@ def test_cli_demo_prints_the_table(capsys):
     tc = tradeindex.complementarity(tradeindex.sample(), years=1990)
     usa_row = next(line for line in out.splitlines() if line.startswith("USA "))
     assert usa_row.split()[1:] == [f"{v:.0f}" for v in tc.loc["USA"].values[0]]
+
+
+def test_dense_and_sparse_assembly_agree(flows, monkeypatch):
+    import importlib
+    module = importlib.import_module("tradeindex.complementarity")
+    dense = tradeindex.complementarity(flows, groups={"G": ["ARG", "BRA"]}, products=["84"])
+    monkeypatch.setattr(module, "DENSE_CELLS", 0)  # every side through flows.exports()/imports()
+    sparse = tradeindex.complementarity(flows, groups={"G": ["ARG", "BRA"]}, products=["84"])
+    np.testing.assert_allclose(dense.values, sparse.values, rtol=1e-12)
