@@ -30,3 +30,14 @@ def cdist_tc(x_shares, m_shares, scale=1.0):
 def sklearn_tc(x_shares, m_shares, scale=1.0):
     """sklearn.metrics.pairwise.manhattan_distances on CSR shares (its sparse code path)."""
     return scale * (1.0 - 0.5 * manhattan_distances(x_shares, m_shares))
+
+
+def pandas_tc(frame, scale=100.0):
+    """The pandas route from a flow table (columns exporter, importer, product, value): pivot
+    exports and imports to country x product, shares, then cdist."""
+    x = frame.pivot_table(index="exporter", columns="product", values="value", aggfunc="sum", fill_value=0)
+    m = frame.pivot_table(index="importer", columns="product", values="value", aggfunc="sum", fill_value=0)
+    cols = x.columns.union(m.columns)
+    x, m = x.reindex(columns=cols, fill_value=0), m.reindex(columns=cols, fill_value=0)
+    x, m = x.div(x.sum(axis=1), axis=0), m.div(m.sum(axis=1), axis=0)
+    return scale * (1.0 - 0.5 * cdist(x.to_numpy(), m.to_numpy(), "cityblock"))
