@@ -141,7 +141,7 @@ def run_case(ours, peer, rounds, budget=30.0):
     return np.array(t_ours), np.array(t_peer)
 
 
-def auto_sweep(rows=600, cols=3000, densities=(0.002, 0.01, 0.05, 0.2, 0.5, 1.0), rounds=5):
+def auto_sweep(rows=600, cols=3000, densities=(0.002, 0.01, 0.05, 0.2, 0.5, 1.0), rounds=15):
     """Best-of-rounds times of dense, sparse and auto (interleaved round by round) across densities, and
     the SPARSE_COST each density implies: (sparse s per op) / (dense s per op)."""
     lines, fits = [], []
