@@ -49,12 +49,14 @@ cdef extern from *:
 
 # Cache blocking. A thread computes a block of exporter rows: for each chunk of products, every
 # 4-importer tile of M (4 rows x chunk, in L1) meets every 4-exporter tile of the block (block x
-# chunk, in L2); M is streamed once per block. CHUNK products per chunk (float32 sums never run
-# over more than one chunk: 128 terms per SIMD lane); blocks of at most BLOCK_TILES tiles of 4
-# rows. Longer chunks amortise the 16 horizontal sums per tile (measured: 2,048 ~10% faster
-# than 512 at 240 x 5,000).
+# chunk, in L2); M is streamed once per block. Blocks of at most BLOCK_TILES tiles of 4 rows.
+# Products per chunk: CHUNK in float64 (longer chunks amortise the 16 horizontal sums per tile:
+# 2,048 ~10% faster than 512 at 240 x 5,000); CHUNK_F32 in float32, whose sums never run over
+# more than one chunk: 32 terms per AVX-512 lane, 128 per SSE lane, 512 in a build that does not
+# vectorise (-O0), which keeps float32 results within ~1e-6 relative in every build.
 cdef enum:
     CHUNK = 2048
+    CHUNK_F32 = 512
     BLOCK_TILES = 16
 
 
@@ -65,7 +67,7 @@ cdef inline void _dense_block(const cython.floating[:, ::1] X, const cython.floa
     every importer k. Rows past j1 and importers past the end of M repeat the last one in a tile:
     computed, not stored."""
     cdef Py_ssize_t C2 = M.shape[0], P = X.shape[1]
-    cdef Py_ssize_t chunk = CHUNK
+    cdef Py_ssize_t chunk = CHUNK if cython.floating is double else CHUNK_F32
     cdef Py_ssize_t r, c, j, k0, nr, nc, p0, n, t
     cdef double acc[16]
     cdef const cython.floating* x[4]

@@ -177,7 +177,7 @@ def complementarity(X, M, *, scale=1.0, dtype="float64", method="auto", n_thread
     M : (C2, P) non-negative values, same columns as X.
     scale : multiply the result (1.0 -> [0, 1]; 100 for the usual 0-100 index).
     dtype : "float64" or "float32": storage of the shares and of the result. float32 sums in
-        float32 within chunks of 2,048 products and in float64 across chunks.
+        float32 within chunks of 512 products and in float64 across chunks.
     method : "dense" (register-tiled SIMD kernel), "sparse" (by product: each row of X meets
         the rows of M holding each of its products) or "auto" (the cheaper one by the cost model
         of :func:`choose_method`, computed from column counts).
