@@ -64,6 +64,12 @@ def as_float64(param, arr):
 def check_amounts(param, arr, describe=None, *, allow_nan=False):
     """Finite and non-negative (NaN allowed when `allow_nan`, e.g. missing quantities)."""
     arr = as_float64(param, arr)
+    if arr.size == 0:
+        return arr
+    # fast path, two reductions and no temporaries: min/max propagate NaN, fmin/fmax skip it
+    lo, hi = (np.fmin.reduce(arr), np.fmax.reduce(arr)) if allow_nan else (arr.min(), arr.max())
+    if lo >= 0 and hi < np.inf or (allow_nan and np.isnan(lo)):
+        return arr
     nan = np.isnan(arr)
     if not allow_nan and nan.any():
         fail(param, "a number in every row (no NaN or missing)", f"NaN {_where(np.flatnonzero(nan), describe)}")
