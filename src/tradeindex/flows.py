@@ -221,7 +221,9 @@ class TradeFlows:
     @property
     def years(self):
         """Sorted years present (empty when the flows carry no year)."""
-        return np.unique(self.year).tolist() if self._has_year and len(self) else []
+        if "_years" not in self.__dict__:  # the columns are read-only: compute once
+            self._years = np.unique(self.year).tolist() if self._has_year and len(self) else []
+        return list(self._years)
 
     def _key(self):
         """int64 (year, exporter, importer, product) key, increasing in BACI's file order."""
@@ -398,9 +400,14 @@ class TradeFlows:
     def _matrix(self, side, year):
         rows = self._year_rows(year)
         ids = (self.exporter if side == "exports" else self.importer)[rows]
-        m = sp.csr_array((self.value[rows], (ids, self.product[rows])),
-                         shape=(len(self.countries), len(self.products)))
-        m.sum_duplicates()
+        value, product = self.value[rows], self.product[rows]
+        shape = (len(self.countries), len(self.products))
+        if shape[0] * shape[1] <= 4 * len(value) + (1 << 20):  # dense accumulation: O(n), compiled
+            cells = group_totals(ids.astype(np.int64) * shape[1] + product, value, shape[0] * shape[1])
+            m = sp.csr_array(cells.reshape(shape))
+        else:  # e.g. firm-level data: far more cells than flows
+            m = sp.csr_array((value, (ids, product)), shape=shape)
+            m.sum_duplicates()
         year = year if year is not None else (self.years[0] if self.years else None)
         return TradeMatrix(m, self.countries.label, self.products.code, year, side)
 
