@@ -145,8 +145,21 @@ class IndexMatrix:
         pq.write_table(self.to_arrow(), str(path))
 
 
+class _LongTable:
+    """to_long / to_csv / to_parquet of a result whose ``to_arrow()`` is its long pair table."""
+
+    def to_long(self):
+        return self.to_arrow().to_pandas()
+
+    def to_csv(self, path):
+        pacsv.write_csv(self.to_arrow(), str(path))
+
+    def to_parquet(self, path):
+        pq.write_table(self.to_arrow(), str(path))
+
+
 @dataclass
-class IndexPanel:
+class IndexPanel(_LongTable):
     """An index for every pair and year: ``values`` (years x rows x cols) and the labels;
     ``panel[year]`` is that year's IndexMatrix."""
     values: np.ndarray
@@ -176,11 +189,37 @@ class IndexPanel:
     def to_arrow(self):
         return pa.concat_tables([m.to_arrow() for m in self])
 
-    def to_long(self):
-        return self.to_arrow().to_pandas()
 
-    def to_csv(self, path):
-        pacsv.write_csv(self.to_arrow(), str(path))
+@dataclass
+class TopPartners(_LongTable):
+    """The k best partners of each row, e.g. the importers most complementary to each exporter.
 
-    def to_parquet(self, path):
-        pq.write_table(self.to_arrow(), str(path))
+    ``values`` and ``partners`` (labels; "" where there is none) are (years x rows x k), best
+    first; ``years`` ([None] when the flows carry no year), ``rows`` (labels), ``name``,
+    ``row_name`` / ``col_name``, ``meta`` (conventions). ``to_long()`` is the pair table.
+    """
+    values: np.ndarray
+    partners: np.ndarray
+    years: list
+    rows: np.ndarray
+    name: str
+    row_name: str = "row"
+    col_name: str = "col"
+    meta: dict = field(default_factory=dict)
+
+    def __repr__(self):
+        return (f"<TopPartners {self.name}: top {self.values.shape[-1]} {self.col_name}s for "
+                f"{len(self.rows)} {self.row_name}s, {len(self.years)} year(s)>")
+
+    def to_arrow(self):
+        """Long pyarrow Table: [year], row label, rank (1 = best), partner label, value; slots
+        without a partner are left out."""
+        y, r, k = np.nonzero(self.partners != "")
+        cols = {}
+        if self.years != [None]:
+            cols["year"] = pa.array(np.asarray(self.years, dtype=np.int32)[y])
+        cols[self.row_name] = pa.array(np.asarray(self.rows, dtype=object)[r].astype(str))
+        cols["rank"] = pa.array((k + 1).astype(np.int32))
+        cols[self.col_name] = pa.array(self.partners[y, r, k].astype(str))
+        cols[self.name.replace(" ", "_")] = pa.array(self.values[y, r, k].astype(np.float64))
+        return pa.table(cols)
