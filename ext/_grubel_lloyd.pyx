@@ -248,13 +248,14 @@ def reporter_groups(const int64_t[::1] offsets, const index_t[::1] product,
                     const index_t[::1] group_ptr, const index_t[::1] members, int mode,
                     int adjust, double lo, double hi, double[:, :, ::1] buf,
                     int64_t[:, ::1] stamp, double[:, ::1] work, double[:, :, :, ::1] out,
-                    double[:, :, :, ::1] totals, double[:, :, :, :, ::1] xm, int n_threads):
+                    double[:, :, :, ::1] totals, double[:, :, :, :, ::1] xm, bint want_xm,
+                    int n_threads):
     """Each reporter r against each partner group g (members[group_ptr[g]:group_ptr[g+1]]; r
     itself skipped): X = r's exports to the group, M = r's imports from it, summed over partners
     per product before the per-product classification.
 
     out (Y x R x G x K, zeroed) gets the mode's sums; totals (Y x R x G x 2) X and M; xm
-    (Y x R x G x P x 2, zeroed) the per-product X and M, or is 1 x 1 x 1 x 1 x 2 to skip them.
+    (Y x R x G x P x 2, zeroed) the per-product X and M when `want_xm` (else any shape).
     """
     cdef Py_ssize_t C = n_countries, R = reporters.shape[0], G = group_ptr.shape[0] - 1
     cdef Py_ssize_t q, y, ri, g, c, s, k
@@ -263,7 +264,7 @@ def reporter_groups(const int64_t[::1] offsets, const index_t[::1] product,
     cdef index_t r, jc
     cdef double xt, mt, sx, sm
     cdef double* o1
-    cdef bint has_q = quantity.shape[0] > 0, want_xm = xm.shape[3] > 1
+    cdef bint has_q = quantity.shape[0] > 0
     cdef const double* qptr = NULL
     cdef double* xmp
     cdef Py_ssize_t K = out.shape[3]

@@ -70,7 +70,7 @@ def check_amounts(param, arr, describe=None, *, allow_nan=False):
     bad = np.isinf(arr) | (arr < 0)
     if bad.any():
         rows = np.flatnonzero(bad)
-        fail(param, "finite and non-negative", f"{arr[rows[0]]!r} {_where(rows, describe)}")
+        fail(param, "finite and non-negative", f"{float(arr[rows[0]])!r} {_where(rows, describe)}")
     return arr
 
 

@@ -82,7 +82,7 @@ def group_sums(cols, n_countries, n_products, reporters, groups, mode, *, adjust
     xm = np.zeros(shape + (n_products, 2) if per_product else (1, 1, 1, 1, 2))
     _gl.reporter_groups(offsets, product, value, quantity, n_years, n_countries,
                         np.asarray(reporters, dtype), group_ptr, members, _MODE[mode], _ADJUST[adjust],
-                        band[0], band[1], *_buffers(t, n_products), out, totals, xm, t)
+                        band[0], band[1], *_buffers(t, n_products), out, totals, xm, per_product, t)
     return out, totals, xm
 
 
@@ -128,6 +128,7 @@ def _partner_setup(flows, by, reporters, partners):
 
 
 def _pair_axes(flows, reporters, partners):
+    check_partner_groups(partners, "pair")
     rows = np.arange(len(flows.countries)) if reporters is None else flows.countries.ids(reporters, "reporters")
     cols = np.arange(len(flows.countries)) if partners is None else flows.countries.ids(partners, "partners")
     return rows, cols
