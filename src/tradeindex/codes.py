@@ -93,14 +93,16 @@ class CountryTable:
 
 
 class ProductTable:
-    """The products of a TradeFlows: ``code`` strings (leading zeros kept), sorted."""
+    """The products of a TradeFlows: ``code`` strings (leading zeros kept), sorted, in a
+    ``classification`` ("HS" or "SITC3")."""
 
-    def __init__(self, code):
+    def __init__(self, code, classification="HS"):
         self.code = np.asarray(code, dtype=object)
         self.label = self.code
+        self.classification = classification
 
     def take(self, ids):
-        return ProductTable(self.code[ids])
+        return ProductTable(self.code[ids], self.classification)
 
     def __len__(self):
         return len(self.code)
@@ -109,42 +111,164 @@ class ProductTable:
         return f"ProductTable({len(self)} products: {', '.join(self.code[:8])}{' ...' if len(self) > 8 else ''})"
 
     def ids(self, specs, param):
-        """Ids of products matching codes or prefixes; ranges like "84-90" expand to prefixes."""
-        prefixes = expand_product_specs(specs)
+        """Ids of products matching codes or prefixes; ranges like "84-90" expand to prefixes,
+        named sets ("engineering", "high-tech") to their prefixes in this classification."""
         codes = self.code.astype(str)
         hits, unknown = [], []
-        for p in prefixes:
-            hit = np.flatnonzero(np.char.startswith(codes, p))
-            hits.append(hit) if len(hit) else unknown.append(p)
+        for spec in _specs(specs):  # a spec must match something; not every prefix of a set or range
+            hit = np.flatnonzero(np.any([np.char.startswith(codes, p)
+                                         for p in expand_product_spec(spec, self.classification)], axis=0))
+            hits.append(hit) if len(hit) else unknown.append(spec)
         check_known(param, unknown, "product codes or prefixes of codes", len(self))
         return np.unique(np.concatenate(hits)) if hits else np.zeros(0, np.int64)
 
 
-def expand_product_specs(specs):
-    """"84" -> ["84"]; "84-86" -> ["84", "85", "86"] (same width, zero-padded); lists flatten;
-    comma-separated text is split."""
-    if isinstance(specs, str):
-        specs = specs.split(",")
-    out = []
-    for s in specs:
-        s = str(s).strip()
-        if "-" in s:
-            lo, hi = (x.strip() for x in s.split("-", 1))
-            if not (lo.isdigit() and hi.isdigit() and len(lo) == len(hi) and lo <= hi):
-                fail("products", "a code, a prefix or a range of equal-width codes like '84-90'", repr(s))
-            out.extend(str(v).zfill(len(lo)) for v in range(int(lo), int(hi) + 1))
-        elif s:
-            out.append(s)
-    return out
+def _specs(specs):
+    """Product specs as a list: comma-separated text is split."""
+    return [x.strip() for x in (specs.split(",") if isinstance(specs, str) else map(str, specs)) if x.strip()]
+
+
+def expand_product_spec(spec, classification="HS"):
+    """Prefixes of one spec: "84" -> ["84"]; "84-86" -> ["84", "85", "86"] (same width,
+    zero-padded); a named set ("engineering", "high-tech") -> its prefixes in `classification`."""
+    if spec in PRODUCT_SETS:
+        return product_set(spec, classification)
+    if "-" in spec:
+        lo, hi = (x.strip() for x in spec.split("-", 1))
+        if not (lo.isdigit() and hi.isdigit() and len(lo) == len(hi) and lo <= hi):
+            fail("products", "a code, a prefix or a range of equal-width codes like '84-90'", repr(spec))
+        return [str(v).zfill(len(lo)) for v in range(int(lo), int(hi) + 1)]
+    return [spec]
 
 
 def pad_product_codes(codes, width=None):
-    """Restore leading zeros of all-digit codes: to `width`, or to the longest code rounded up to
-    an even length (HS codes have 2, 4 or 6 digits)."""
+    """Restore leading zeros lost by all-digit codes (e.g. written as integers): when the codes
+    differ in length or have an odd length, pad to `width`, or to the longest code rounded up to
+    an even length (HS codes have 2, 4 or 6 digits). Codes of one even length are kept as they are."""
     codes = [str(c).strip() for c in codes]
-    if not all(c.isdigit() for c in codes):
+    lengths = {len(c) for c in codes}
+    if not all(c.isdigit() for c in codes) or (len(lengths) == 1 and not lengths.pop() % 2):
         return codes
     if width is None:
         longest = max((len(c) for c in codes), default=0)
         width = longest + (longest % 2)
     return [c.zfill(width) for c in codes]
+
+
+# -- country groups ------------------------------------------------------------------------------
+class Group:
+    """A named country group with membership by year: ``members`` maps ISO3 -> (first year,
+    last year or None for still a member)."""
+
+    def __init__(self, name, members, description=""):
+        self.name, self.description = name, description
+        self.spans = {iso: (span if isinstance(span, tuple) else (span, None)) for iso, span in members.items()}
+
+    def members(self, year=None):
+        """ISO3 codes of the members in `year`; year=None gives the current members."""
+        return [iso for iso, (start, end) in self.spans.items()
+                if (end is None if year is None else (start is None or start <= year) and (end is None or year <= end))]
+
+    def __repr__(self):
+        return f"Group({self.name}: {', '.join(self.members())})"
+
+
+_EU_ACCESSION = {**dict.fromkeys(["BEL", "FRA", "DEU", "ITA", "LUX", "NLD"], 1958),
+                 **dict.fromkeys(["DNK", "IRL"], 1973), "GRC": 1981, "ESP": 1986, "PRT": 1986,
+                 **dict.fromkeys(["AUT", "FIN", "SWE"], 1995),
+                 **dict.fromkeys(["CYP", "CZE", "EST", "HUN", "LVA", "LTU", "MLT", "POL", "SVK", "SVN"], 2004),
+                 "BGR": 2007, "ROU": 2007, "HRV": 2013}
+
+#: Built-in country groups (ISO3 with membership years). Users pass their own as dicts
+#: {"NAME": ["ISO3", ...]} anywhere a group is accepted.
+GROUPS = {g.name: g for g in [
+    Group("EAEU", {"BLR": 2010, "KAZ": 2010, "RUS": 2010, "ARM": 2015, "KGZ": 2015},
+          "Eurasian Economic Union (2015); Belarus, Kazakhstan and Russia counted from the 2010 "
+          "Customs Union; Armenia and Kyrgyzstan from 2015"),
+    Group("EU27", _EU_ACCESSION, "European Union, the 27 members after 2020, each from its accession year"),
+    Group("EU28", {**_EU_ACCESSION, "GBR": (1973, 2020)}, "EU27 plus the United Kingdom (1973-2020)"),
+    Group("CIS", {**dict.fromkeys(["ARM", "AZE", "BLR", "KAZ", "KGZ", "MDA", "RUS", "TJK", "UZB"], 1991),
+                  "TKM": (1991, 2005), "GEO": (1993, 2009), "UKR": (1991, 2018)},
+          "Commonwealth of Independent States: Turkmenistan an associate from 2005, Georgia left in 2009, "
+          "Ukraine ended its participation in 2018"),
+    Group("ASEAN", {**dict.fromkeys(["IDN", "MYS", "PHL", "SGP", "THA"], 1967), "BRN": 1984, "VNM": 1995,
+                    "LAO": 1997, "MMR": 1997, "KHM": 1999, "TLS": 2025},
+          "Association of Southeast Asian Nations"),
+    Group("MERCOSUR", {**dict.fromkeys(["ARG", "BRA", "PRY", "URY"], 1991), "VEN": (2012, 2016), "BOL": 2024},
+          "Southern Common Market: Venezuela 2012 until its suspension in 2016, Bolivia from 2024"),
+    Group("BRICS", {**dict.fromkeys(["BRA", "RUS", "IND", "CHN"], 2009), "ZAF": 2011,
+                    **dict.fromkeys(["EGY", "ETH", "IRN", "ARE"], 2024), "IDN": 2025},
+          "The original five (South Africa from 2011) and the 2024-2025 members"),
+    Group("BRICS5", dict.fromkeys(["BRA", "RUS", "IND", "CHN", "ZAF"], 2009), "The original five BRICS"),
+    Group("G7", dict.fromkeys(["CAN", "FRA", "DEU", "ITA", "JPN", "GBR", "USA"], 1976), "Group of Seven"),
+    Group("NAFTA", dict.fromkeys(["CAN", "MEX", "USA"], 1994), "NAFTA (1994), USMCA since 2020"),
+    Group("USMCA", dict.fromkeys(["CAN", "MEX", "USA"], 2020), "United States-Mexico-Canada Agreement"),
+]}
+
+
+def resolve_groups(groups, param="groups", year=None):
+    """{name: [ISO3...]} from a dict of member lists / Group objects / names of built-in groups,
+    a list of built-in names, or one name; built-in groups take their members in `year`."""
+    if groups is None:
+        return {}
+    if isinstance(groups, (str, Group)):
+        groups = [groups]
+    if not isinstance(groups, dict):
+        groups = {g.name if isinstance(g, Group) else g: g for g in groups}
+    out = {}
+    for name, members in groups.items():
+        if isinstance(members, str) and members.upper() in GROUPS:
+            members = GROUPS[members.upper()]
+        elif members is None or isinstance(members, str):
+            key = str(name).upper()
+            if key not in GROUPS:
+                fail(param, "a dict {name: [ISO3, ...]} or names of built-in groups (" + ", ".join(GROUPS) + ")",
+                     repr(name))
+            members = GROUPS[key]
+        out[str(name)] = members.members(year) if isinstance(members, Group) else list(members)
+    return out
+
+
+# -- product sets and concordances ---------------------------------------------------------------
+#: Named product sets as code prefixes per classification. "engineering": machinery, equipment and
+#: vehicles (HS chapters 84-90; SITC section 7). "high-tech": after Eurostat's high-technology
+#: aggregation (SITC Rev.4 based), reduced to SITC Rev.3 groups and the matching HS headings:
+#: pharmaceuticals, computers and office machines, telecommunications and electronics,
+#: electro-medical and scientific instruments, aerospace, armament.
+PRODUCT_SETS = {
+    "engineering": {"HS": [str(c) for c in range(84, 91)], "SITC3": ["7"]},
+    "high-tech": {
+        "HS": ["3001", "3002", "3003", "3004", "3006", "8471", "8473", "8517", "8525", "8526", "8527",
+               "8528", "8529", "8541", "8542", "8543", "8802", "8803", "8805", "9013", "9018", "9019",
+               "9022", "9027", "9030", "9031", "9301"],
+        "SITC3": ["541", "542", "714", "751", "752", "759", "764", "774", "776", "792", "871", "874",
+                  "881", "891"],
+    },
+}
+
+CONCORDANCES = {"HS88": "hs92_to_sitc3.csv", "HS92": "hs92_to_sitc3.csv", "HS17": "hs17_to_sitc3.csv"}
+#: Codes BACI uses that are not HS17 subheadings: 271000 holds petroleum oils (HS 2710) BACI
+#: cannot split; it maps to SITC Rev.3 group 334 like every 2710 subheading.
+BACI_EXTRA_SITC3 = {"HS17": {"271000": "334"}}
+
+
+def product_set(name, classification):
+    """Prefixes of a named product set in a classification ("HS" or "SITC3")."""
+    if name not in PRODUCT_SETS:
+        fail("products", "codes, prefixes or a named set (" + ", ".join(PRODUCT_SETS) + ")", repr(name))
+    return PRODUCT_SETS[name][classification]
+
+
+@functools.lru_cache(maxsize=None)
+def concordance(hs):
+    """{HS6 code: SITC Rev.3 code} for an HS revision with a bundled table (HS88/HS92, HS17)."""
+    if hs is None:
+        fail("hs", "the HS revision of the flows (e.g. 'HS92'): pass read_baci(..., hs=) or convert(..., hs=)",
+             "none recorded", ValueError)
+    if hs.upper() not in CONCORDANCES:
+        fail("hs", "a revision with a bundled SITC Rev.3 concordance (" + ", ".join(CONCORDANCES) + ")", repr(hs))
+    name = CONCORDANCES[hs.upper()]
+    with resources.files("tradeindex").joinpath("data", name).open(encoding="utf-8") as fh:
+        rows = csv.DictReader(fh)
+        key = rows.fieldnames[0]
+        return {**{row[key]: row["sitc3"] for row in rows}, **BACI_EXTRA_SITC3.get(hs.upper(), {})}

@@ -9,7 +9,8 @@ import scipy.sparse as sp
 from ._validation import (check_amounts, check_choice, check_columns, check_digits,
                           check_duplicates, check_length, check_no_nulls, check_no_self_trade,
                           check_not_aggregate, check_one_year, check_year, fail)
-from .codes import CountryTable, ProductTable, pad_product_codes
+from . import _aggregate
+from .codes import CountryTable, ProductTable, concordance, pad_product_codes
 from .kernels import group_totals
 from .result import TradeMatrix
 
@@ -18,14 +19,12 @@ COLUMNS = ("year", "exporter", "importer", "product", "value", "quantity")
 
 def _arrow(param, x):
     """Any column-like (numpy, list, pandas Series, pyarrow (Chunked)Array) as a pyarrow Array."""
-    if isinstance(x, pa.ChunkedArray):
-        return x.combine_chunks()
-    if isinstance(x, pa.Array):
-        return x
-    try:
-        return pa.array(np.asarray(x) if isinstance(x, (list, tuple)) else x)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError) as err:
-        fail(param, "a one-dimensional column of codes or numbers", f"{type(x).__name__} ({err})", TypeError)
+    if not isinstance(x, (pa.Array, pa.ChunkedArray)):
+        try:
+            x = pa.array(np.asarray(x) if isinstance(x, (list, tuple)) else x)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError) as err:
+            fail(param, "a one-dimensional column of codes or numbers", f"{type(x).__name__} ({err})", TypeError)
+    return x.combine_chunks() if isinstance(x, pa.ChunkedArray) else x
 
 
 def _null_rows(arr):
@@ -221,9 +220,9 @@ class TradeFlows:
                           has_year=self._has_year, notes=self.notes)
 
     def _deduplicate(self, duplicates, describe):
+        if _aggregate.first_unsorted(self.year, self.exporter, self.importer, self.product) == len(self):
+            return self  # sorted and unique, as BACI files are: one pass, no copy
         key = self._key()
-        if len(key) < 2 or np.all(key[1:] > key[:-1]):
-            return self  # BACI files are sorted: O(n) and no copy
         order = np.argsort(key, kind="stable")
         k = key[order]
         start = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
@@ -304,10 +303,55 @@ class TradeFlows:
         """
         width = max((len(c) for c in self.products.code), default=0)
         digits = check_digits("digits", digits, width)
-        short = np.array([c[:digits] for c in self.products.code], dtype=object).astype(str)
-        table, where = np.unique(short, return_inverse=True)
+        return self._recode_products([c[:digits] for c in self.products.code], self.products.classification)
+
+    def convert(self, to="sitc3", *, digits=3, hs=None, unmapped="drop"):
+        """Flows in SITC Rev.3 product codes, cut to `digits` characters (3 = the 3-digit groups of
+        UNCTAD and of most complementarity studies), values and quantities summed.
+
+        The concordance is chosen by the HS revision (`hs`, default ``flows.hs``): HS 1988/92 ->
+        SITC Rev.3 (World Bank WITS) or HS 2017 -> SITC Rev.3 (UN Statistics Division). Needs
+        6-digit HS codes. HS codes missing from the table are reported (a warning and ``notes``
+        with their count and value share) and dropped (``unmapped="drop"``), or raise
+        (``unmapped="error"``).
+
+        Examples
+        --------
+        >>> import tradeindex
+        >>> f = tradeindex.TradeFlows.from_arrays([4, 8], [8, 4], ["847130", "870323"], [5.0, 7.0], hs="HS17")
+        >>> f.convert("sitc3").products.code.tolist()
+        ['752', '781']
+        """
+        check_choice("to", str(to).lower(), ("sitc3",))
+        check_choice("unmapped", unmapped, ("drop", "error"))
+        digits = check_digits("digits", digits, 5)
+        table = concordance(hs or self.hs)
+        lengths = sorted({len(c) for c in self.products.code})
+        if lengths != [6] and len(self.products):
+            fail("products", "6-digit HS codes to convert to SITC (convert before aggregate_products)",
+                 f"{'/'.join(map(str, lengths))}-digit codes")
+        new = [table.get(c) for c in self.products.code]
+        missing = np.array([c is None for c in new], dtype=bool)
+        flows = self
+        if missing.any():
+            lost = missing[self.product]
+            codes = [c for c, m in zip(self.products.code, missing) if m]
+            note = (f"convert: {len(codes)} HS codes without an SITC Rev.3 match ({', '.join(codes[:5])}"
+                    f"{' ...' if len(codes) > 5 else ''}): {int(lost.sum())} flows, "
+                    f"{100 * self.value[lost].sum() / max(self.value.sum(), 1e-300):.3f}% of value, dropped")
+            if unmapped == "error":
+                fail("products", "HS codes with an SITC Rev.3 match (or unmapped='drop')", note)
+            warnings.warn(note, UserWarning, stacklevel=2)
+            flows = self._replace(np.flatnonzero(~lost))._compact()
+            flows.notes = flows.notes + (note,)
+            new = [table[c] for c in flows.products.code]
+        return flows._recode_products([c[:digits] for c in new], "SITC3")
+
+    def _recode_products(self, new_codes, classification):
+        """Map each product id to a new code (one per current product) and sum rows that meet."""
+        table, where = np.unique(np.asarray(new_codes, dtype=object).astype(str), return_inverse=True)
         flows = self._replace(product=where.astype(np.int32)[self.product])
-        flows.products = ProductTable(table.astype(object))
+        flows.products = ProductTable(table.astype(object), classification)
         key = flows._key()
         order = np.argsort(key, kind="stable")
         k = key[order]
@@ -369,7 +413,7 @@ class TradeFlows:
             f"TradeFlows: {len(self):,} flows",
             f"  years     : {span}",
             f"  countries : {len(self.countries)} ({int((exp > 0).sum())} exporting, {int((imp > 0).sum())} importing)",
-            f"  products  : {len(self.products):,} ({'/'.join(map(str, digits))}-character codes{', ' + self.hs if self.hs else ''})",
+            f"  products  : {len(self.products):,} ({'/'.join(map(str, digits))}-character codes{self._classification()})",
             f"  value     : {self.value.sum():,.1f} (sum of flows, in the data's unit)",
             f"  quantity  : {np.isnan(self.quantity).sum():,} rows without a quantity",
             "  top exporters: " + ", ".join(f"{self.countries.label[i]} {exp[i]:,.0f}" for i in top if exp[i] > 0),
@@ -381,7 +425,12 @@ class TradeFlows:
         years = self.years
         span = f"{years[0]}-{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "no year")
         return (f"<TradeFlows {len(self):,} flows, {span}, {len(self.countries)} countries, "
-                f"{len(self.products):,} products{', ' + self.hs if self.hs else ''}>")
+                f"{len(self.products):,} products{self._classification()}>")
+
+    def _classification(self):
+        if self.products.classification != "HS":
+            return f", {self.products.classification}" + (f" (from {self.hs})" if self.hs else "")
+        return f", {self.hs}" if self.hs else ""
 
 
 for _name in COLUMNS:

@@ -16,7 +16,10 @@ from .flows import TradeFlows
 BACI_NAME = re.compile(r"BACI_(HS\d\d)_Y(\d{4})", re.IGNORECASE)
 BACI_COLUMNS = ["t", "i", "j", "k", "v"]
 _CSV_TYPES = {"t": pa.int32(), "i": pa.int32(), "j": pa.int32(), "k": pa.string(),
-              "v": pa.float64(), "q": pa.string()}
+              "v": pa.float64(), "q": pa.float64()}
+# BACI right-aligns q and writes NA for missing; the float parser skips leading blanks but a
+# padded "   NA" must be listed as a null literal.
+_CSV_NULLS = ["", "NA"] + [" " * w + "NA" for w in range(1, 25)]
 
 
 def _progress(items, label, enabled):
@@ -34,12 +37,13 @@ def _progress(items, label, enabled):
 
 
 def _read_csv(source):
-    convert = pacsv.ConvertOptions(column_types=_CSV_TYPES, strings_can_be_null=False)
+    convert = pacsv.ConvertOptions(column_types=_CSV_TYPES, null_values=_CSV_NULLS,
+                                   strings_can_be_null=False)
     return pacsv.read_csv(source, convert_options=convert)
 
 
 def _quantity(col):
-    """BACI writes q as right-aligned text with NA for missing: to float64 with nulls."""
+    """A q column stored as text (padded, NA for missing), e.g. in a user's Parquet: float64."""
     if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
         text = pc.utf8_trim_whitespace(col)
         missing = pc.or_(pc.equal(text, "NA"), pc.equal(text, ""))
