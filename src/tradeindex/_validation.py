@@ -194,3 +194,15 @@ def check_adjust(adjust, by):
         fail("adjust", "None or 'aquino' when by='product' (the imbalance adjustment corrects an "
              "aggregate over products)", repr(adjust))
     return adjust
+
+
+def check_partner_spec(spec):
+    """A command-line partner group: "NAME=A,B,C" -> (NAME, [A, B, C]); "NAME" or "NAME=" -> (NAME,
+    None) (the world); "A,B,C" -> (None, [A, B, C])."""
+    name, eq, members = spec.partition("=")
+    if not eq:
+        return (None, name.split(",")) if "," in name else (name.strip(), None)
+    codes = [c.strip() for c in members.split(",") if c.strip()]
+    if not name.strip():
+        fail("--partners", "NAME=A,B,C (a group name before '='), NAME (the world) or A,B,C", repr(spec))
+    return name.strip(), codes or None
