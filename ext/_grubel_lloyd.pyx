@@ -1,17 +1,18 @@
 # Grubel-Lloyd family: mirror matching of flows (y, i, j, p) with (y, j, i, p).
 #
 # 1. pair_count: one pass counts the flows of every bucket b = (y*C + i)*C + j (per thread) and
-#    detects whether the rows already come sorted by b (BACI files do); it turns the counts into
-#    bucket offsets and per-thread write cursors.
-# 2. pair_scatter (only for unsorted input): a stable parallel counting sort of (product, value,
-#    quantity) by bucket. No hash join, no comparison sort.
+#    detects whether the rows already come sorted by b, and by product within b (BACI files do).
+# 2. pair_scatter (only for unsorted input): a stable parallel two-pass counting sort of
+#    (product, value, quantity) by bucket. No hash join, no comparison sort.
 # 3. bilateral / reporter_groups: per pair (i < j) or per (reporter, partner group), the flows of
 #    the X side and of the M side are added into a small dense per-thread buffer indexed by
 #    product (duplicates add up), then every product present is classified once (an epoch stamp
-#    per product marks it done) and the buffers are cleared by the same passes.
+#    per product marks it done) and the buffers are cleared by the same passes. Pairs whose runs
+#    are sorted by product (BACI order) are merged directly instead.
 # Each output cell is owned by one thread (static schedule): no races, and the same result for any
 # thread count (the order of additions within a cell does not depend on the threads).
 from cython.parallel cimport prange
+from libc.float cimport DBL_MAX
 from libc.math cimport fabs, fmin, fmax, NAN
 from libc.stdint cimport int64_t
 from _threads cimport index_t, ti_thread_id
@@ -116,21 +117,54 @@ cdef inline void _finish(int adjust, int mode, double xt, double mt, double* o) 
         o[1] = 0.0
 
 
+cdef inline double _total(const double* val, int64_t a, int64_t b) noexcept nogil:
+    cdef double s = 0.0
+    cdef int64_t r
+    for r in range(a, b):
+        s += val[r]
+    return s
+
+
+cdef inline (double, double) _aquino(int adjust, double xt, double mt) noexcept nogil:
+    """Aquino's factors putting X and M at half of the total each (1, 1 without the adjustment)."""
+    if adjust == ADJ_AQUINO and xt > 0 and mt > 0:
+        return (xt + mt) / (2.0 * xt), (xt + mt) / (2.0 * mt)
+    return 1.0, 1.0
+
+
+cdef inline void _store(int adjust, int mode, double xt, double mt, double* o1, double* o2,
+                        double[:, :, :, ::1] out, double[:, :, ::1] totals, Py_ssize_t y,
+                        Py_ssize_t i, Py_ssize_t j, Py_ssize_t K) noexcept nogil:
+    """Write pair (i, j)'s sums from both sides and its totals."""
+    cdef Py_ssize_t k
+    _finish(adjust, mode, xt, mt, o1)
+    _finish(adjust, mode, mt, xt, o2)
+    for k in range(K):
+        out[y, i, j, k] = o1[k]
+        out[y, j, i, k] = o2[k]
+    totals[y, i, j] = xt
+    totals[y, j, i] = mt
+
+
 def pair_count(const index_t[::1] year, const index_t[::1] exporter, const index_t[::1] importer,
-               Py_ssize_t y0, Py_ssize_t n_countries, int64_t[:, ::1] counts,
+               const index_t[::1] product, const double[::1] value, Py_ssize_t y0,
+               Py_ssize_t n_countries, Py_ssize_t n_products, bint check, int64_t[:, ::1] counts,
                int64_t[::1] offsets, int n_threads):
     """Count flows per bucket (y*C + i)*C + j (y = year - y0; `year` may be empty: one year).
 
-    counts (T x B, zeroed) become per-thread write cursors for `pair_scatter`, with T = n_threads
-    row blocks; offsets (B + 1) the bucket starts. Returns True when the rows are already sorted
-    by bucket (then the runs are rows offsets[b]..offsets[b+1] of the input itself).
+    counts (T x B, zeroed; T row blocks of the input, one per thread) keep the per-thread counts;
+    offsets (B + 1) get the bucket starts. Returns 2 when the rows are sorted by (bucket, product)
+    without repeats (BACI's order: the runs are then merged as they are), 1 when sorted by bucket
+    only (rows offsets[b]..offsets[b+1] of the input are bucket b), 0 otherwise (sort first).
+    With `check`, returns -1 when a row has a country id outside [0, C), exporter == importer, a
+    product id outside [0, P) or a value not finite and >= 0 (such rows are not counted).
     """
     cdef Py_ssize_t n = exporter.shape[0], nb = counts.shape[1], C = n_countries
     cdef Py_ssize_t t, r, b, a, e, prev
     cdef int nt = counts.shape[0]
     cdef bint has_year = year.shape[0] > 0
-    cdef int unsorted = 0
-    cdef int64_t run, c
+    cdef int unsorted = 0, unmerged = 0, bad = 0
+    cdef int64_t run
     for t in prange(nt, nogil=True, schedule="static", num_threads=n_threads):
         a = n * t // nt
         e = n * (t + 1) // nt
@@ -138,56 +172,158 @@ def pair_count(const index_t[::1] year, const index_t[::1] exporter, const index
         if a > 0 and a < e:
             prev = ((year[a - 1] - y0) * C if has_year else 0) * C + exporter[a - 1] * C + importer[a - 1]
         for r in range(a, e):
+            if check and (exporter[r] < 0 or exporter[r] >= C or importer[r] < 0 or importer[r] >= C
+                          or exporter[r] == importer[r] or product[r] < 0 or product[r] >= n_products
+                          or not (value[r] >= 0 and value[r] <= DBL_MAX)):
+                bad += 1
+                continue
             b = ((year[r] - y0) * C if has_year else 0) * C + exporter[r] * C + importer[r]
             counts[t, b] += 1
             if b < prev:
                 unsorted += 1
+            elif b == prev and product[r] <= product[r - 1]:
+                unmerged += 1
             prev = b
     run = 0
     for b in range(nb):
         offsets[b] = run
         for t in range(nt):
-            c = counts[t, b]
-            counts[t, b] = run
-            run += c
+            run += counts[t, b]
     offsets[nb] = run
-    return unsorted == 0
+    return -1 if bad else (0 if unsorted else (1 if unmerged else 2))
 
 
 def pair_scatter(const index_t[::1] year, const index_t[::1] exporter, const index_t[::1] importer,
                  const index_t[::1] product, const double[::1] value, const double[::1] quantity,
-                 Py_ssize_t y0, Py_ssize_t n_countries, int64_t[:, ::1] cursors,
+                 Py_ssize_t y0, Py_ssize_t n_countries, Py_ssize_t n_products,
+                 const int64_t[:, ::1] counts, const int64_t[::1] offsets, int64_t[:, ::1] cursors,
+                 index_t[::1] key_tmp, double[::1] value_tmp, double[::1] quantity_tmp,
                  index_t[::1] product_out, double[::1] value_out, double[::1] quantity_out,
                  int n_threads):
-    """Stable counting sort by bucket of (product, value[, quantity]) with the cursors of
-    `pair_count` (same thread blocks). `quantity` may be empty (then not sorted)."""
-    cdef Py_ssize_t n = exporter.shape[0], C = n_countries
-    cdef Py_ssize_t t, r, b, a, e
-    cdef int64_t pos
+    """Stable two-pass counting sort of (product, value[, quantity]) by bucket, with the counts
+    and offsets of `pair_count`: pass 1 by (year, exporter) into the *_tmp arrays (importer * P +
+    product packed in key_tmp), pass 2 by importer within each (year, exporter) block (a few
+    hundred write streams per pass instead of C*C). cursors: T x Y*C scratch; `quantity` may be
+    empty (then not sorted)."""
+    cdef Py_ssize_t n = exporter.shape[0], C = n_countries, P = n_products
+    cdef Py_ssize_t nh = cursors.shape[1], t, r, h, j, a, e
+    cdef int64_t pos, run
     cdef int nt = cursors.shape[0]
     cdef bint has_year = year.shape[0] > 0, has_q = quantity.shape[0] > 0
+    cdef index_t packed
+    for h in range(nh):  # cursors[t, h]: where thread t writes its first row of block h
+        run = offsets[h * C]
+        for t in range(nt):
+            cursors[t, h] = run
+            for j in range(C):
+                run = run + counts[t, h * C + j]
     for t in prange(nt, nogil=True, schedule="static", num_threads=n_threads):
         a = n * t // nt
         e = n * (t + 1) // nt
         for r in range(a, e):
-            b = ((year[r] - y0) * C if has_year else 0) * C + exporter[r] * C + importer[r]
-            pos = cursors[t, b]
-            cursors[t, b] = pos + 1
-            product_out[pos] = product[r]
-            value_out[pos] = value[r]
+            h = ((year[r] - y0) * C if has_year else 0) + exporter[r]
+            pos = cursors[t, h]
+            cursors[t, h] = pos + 1
+            key_tmp[pos] = importer[r] * P + product[r]
+            value_tmp[pos] = value[r]
             if has_q:
-                quantity_out[pos] = quantity[r]
+                quantity_tmp[pos] = quantity[r]
+    for h in prange(nh, nogil=True, schedule="static", chunksize=1, num_threads=n_threads):
+        t = ti_thread_id()
+        for j in range(C):
+            cursors[t, j] = offsets[h * C + j]
+        for r in range(offsets[h * C], offsets[h * C + C]):
+            packed = key_tmp[r]
+            j = packed // P
+            pos = cursors[t, j]
+            cursors[t, j] = pos + 1
+            product_out[pos] = packed - j * P
+            value_out[pos] = value_tmp[r]
+            if has_q:
+                quantity_out[pos] = quantity_tmp[r]
+
+
+cdef inline double _gl_merge(const index_t* prod, const double* val, int64_t a, int64_t ae,
+                            int64_t b, int64_t be, double sx, double sm) noexcept nogil:
+    """GL fast path on product-sorted repeat-free runs: sum over common products of
+    min(x, m) (branch-free advance; products on one side only add nothing)."""
+    cdef double s = 0.0
+    cdef index_t pa, pb
+    while a < ae and b < be:
+        pa = prod[a]
+        pb = prod[b]
+        s += fmin(val[a] * sx, val[b] * sm) if pa == pb else 0.0
+        a = a + (pa <= pb)
+        b = b + (pb <= pa)
+    return s
+
+
+cdef inline double _gl_buffer(const index_t* prod, const double* val, int64_t a, int64_t ae,
+                              int64_t b, int64_t be, double sx, double sm, int64_t epoch,
+                              int64_t* stamp, double* bx, double* bm) noexcept nogil:
+    """GL on runs in any order (repeats add up): sum over products of min(X_p, M_p), each
+    product once, using the dense buffers bx, bm (left zeroed)."""
+    cdef double s = 0.0
+    cdef int64_t r
+    cdef index_t p
+    for r in range(a, ae):
+        bx[prod[r]] += val[r]
+    for r in range(b, be):
+        bm[prod[r]] += val[r]
+    for r in range(b, be):
+        p = prod[r]
+        if stamp[p] != epoch:
+            stamp[p] = epoch
+            s += fmin(bx[p] * sx, bm[p] * sm)
+            bm[p] = 0.0
+    for r in range(a, ae):
+        bx[prod[r]] = 0.0
+    return s
+
+
+cdef inline void _merge(const index_t* prod, const double* val, const double* qty, bint has_q,
+                        int64_t a, int64_t ae, int64_t b, int64_t be, double sx, double sm,
+                        int mode, double lo, double hi, double* o1, double* o2) noexcept nogil:
+    """The product-sorted, repeat-free runs a..ae (X) and b..be (M) merged: each product once."""
+    cdef double x, m, qx, qm
+    cdef double nan = NAN
+    while a < ae or b < be:
+        qx = nan
+        qm = nan
+        if b >= be or (a < ae and prod[a] < prod[b]):
+            x = val[a] * sx
+            m = 0.0
+            if has_q:
+                qx = qty[a]
+            a = a + 1
+        elif a >= ae or prod[b] < prod[a]:
+            x = 0.0
+            m = val[b] * sm
+            if has_q:
+                qm = qty[b]
+            b = b + 1
+        else:
+            x = val[a] * sx
+            m = val[b] * sm
+            if has_q:
+                qx = qty[a]
+                qm = qty[b]
+            a = a + 1
+            b = b + 1
+        _product(x, m, qx, qm, mode, lo, hi, o1)
+        _product(m, x, qm, qx, mode, lo, hi, o2)
 
 
 def bilateral(const int64_t[::1] offsets, const index_t[::1] product, const double[::1] value,
-              const double[::1] quantity, Py_ssize_t n_years, Py_ssize_t n_countries, int mode,
-              int adjust, double lo, double hi, double[:, :, ::1] buf, int64_t[:, ::1] stamp,
+              const double[::1] quantity, Py_ssize_t n_years, Py_ssize_t n_countries, bint merged,
+              int mode, int adjust, double lo, double hi, double[:, :, ::1] buf, int64_t[:, ::1] stamp,
               double[:, ::1] work, double[:, :, :, ::1] out, double[:, :, ::1] totals,
               int n_threads):
     """Every pair i < j of every year: X = flows i -> j, M = flows j -> i, product by product.
 
     out (Y x C x C x K, zeroed) gets the mode's sums from i's side at [y, i, j] and from j's side
-    at [y, j, i]; totals[y, i, j] the total of flows i -> j. buf (T x 4 x P, zeroed), stamp
+    at [y, j, i]; totals[y, i, j] the total of flows i -> j. `merged`: the runs are sorted by
+    product without repeats (pair_count returned 2) and are merged directly; otherwise buf (T x 4 x P, zeroed), stamp
     (T x P, -1) and work (T x 10) are the per-thread product buffers and scratch.
     """
     cdef Py_ssize_t C = n_countries, q, i, j, y
@@ -217,15 +353,31 @@ def bilateral(const int64_t[::1] offsets, const index_t[::1] product, const doub
             for k in range(5):
                 o1[k] = 0.0
                 o2[k] = 0.0
-            xt = _add(&product[0], &value[0], qptr, has_q, offsets[bx], offsets[bx + 1],
-                      &buf[t, 0, 0], &buf[t, 2, 0])
-            mt = _add(&product[0], &value[0], qptr, has_q, offsets[bm], offsets[bm + 1],
-                      &buf[t, 1, 0], &buf[t, 3, 0])
-            sx = 1.0
-            sm = 1.0
-            if adjust == ADJ_AQUINO and xt > 0 and mt > 0:
-                sx = (xt + mt) / (2.0 * xt)
-                sm = (xt + mt) / (2.0 * mt)
+            xt = _total(&value[0], offsets[bx], offsets[bx + 1])
+            mt = _total(&value[0], offsets[bm], offsets[bm + 1])
+            sx, sm = _aquino(adjust, xt, mt)
+            if mode == GL:  # symmetric: min(x, m) summed once, from either side
+                if merged:
+                    o1[0] = 2.0 * _gl_merge(&product[0], &value[0], offsets[bx], offsets[bx + 1],
+                                            offsets[bm], offsets[bm + 1], sx, sm)
+                else:
+                    o1[0] = 2.0 * _gl_buffer(&product[0], &value[0], offsets[bx], offsets[bx + 1],
+                                             offsets[bm], offsets[bm + 1], sx, sm, q * C + j,
+                                             &stamp[t, 0], &buf[t, 0, 0], &buf[t, 1, 0])
+                o1[1] = xt * sx + mt * sm
+                o2[0] = o1[0]
+                o2[1] = o1[1]
+                _store(adjust, mode, xt, mt, o1, o2, out, totals, y, i, j, K)
+                continue
+            if merged:
+                _merge(&product[0], &value[0], qptr, has_q, offsets[bx], offsets[bx + 1], offsets[bm],
+                       offsets[bm + 1], sx, sm, mode, lo, hi, o1, o2)
+                _store(adjust, mode, xt, mt, o1, o2, out, totals, y, i, j, K)
+                continue
+            _add(&product[0], &value[0], qptr, has_q, offsets[bx], offsets[bx + 1], &buf[t, 0, 0],
+                 &buf[t, 2, 0])
+            _add(&product[0], &value[0], qptr, has_q, offsets[bm], offsets[bm + 1], &buf[t, 1, 0],
+                 &buf[t, 3, 0])
             epoch = q * C + j
             _settle(&product[0], offsets[bm], offsets[bm + 1], epoch, &stamp[t, 0], &buf[t, 0, 0],
                     &buf[t, 1, 0], &buf[t, 2, 0], &buf[t, 3, 0], sx, sm, mode, lo, hi, has_q,
@@ -233,13 +385,7 @@ def bilateral(const int64_t[::1] offsets, const index_t[::1] product, const doub
             _settle(&product[0], offsets[bx], offsets[bx + 1], epoch, &stamp[t, 0], &buf[t, 0, 0],
                     &buf[t, 1, 0], &buf[t, 2, 0], &buf[t, 3, 0], sx, sm, mode, lo, hi, has_q,
                     o1, o2, NULL)
-            _finish(adjust, mode, xt, mt, o1)
-            _finish(adjust, mode, mt, xt, o2)
-            for k in range(K):
-                out[y, i, j, k] = o1[k]
-                out[y, j, i, k] = o2[k]
-            totals[y, i, j] = xt
-            totals[y, j, i] = mt
+            _store(adjust, mode, xt, mt, o1, o2, out, totals, y, i, j, K)
 
 
 def reporter_groups(const int64_t[::1] offsets, const index_t[::1] product,
@@ -293,11 +439,7 @@ def reporter_groups(const int64_t[::1] offsets, const index_t[::1] product,
                                &buf[t, 0, 0], &buf[t, 2, 0])
                 mt = mt + _add(&product[0], &value[0], qptr, has_q, offsets[bm], offsets[bm + 1],
                                &buf[t, 1, 0], &buf[t, 3, 0])
-            sx = 1.0
-            sm = 1.0
-            if adjust == ADJ_AQUINO and xt > 0 and mt > 0:
-                sx = (xt + mt) / (2.0 * xt)
-                sm = (xt + mt) / (2.0 * mt)
+            sx, sm = _aquino(adjust, xt, mt)
             xmp = &xm[y, ri, g, 0, 0] if want_xm else NULL
             for s in range(group_ptr[g], group_ptr[g + 1]):
                 jc = members[s]

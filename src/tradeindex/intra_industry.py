@@ -36,33 +36,44 @@ MarginalIIT = namedtuple("MarginalIIT", ["A", "B"])
 
 
 # -- drivers: arrays in, kernel sums out ---------------------------------------------------------
-def _runs(cols, n_countries, t):
-    """Bucket offsets and (product, value, quantity) in bucket order: the input's own columns
-    when already sorted by (year, exporter, importer), else a counting-sorted copy."""
+def _runs(cols, n_countries, n_products, t, invalid=None):
+    """(offsets, product, value, quantity, merged): bucket offsets and the columns in bucket order
+    - the input's own columns when already sorted by (year, exporter, importer) (`merged` when
+    also by product without repeats), else a counting-sorted copy. `invalid`: for unchecked
+    arrays, called (to raise the precise error) when the counting pass finds a bad row."""
     year, exporter, importer, product, value, quantity, y0, n_years = cols
     counts = np.zeros((t, n_years * n_countries * n_countries), np.int64)
     offsets = np.empty(counts.shape[1] + 1, np.int64)
-    if _gl.pair_count(year, exporter, importer, y0, n_countries, counts, offsets, t):
-        return offsets, product, value, quantity
+    order = _gl.pair_count(year, exporter, importer, product, value, y0, n_countries, n_products,
+                           invalid is not None, counts, offsets, t)
+    if order < 0:
+        invalid()
+        raise RuntimeError("tradeindex internal error: the counting pass rejected a row that no check names")
+    if order:
+        return offsets, product, value, quantity, order == 2
+    key = product if n_countries * n_products < np.iinfo(product.dtype).max else product.astype(np.int64)
+    tmp = (np.empty_like(key), np.empty(len(value)), np.empty(len(quantity)))
     out = (np.empty_like(product), np.empty(len(value)), np.empty(len(quantity)))
-    _gl.pair_scatter(year, exporter, importer, product, value, quantity, y0, n_countries, counts,
-                     *out, t)
-    return (offsets, *out)
+    cursors = np.empty((t, n_years * n_countries), np.int64)
+    _gl.pair_scatter(year, exporter, importer, product, value, quantity, y0, n_countries, n_products,
+                     counts, offsets, cursors, *tmp, *out, t)
+    return (offsets, *out, False)
 
 
 def _buffers(t, n_products):
     return np.zeros((t, 4, n_products)), np.full((t, n_products), -1, np.int64), np.zeros((t, 10))
 
 
-def pair_sums(cols, n_countries, n_products, mode, *, adjust=None, band=(0.0, 0.0), n_threads=None):
+def pair_sums(cols, n_countries, n_products, mode, *, adjust=None, band=(0.0, 0.0), n_threads=None,
+              invalid=None):
     """(out, totals): Y x C x C x K sums of `mode` for every ordered pair and the Y x C x C totals
     of flows i -> j. `cols` = (year, exporter, importer, product, value, quantity, y0, n_years)."""
     t = effective_threads(n_threads)
-    offsets, product, value, quantity = _runs(cols, n_countries, t)
+    offsets, product, value, quantity, merged = _runs(cols, n_countries, n_products, t, invalid)
     n_years = cols[7]
     out = np.zeros((n_years, n_countries, n_countries, _K[mode]))
     totals = np.zeros((n_years, n_countries, n_countries))
-    _gl.bilateral(offsets, product, value, quantity, n_years, n_countries, _MODE[mode], _ADJUST[adjust],
+    _gl.bilateral(offsets, product, value, quantity, n_years, n_countries, merged, _MODE[mode], _ADJUST[adjust],
                   band[0], band[1], *_buffers(t, n_products), out, totals, t)
     return out, totals
 
@@ -73,7 +84,7 @@ def group_sums(cols, n_countries, n_products, reporters, groups, mode, *, adjust
     group (a list of id arrays), Y x R x G x 2 totals (X, M), and, with `per_product`, the
     Y x R x G x P x 2 per-product X and M."""
     t = effective_threads(n_threads)
-    offsets, product, value, quantity = _runs(cols, n_countries, t)
+    offsets, product, value, quantity, _ = _runs(cols, n_countries, n_products, t)
     n_years, dtype = cols[7], cols[1].dtype
     group_ptr = np.r_[0, np.cumsum([len(g) for g in groups])].astype(dtype)
     members = np.concatenate(groups).astype(dtype)

@@ -8,14 +8,14 @@ from ._validation import as_float64, check_amounts, check_length, check_numeric,
 from .config import effective_threads
 
 
-def _ids(param, ids, n):
+def _ids(param, ids, n, *, check_range=True):
     """Integer ids in [0, n) as int32 or int64 (no copy when already one of them)."""
     ids = check_numeric(param, np.asarray(ids))
     if ids.dtype.kind == "f":
         fail(param, "integer ids", f"dtype {ids.dtype}", TypeError)
     if ids.dtype not in (np.int32, np.int64):
         ids = ids.astype(np.int64)
-    if ids.size and (ids.min() < 0 or ids.max() >= n):
+    if check_range and ids.size and (ids.min() < 0 or ids.max() >= n):
         bad = np.flatnonzero((ids < 0) | (ids >= n))
         fail(param, f"ids in [0, {n})", f"{ids[bad[0]]} at row {bad[0]}; {len(bad)} rows in all")
     return np.ascontiguousarray(ids)
@@ -78,20 +78,25 @@ def bilateral_gl(exporter, importer, product, value, n_countries, *, n_products=
     n_countries = check_positive_int("n_countries", n_countries)
     scale = check_scale("scale", scale)
     adjust = check_adjust(adjust, "pair")
-    exporter = _ids("exporter", exporter, n_countries)
-    importer = _ids("importer", importer, n_countries)
-    check_length("importer", importer, len(exporter), "exporter")
-    check_no_self_trade(exporter, importer)
-    product = np.asarray(product)
+    exporter, importer, product = (_ids(name, a, 0, check_range=False) for name, a in
+                                   (("exporter", exporter), ("importer", importer), ("product", product)))
+    value = np.ascontiguousarray(as_float64("value", np.asarray(value)))
+    for name, a in (("importer", importer), ("product", product), ("value", value)):
+        check_length(name, a, len(exporter), "exporter")
     n_products = (check_positive_int("n_products", n_products) if n_products is not None
-                  else int(product.max()) + 1 if product.size else 1)
-    product = _ids("product", product, n_products)
-    check_length("product", product, len(exporter), "exporter")
-    value = np.ascontiguousarray(check_amounts("value", np.asarray(value)))
-    check_length("value", value, len(exporter), "exporter")
+                  else int(max(product.max(), 0)) + 1 if product.size else 1)
+
+    def invalid():  # the counting pass found a bad row: the precise error
+        _ids("exporter", exporter, n_countries)
+        _ids("importer", importer, n_countries)
+        _ids("product", product, n_products)
+        check_amounts("value", value)
+        check_no_self_trade(exporter, importer)
+
     dtype = np.result_type(exporter, importer, product)
     cols = (np.zeros(0, dtype), exporter.astype(dtype, copy=False), importer.astype(dtype, copy=False),
             product.astype(dtype, copy=False), value, np.zeros(0), 0, 1)
-    out, _ = pair_sums(cols, n_countries, n_products, "gl", adjust=adjust, n_threads=n_threads)
+    out, _ = pair_sums(cols, n_countries, n_products, "gl", adjust=adjust, n_threads=n_threads,
+                       invalid=invalid)
     gl = ratio(out[0, ..., 0], out[0, ..., 1], scale)
     return (gl, out[0, ..., 0], out[0, ..., 1]) if return_parts else gl
