@@ -243,33 +243,24 @@ def pair_scatter(const index_t[::1] year, const index_t[::1] exporter, const ind
                 quantity_out[pos] = quantity_tmp[r]
 
 
-cdef inline double _gl_merge(const index_t* prod, const double* val, int64_t a, int64_t ae,
-                            int64_t b, int64_t be, double sx, double sm) noexcept nogil:
-    """GL fast path on product-sorted repeat-free runs: sum over common products of
-    min(x, m) (branch-free advance; products on one side only add nothing)."""
-    cdef double s = 0.0
-    cdef index_t pa, pb
-    while a < ae and b < be:
-        pa = prod[a]
-        pb = prod[b]
-        s += fmin(val[a] * sx, val[b] * sm) if pa == pb else 0.0
-        a = a + (pa <= pb)
-        b = b + (pb <= pa)
-    return s
-
-
 cdef inline double _gl_buffer(const index_t* prod, const double* val, int64_t a, int64_t ae,
-                              int64_t b, int64_t be, double sx, double sm, int64_t epoch,
-                              int64_t* stamp, double* bx, double* bm) noexcept nogil:
-    """GL on runs in any order (repeats add up): sum over products of min(X_p, M_p), each
-    product once, using the dense buffers bx, bm (left zeroed)."""
-    cdef double s = 0.0
+                              int64_t b, int64_t be, int adjust, int64_t epoch, int64_t* stamp,
+                              double* bx, double* bm, double* xt, double* mt) noexcept nogil:
+    """GL on runs in any order (repeats add up): the totals xt, mt of the runs and the sum over
+    products of min(X_p, M_p) (Aquino-scaled when asked), each product once, using the dense
+    buffers bx, bm (left zeroed). Faster than merging even product-sorted runs."""
+    cdef double s = 0.0, sx = 0.0, sm = 0.0
     cdef int64_t r
     cdef index_t p
     for r in range(a, ae):
         bx[prod[r]] += val[r]
+        sx += val[r]
     for r in range(b, be):
         bm[prod[r]] += val[r]
+        sm += val[r]
+    xt[0] = sx
+    mt[0] = sm
+    sx, sm = _aquino(adjust, sx, sm)
     for r in range(b, be):
         p = prod[r]
         if stamp[p] != epoch:
@@ -353,22 +344,18 @@ def bilateral(const int64_t[::1] offsets, const index_t[::1] product, const doub
             for k in range(5):
                 o1[k] = 0.0
                 o2[k] = 0.0
-            xt = _total(&value[0], offsets[bx], offsets[bx + 1])
-            mt = _total(&value[0], offsets[bm], offsets[bm + 1])
-            sx, sm = _aquino(adjust, xt, mt)
             if mode == GL:  # symmetric: min(x, m) summed once, from either side
-                if merged:
-                    o1[0] = 2.0 * _gl_merge(&product[0], &value[0], offsets[bx], offsets[bx + 1],
-                                            offsets[bm], offsets[bm + 1], sx, sm)
-                else:
-                    o1[0] = 2.0 * _gl_buffer(&product[0], &value[0], offsets[bx], offsets[bx + 1],
-                                             offsets[bm], offsets[bm + 1], sx, sm, q * C + j,
-                                             &stamp[t, 0], &buf[t, 0, 0], &buf[t, 1, 0])
-                o1[1] = xt * sx + mt * sm
+                o1[0] = 2.0 * _gl_buffer(&product[0], &value[0], offsets[bx], offsets[bx + 1],
+                                         offsets[bm], offsets[bm + 1], adjust, q * C + j,
+                                         &stamp[t, 0], &buf[t, 0, 0], &buf[t, 1, 0], &xt, &mt)
+                o1[1] = xt + mt
                 o2[0] = o1[0]
                 o2[1] = o1[1]
                 _store(adjust, mode, xt, mt, o1, o2, out, totals, y, i, j, K)
                 continue
+            xt = _total(&value[0], offsets[bx], offsets[bx + 1])
+            mt = _total(&value[0], offsets[bm], offsets[bm + 1])
+            sx, sm = _aquino(adjust, xt, mt)
             if merged:
                 _merge(&product[0], &value[0], qptr, has_q, offsets[bx], offsets[bx + 1], offsets[bm],
                        offsets[bm + 1], sx, sm, mode, lo, hi, o1, o2)
