@@ -197,14 +197,15 @@ def pair_scatter(const index_t[::1] year, const index_t[::1] exporter, const ind
                  const index_t[::1] product, const double[::1] value, const double[::1] quantity,
                  Py_ssize_t y0, Py_ssize_t n_countries, Py_ssize_t n_products,
                  const int64_t[:, ::1] counts, const int64_t[::1] offsets, int64_t[:, ::1] cursors,
-                 index_t[::1] key_tmp, double[::1] value_tmp, double[::1] quantity_tmp,
                  index_t[::1] product_out, double[::1] value_out, double[::1] quantity_out,
-                 int n_threads):
+                 index_t[:, ::1] key_scratch, double[:, ::1] value_scratch,
+                 double[:, ::1] quantity_scratch, int n_threads):
     """Stable two-pass counting sort of (product, value[, quantity]) by bucket, with the counts
-    and offsets of `pair_count`: pass 1 by (year, exporter) into the *_tmp arrays (importer * P +
-    product packed in key_tmp), pass 2 by importer within each (year, exporter) block (a few
-    hundred write streams per pass instead of C*C). cursors: T x Y*C scratch; `quantity` may be
-    empty (then not sorted)."""
+    and offsets of `pair_count`. Pass 1 moves rows to their (year, exporter) block of the outputs
+    (importer * P + product packed in product_out); pass 2 orders each block by importer in
+    place, through a per-thread scratch as long as the largest block. A few hundred write
+    streams per pass instead of C*C; extra memory: the outputs and the scratch.
+    cursors: T x Y*C; `quantity` may be empty (then not sorted)."""
     cdef Py_ssize_t n = exporter.shape[0], C = n_countries, P = n_products
     cdef Py_ssize_t nh = cursors.shape[1], t, r, h, j, a, e
     cdef int64_t pos, run
@@ -224,23 +225,30 @@ def pair_scatter(const index_t[::1] year, const index_t[::1] exporter, const ind
             h = ((year[r] - y0) * C if has_year else 0) + exporter[r]
             pos = cursors[t, h]
             cursors[t, h] = pos + 1
-            key_tmp[pos] = importer[r] * P + product[r]
-            value_tmp[pos] = value[r]
+            product_out[pos] = importer[r] * P + product[r]
+            value_out[pos] = value[r]
             if has_q:
-                quantity_tmp[pos] = quantity[r]
+                quantity_out[pos] = quantity[r]
     for h in prange(nh, nogil=True, schedule="static", chunksize=1, num_threads=n_threads):
         t = ti_thread_id()
+        a = offsets[h * C]
+        e = offsets[h * C + C]
+        for r in range(a, e):
+            key_scratch[t, r - a] = product_out[r]
+            value_scratch[t, r - a] = value_out[r]
+            if has_q:
+                quantity_scratch[t, r - a] = quantity_out[r]
         for j in range(C):
             cursors[t, j] = offsets[h * C + j]
-        for r in range(offsets[h * C], offsets[h * C + C]):
-            packed = key_tmp[r]
+        for r in range(e - a):
+            packed = key_scratch[t, r]
             j = packed // P
             pos = cursors[t, j]
             cursors[t, j] = pos + 1
             product_out[pos] = packed - j * P
-            value_out[pos] = value_tmp[r]
+            value_out[pos] = value_scratch[t, r]
             if has_q:
-                quantity_out[pos] = quantity_tmp[r]
+                quantity_out[pos] = quantity_scratch[t, r]
 
 
 cdef inline double _gl_buffer(const index_t* prod, const double* val, int64_t a, int64_t ae,

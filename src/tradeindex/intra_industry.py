@@ -51,12 +51,17 @@ def _runs(cols, n_countries, n_products, t, invalid=None):
         raise RuntimeError("tradeindex internal error: the counting pass rejected a row that no check names")
     if order:
         return offsets, product, value, quantity, order == 2
-    key = product if n_countries * n_products < np.iinfo(product.dtype).max else product.astype(np.int64)
-    tmp = (np.empty_like(key), np.empty(len(value)), np.empty(len(quantity)))
+    if n_countries * n_products >= np.iinfo(product.dtype).max:  # packed keys need int64
+        cols = tuple(c.astype(np.int64) for c in cols[:4]) + cols[4:]
+        year, exporter, importer, product = cols[:4]
     out = (np.empty_like(product), np.empty(len(value)), np.empty(len(quantity)))
+    blocks = offsets[n_countries::n_countries] - offsets[:-1:n_countries]
+    width = int(blocks.max()) if len(blocks) else 0
+    scratch = (np.empty((t, width), product.dtype), np.empty((t, width)),
+               np.empty((t, width if len(quantity) else 0)))
     cursors = np.empty((t, n_years * n_countries), np.int64)
     _gl.pair_scatter(year, exporter, importer, product, value, quantity, y0, n_countries, n_products,
-                     counts, offsets, cursors, *tmp, *out, t)
+                     counts, offsets, cursors, *out, *scratch, t)
     return (offsets, *out, False)
 
 

@@ -1,0 +1,91 @@
+"""Bilateral Grubel-Lloyd for all pairs: tradeindex vs DuckDB SQL, polars and pandas, same data,
+same process (peers in peers_grubel_lloyd.py; every peer's matrix is checked against ours).
+
+BACI-like flows from generate.py: "full" (240 countries x 5,000 HS6, ~10M flows), "medium"
+(~3M, for pandas), "large" (~30M, scaling), each shuffled and as BACI ships it (sorted by i, j, k).
+
+    python -m pytest benchmarks/bench_grubel_lloyd.py --benchmark-json=benchmarks/results/gl.json
+    python benchmarks/ratios.py benchmarks/results/gl.json
+"""
+import numpy as np
+import pyarrow as pa
+import pytest
+
+import peers_grubel_lloyd as peers
+from tradeindex import kernels
+
+ROUNDS = 5
+
+
+@pytest.fixture(scope="module")
+def data():
+    cache = {}
+
+    def get(preset, order):
+        if (preset, order) not in cache:
+            cols, n_c, n_p = peers.flows(preset)
+            cache[preset, order] = (cols if order == "sorted" else peers.shuffled(cols), n_c, n_p)
+        return cache[preset, order]
+    return get
+
+
+@pytest.fixture(scope="module")
+def duck():
+    duckdb = pytest.importorskip("duckdb")
+    con = duckdb.connect()  # all cores (DuckDB's default)
+    yield con
+    con.close()
+
+
+def _ours(cols, n_c, n_p):
+    return kernels.bilateral_gl(cols["i"], cols["j"], cols["k"], cols["v"], n_c, n_products=n_p)
+
+
+def _bench(benchmark, fn, *args, rounds=ROUNDS):
+    return benchmark.pedantic(fn, args=args, rounds=rounds, iterations=1, warmup_rounds=1)
+
+
+def _check(got, cols, n_c, n_p):
+    np.testing.assert_allclose(got, _ours(cols, n_c, n_p), rtol=1e-9, equal_nan=True)
+
+
+CASES = [("full", "shuffled"), ("full", "sorted"), ("large", "shuffled"), ("large", "sorted")]
+
+
+@pytest.mark.parametrize("preset, order", CASES)
+def test_tradeindex(benchmark, data, preset, order):
+    cols, n_c, n_p = data(preset, order)
+    benchmark.group = f"bilateral GL {preset} {order}"
+    benchmark.extra_info["rows"] = len(cols["v"])
+    _bench(benchmark, _ours, cols, n_c, n_p)
+
+
+@pytest.mark.parametrize("preset, order", CASES)
+def test_duckdb(benchmark, data, duck, preset, order):
+    cols, n_c, n_p = data(preset, order)
+    benchmark.group = f"bilateral GL {preset} {order}"
+    benchmark.extra_info["threads"] = duck.execute("SELECT current_setting('threads')").fetchone()[0]
+    table = pa.table(cols)
+    _check(_bench(benchmark, peers.duckdb_gl, duck, table, n_c, rounds=3), cols, n_c, n_p)
+
+
+@pytest.mark.parametrize("preset, order", CASES[:2])
+def test_polars(benchmark, data, preset, order):
+    pytest.importorskip("polars")
+    cols, n_c, n_p = data(preset, order)
+    benchmark.group = f"bilateral GL {preset} {order}"
+    _check(_bench(benchmark, peers.polars_gl, cols, n_c, rounds=3), cols, n_c, n_p)
+
+
+@pytest.mark.parametrize("who", ["tradeindex", "pandas", "duckdb"])
+def test_medium_with_pandas(benchmark, data, duck, who):
+    pytest.importorskip("pandas")
+    cols, n_c, n_p = data("medium", "shuffled")
+    benchmark.group = "bilateral GL medium shuffled (pandas)"
+    benchmark.extra_info["rows"] = len(cols["v"])
+    if who == "tradeindex":
+        _bench(benchmark, _ours, cols, n_c, n_p)
+    elif who == "pandas":
+        _check(_bench(benchmark, peers.pandas_gl, cols, n_c, rounds=3), cols, n_c, n_p)
+    else:
+        _check(_bench(benchmark, peers.duckdb_gl, duck, pa.table(cols), n_c, rounds=3), cols, n_c, n_p)
