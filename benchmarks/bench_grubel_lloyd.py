@@ -64,7 +64,7 @@ def test_tradeindex(benchmark, data, preset, order):
 def test_duckdb(benchmark, data, duck, preset, order):
     cols, n_c, n_p = data(preset, order)
     benchmark.group = f"bilateral GL {preset} {order}"
-    benchmark.extra_info["threads"] = duck.execute("SELECT current_setting('threads')").fetchone()[0]
+    benchmark.extra_info["threads"] = duck.execute("SELECT current_setting('threads')").fetchall()[0][0]
     table = pa.table(cols)
     _check(_bench(benchmark, peers.duckdb_gl, duck, table, n_c, rounds=3), cols, n_c, n_p)
 
