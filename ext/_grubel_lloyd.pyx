@@ -280,6 +280,26 @@ cdef inline double _gl_buffer(const index_t* prod, const double* val, int64_t a,
     return s
 
 
+cdef inline double _gl_unique(const index_t* prod, const double* val, int64_t a, int64_t ae,
+                              int64_t b, int64_t be, double* bx, double* xt,
+                              double* mt) noexcept nogil:
+    """_gl_buffer for runs without repeated products (BACI order): X into the buffer, one pass
+    over M taking min(X_p, M_p), then X cleared; no stamps, no M buffer."""
+    cdef double s = 0.0, sx = 0.0, sm = 0.0
+    cdef int64_t r
+    for r in range(a, ae):
+        bx[prod[r]] = val[r]
+        sx += val[r]
+    for r in range(b, be):
+        s += fmin(bx[prod[r]], val[r])
+        sm += val[r]
+    for r in range(a, ae):
+        bx[prod[r]] = 0.0
+    xt[0] = sx
+    mt[0] = sm
+    return s
+
+
 cdef inline void _merge(const index_t* prod, const double* val, const double* qty, bint has_q,
                         int64_t a, int64_t ae, int64_t b, int64_t be, double sx, double sm,
                         int mode, double lo, double hi, double* o1, double* o2) noexcept nogil:
@@ -353,9 +373,13 @@ def bilateral(const int64_t[::1] offsets, const index_t[::1] product, const doub
                 o1[k] = 0.0
                 o2[k] = 0.0
             if mode == GL:  # symmetric: min(x, m) summed once, from either side
-                o1[0] = 2.0 * _gl_buffer(&product[0], &value[0], offsets[bx], offsets[bx + 1],
-                                         offsets[bm], offsets[bm + 1], adjust, q * C + j,
-                                         &stamp[t, 0], &buf[t, 0, 0], &buf[t, 1, 0], &xt, &mt)
+                if merged and adjust != ADJ_AQUINO:
+                    o1[0] = 2.0 * _gl_unique(&product[0], &value[0], offsets[bx], offsets[bx + 1],
+                                             offsets[bm], offsets[bm + 1], &buf[t, 0, 0], &xt, &mt)
+                else:
+                    o1[0] = 2.0 * _gl_buffer(&product[0], &value[0], offsets[bx], offsets[bx + 1],
+                                             offsets[bm], offsets[bm + 1], adjust, q * C + j,
+                                             &stamp[t, 0], &buf[t, 0, 0], &buf[t, 1, 0], &xt, &mt)
                 o1[1] = xt + mt
                 o2[0] = o1[0]
                 o2[1] = o1[1]

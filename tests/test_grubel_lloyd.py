@@ -72,6 +72,17 @@ def test_pairs_self_consistency(flows):
     np.testing.assert_allclose(gl_sym[~np.isnan(gl_sym)], 100.0)  # X = M product by product
 
 
+@settings(max_examples=25, deadline=None)
+@given(random_flows(years=(1989, 1990, 1992)), st.sampled_from(["pair", "country"]))
+def test_panel_matches_each_year(flows, by):
+    got = ti.grubel_lloyd(flows, by=by)
+    df, n = ref.frame(flows), len(flows.countries)
+    for year in flows.years:
+        want = (ref.gl_pairs(df[df.t == year], n) if by == "pair"
+                else ref.gl_groups(df[df.t == year], range(n), [range(n)]))
+        same(got[year].values if len(flows.years) > 1 else got.values, want)
+
+
 def test_sample_1990_all_pairs():
     f = ti.sample()
     gl = ti.grubel_lloyd(f, years=1990)

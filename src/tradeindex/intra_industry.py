@@ -110,16 +110,15 @@ def ratio(num, den, scale):
 
 
 # -- TradeFlows -> labelled results ---------------------------------------------------------------
-def _prepare(flows, years, products, value=None, with_quantity=False):
-    """The selected flows and the kernel columns; `value` replaces the flows' values."""
+def _prepare(flows, years, products, with_quantity=False):
+    """The selected flows, the kernel columns and the slot of each year present."""
     if years is not None or products is not None:
         flows = flows.select(years=years, products=products)
     present = flows.years
     y0 = present[0] if present else 0
     n_years = present[-1] - y0 + 1 if present else 1
     empty = np.zeros(0, flows.value.dtype)
-    cols = (flows.year, flows.exporter, flows.importer, flows.product,
-            flows.value if value is None else value,
+    cols = (flows.year, flows.exporter, flows.importer, flows.product, flows.value,
             flows.quantity if with_quantity else empty, y0, n_years)
     return flows, cols, [y - y0 for y in present]
 
