@@ -114,18 +114,20 @@ def _prepare(flows, years, products, with_quantity=False):
     """The selected flows, the kernel columns and the slot of each year present."""
     if years is not None or products is not None:
         flows = flows.select(years=years, products=products)
-    present = flows.years
+    present = []
+    if flows._has_year and len(flows):  # = flows.years, in O(n) instead of a sort
+        low = int(flows.year.min())
+        present = (low + np.flatnonzero(np.bincount(flows.year - low))).tolist()
     y0 = present[0] if present else 0
     n_years = present[-1] - y0 + 1 if present else 1
     empty = np.zeros(0, flows.value.dtype)
     cols = (flows.year, flows.exporter, flows.importer, flows.product, flows.value,
             flows.quantity if with_quantity else empty, y0, n_years)
-    return flows, cols, [y - y0 for y in present]
+    return flows, cols, present, [y - y0 for y in present]
 
 
-def _label(values, flows, slots, rows, cols, name, row_name, col_name, meta):
+def _label(values, years, slots, rows, cols, name, row_name, col_name, meta):
     """IndexMatrix for one year (or none recorded), IndexPanel for several (values: Y x R x C)."""
-    years = flows.years
     if len(years) > 1:
         return IndexPanel(values[slots], years, rows, cols, name, row_name, col_name, meta)
     return IndexMatrix(values[0], rows, cols, name, row_name, col_name, years[0] if years else None, meta)
@@ -222,7 +224,7 @@ def grubel_lloyd(flows, *, by="pair", reporters=None, partners=None, products=No
     check_choice("by", by, ("pair", "country", "product"))
     adjust = check_adjust(adjust, by)
     scale = check_scale("scale", scale)
-    flows, cols, slots = _prepare(flows, years, products)
+    flows, cols, years, slots = _prepare(flows, years, products)
     meta = {"scale": scale, "adjust": adjust, "products": products, "by": by,
             "zero_division": "NaN where there is no trade (or only one-way trade when adjusted)"}
     n_c, n_p = len(flows.countries), len(flows.products)
@@ -230,14 +232,14 @@ def grubel_lloyd(flows, *, by="pair", reporters=None, partners=None, products=No
         rows, cols_ = _pair_axes(flows, reporters, partners)
         out, _ = pair_sums(cols, n_c, n_p, "gl", adjust=adjust, n_threads=n_threads)
         gl = ratio(out[..., 0], out[..., 1], scale)[:, rows][:, :, cols_]
-        return _label(gl, flows, slots, flows.countries.label[rows], flows.countries.label[cols_],
+        return _label(gl, years, slots, flows.countries.label[rows], flows.countries.label[cols_],
                       "Grubel-Lloyd", "reporter", "partner", meta)
     rep, groups = _partner_setup(flows, by, reporters, partners)
     out, totals, xm = group_sums(cols, n_c, n_p, rep, list(groups.values()), "gl", adjust=adjust,
                                  per_product=by == "product", n_threads=n_threads)
     names = list(groups)
     if by == "country":
-        return _label(ratio(out[..., 0], out[..., 1], scale), flows, slots, flows.countries.label[rep],
+        return _label(ratio(out[..., 0], out[..., 1], scale), years, slots, flows.countries.label[rep],
                       np.asarray(names, dtype=object), "Grubel-Lloyd", "reporter", "partners", meta)
     x, m = xm[..., 0], xm[..., 1]
     if adjust == "aquino":
@@ -245,7 +247,7 @@ def grubel_lloyd(flows, *, by="pair", reporters=None, partners=None, products=No
         x = ratio(x * t, 2 * totals[..., 0][..., None], 1.0)
         m = ratio(m * t, 2 * totals[..., 1][..., None], 1.0)
     gl = ratio(x + m - np.abs(x - m), x + m, scale)
-    return _product_table(flows, flows.years, slots, rep, names, xm,
+    return _product_table(flows, years, slots, rep, names, xm,
                           {"exports": xm[..., 0], "imports": xm[..., 1], "gl": gl})
 
 
@@ -381,7 +383,7 @@ def trade_types(flows, *, alpha=0.15, method="ghm", by="pair", reporters=None, p
     check_choice("by", by, ("pair", "country"))
     scale = check_scale("scale", scale)
     band = (1 - alpha, 1 + alpha) if method == "ghm" else (1 / (1 + alpha), 1 + alpha)
-    flows, cols, slots = _prepare(flows, years, products, with_quantity=True)
+    flows, cols, years, slots = _prepare(flows, years, products, with_quantity=True)
     n_c, n_p = len(flows.countries), len(flows.products)
     meta = {"scale": scale, "alpha": alpha, "method": method, "products": products, "by": by,
             "zero_division": "NaN where there is no trade"}
@@ -397,5 +399,5 @@ def trade_types(flows, *, alpha=0.15, method="ghm", by="pair", reporters=None, p
                                     n_threads=n_threads)
         shares = ratio(out, totals.sum(axis=-1, keepdims=True), scale)
         labels = flows.countries.label[rep], np.asarray(list(groups), dtype=object), "reporter", "partners"
-    return {name: _label(shares[..., k], flows, slots, labels[0], labels[1], f"trade type {name} ({method})",
+    return {name: _label(shares[..., k], years, slots, labels[0], labels[1], f"trade type {name} ({method})",
                          labels[2], labels[3], dict(meta)) for k, name in enumerate(TRADE_TYPES)}
