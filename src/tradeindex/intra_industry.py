@@ -116,8 +116,8 @@ def _prepare(flows, years, products, with_quantity=False):
         flows = flows.select(years=years, products=products)
     present = []
     if flows._has_year and len(flows):  # = flows.years, in O(n) instead of a sort
-        low = int(flows.year.min())
-        present = (low + np.flatnonzero(np.bincount(flows.year - low))).tolist()
+        low, high = int(flows.year.min()), int(flows.year.max())
+        present = [low] if low == high else (low + np.flatnonzero(np.bincount(flows.year - low))).tolist()
     y0 = present[0] if present else 0
     n_years = present[-1] - y0 + 1 if present else 1
     empty = np.zeros(0, flows.value.dtype)
