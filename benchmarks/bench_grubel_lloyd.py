@@ -89,3 +89,38 @@ def test_medium_with_pandas(benchmark, data, duck, who):
         _check(_bench(benchmark, peers.pandas_gl, cols, n_c, rounds=3), cols, n_c, n_p)
     else:
         _check(_bench(benchmark, peers.duckdb_gl, duck, pa.table(cols), n_c, rounds=3), cols, n_c, n_p)
+
+
+@pytest.fixture(scope="module")
+def baci_flows(data):
+    cols, n_c, n_p = data("full", "sorted")
+    return peers.trade_flows(cols, n_c, n_p), cols, n_c
+
+
+@pytest.mark.parametrize("who", ["tradeindex", "duckdb"])
+def test_country_vs_world(benchmark, baci_flows, duck, who):
+    """grubel_lloyd(flows, by="country") (public API, every country vs the world) vs DuckDB SQL."""
+    import tradeindex
+    flows, cols, n_c = baci_flows
+    benchmark.group = "GL each country vs world, full (public API, BACI order)"
+    ours = tradeindex.grubel_lloyd(flows, by="country", scale=1).values[:, 0]
+    if who == "tradeindex":
+        benchmark.extra_info["rows"] = len(flows)
+        _bench(benchmark, lambda: tradeindex.grubel_lloyd(flows, by="country", scale=1))
+    else:
+        got = _bench(benchmark, peers.duckdb_country_gl, duck, pa.table(cols), n_c, rounds=3)
+        np.testing.assert_allclose(got, ours, rtol=1e-9, equal_nan=True)
+
+
+@pytest.mark.parametrize("who", ["tradeindex", "duckdb"])
+def test_pairs_public_api(benchmark, baci_flows, duck, who):
+    """grubel_lloyd(flows) on a TradeFlows (public API, labelled IndexMatrix) vs DuckDB SQL."""
+    import tradeindex
+    flows, cols, n_c = baci_flows
+    benchmark.group = "GL all pairs, full (public API, BACI order)"
+    if who == "tradeindex":
+        benchmark.extra_info["rows"] = len(flows)
+        _bench(benchmark, lambda: tradeindex.grubel_lloyd(flows))
+    else:
+        got = _bench(benchmark, peers.duckdb_gl, duck, pa.table(cols), n_c, rounds=3)
+        np.testing.assert_allclose(100 * got, tradeindex.grubel_lloyd(flows).values, rtol=1e-9, equal_nan=True)

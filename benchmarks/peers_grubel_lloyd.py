@@ -87,3 +87,32 @@ def polars_gl(cols, n):
           .agg(num=(pl.col("v") + pl.col("m") - (pl.col("v") - pl.col("m")).abs()).sum(),
                den=(pl.col("v") + pl.col("m")).sum()))
     return _matrix(mg["i"].to_numpy(), mg["j"].to_numpy(), (mg["num"] / mg["den"]).to_numpy(), n)
+
+
+COUNTRY_SQL = """
+WITH x AS (SELECT i AS r, k, SUM(v) AS x FROM f GROUP BY i, k),
+     m AS (SELECT j AS r, k, SUM(v) AS m FROM f GROUP BY j, k),
+     xm AS (SELECT COALESCE(x.r, m.r) AS r, COALESCE(x.x, 0) AS x, COALESCE(m.m, 0) AS m
+            FROM x FULL OUTER JOIN m ON x.r = m.r AND x.k = m.k)
+SELECT r, SUM(x + m - ABS(x - m)) / SUM(x + m) AS gl FROM xm GROUP BY r
+"""
+
+
+def duckdb_country_gl(con, table, n):
+    """DuckDB SQL: each country vs the world - exports and imports per product summed over
+    partners, full outer join, trade-weighted GL. A length-C vector."""
+    con.register("f", table)
+    r = con.execute(COUNTRY_SQL).fetchnumpy()
+    con.unregister("f")
+    out = np.full(n, np.nan)
+    out[r["r"]] = r["gl"]
+    return out
+
+
+def trade_flows(cols, n_countries, n_products):
+    """The same flows as a tradeindex.TradeFlows (BACI country and HS17 product codes)."""
+    import tradeindex
+    codes = generate.country_codes(n_countries)
+    products = generate.product_codes(n_products).astype(np.int32)
+    return tradeindex.TradeFlows.from_arrays(codes[cols["i"]], codes[cols["j"]], products[cols["k"]],
+                                             cols["v"], year=2020, hs="HS17")
