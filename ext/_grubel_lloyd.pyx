@@ -117,6 +117,11 @@ cdef inline void _finish(int adjust, int mode, double xt, double mt, double* o) 
         o[1] = 0.0
 
 
+cdef inline const double* _first(const double[::1] a) noexcept nogil:
+    """Pointer to an optional column (quantities), NULL when it is empty."""
+    return &a[0] if a.shape[0] > 0 else NULL
+
+
 cdef inline double _total(const double* val, int64_t a, int64_t b) noexcept nogil:
     cdef double s = 0.0
     cdef int64_t r
@@ -342,8 +347,8 @@ def bilateral(const int64_t[::1] offsets, const index_t[::1] product, const doub
 
     out (Y x C x C x K, zeroed) gets the mode's sums from i's side at [y, i, j] and from j's side
     at [y, j, i]; totals[y, i, j] the total of flows i -> j. `merged`: the runs are sorted by
-    product without repeats (pair_count returned 2) and are merged directly; otherwise buf (T x 4 x P, zeroed), stamp
-    (T x P, -1) and work (T x 10) are the per-thread product buffers and scratch.
+    product without repeats (pair_count returned 2): the lighter paths apply. buf (T x 4 x P,
+    zeroed), stamp (T x P, -1) and work (T x 10) are the per-thread product buffers and scratch.
     """
     cdef Py_ssize_t C = n_countries, q, i, j, y
     cdef int t, k
@@ -351,11 +356,9 @@ def bilateral(const int64_t[::1] offsets, const index_t[::1] product, const doub
     cdef double xt, mt, sx, sm
     cdef double* o1
     cdef double* o2
-    cdef bint has_q = quantity.shape[0] > 0
-    cdef const double* qptr = NULL
+    cdef const double* qptr = _first(quantity)
+    cdef bint has_q = qptr != NULL
     cdef Py_ssize_t K = out.shape[3]
-    if has_q:
-        qptr = &quantity[0]
     if product.shape[0] == 0:
         return
     for q in prange(n_years * C, nogil=True, schedule="static", chunksize=1, num_threads=n_threads):
@@ -429,12 +432,10 @@ def reporter_groups(const int64_t[::1] offsets, const index_t[::1] product,
     cdef index_t r, jc
     cdef double xt, mt, sx, sm
     cdef double* o1
-    cdef bint has_q = quantity.shape[0] > 0
-    cdef const double* qptr = NULL
+    cdef const double* qptr = _first(quantity)
+    cdef bint has_q = qptr != NULL
     cdef double* xmp
     cdef Py_ssize_t K = out.shape[3]
-    if has_q:
-        qptr = &quantity[0]
     if product.shape[0] == 0:
         return
     for q in prange(n_years * R, nogil=True, schedule="static", chunksize=1, num_threads=n_threads):
