@@ -36,7 +36,7 @@ def _demo_grubel_lloyd(flows):
         print(f"  {row.reporter}-{row.partner}: {row[-1]:.1f}")
     groups = {"MERCOSUR": MERCOSUR, "World": None}
     table = grubel_lloyd(flows, by="country", reporters=MERCOSUR, partners=groups).to_long()
-    wide = table.pivot_table(index=["reporter", "year"], columns="partners", values="Grubel-Lloyd")
+    wide = table.pivot_table(index=["reporter", "year"], columns="group", values="Grubel-Lloyd")
     print("\nMERCOSUR members: Grubel-Lloyd within MERCOSUR vs with the world")
     print(wide[list(groups)].round(1).to_string())
 
@@ -62,7 +62,7 @@ def _grubel_lloyd(args):
     else:
         result.to_csv(args.output)
     print(f"wrote {args.output}: {result!r}" if args.by != "product" else
-          f"wrote {args.output}: {len(result):,} (reporter, partners, product) rows")
+          f"wrote {args.output}: {len(result):,} (reporter, group, product) rows")
 
 
 def main(argv=None):

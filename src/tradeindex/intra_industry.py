@@ -152,7 +152,7 @@ def _pair_axes(flows, reporters, partners):
 
 
 def _product_table(flows, years, slots, rep, names, xm, columns):
-    """Long table (year, reporter, partners, product, *columns) for every (reporter, group,
+    """Long table (year, reporter, group, product, *columns) for every (reporter, group,
     product) with trade (X or M not 0); `columns` maps names to arrays shaped like xm[..., 0];
     `years` labels the slots (no year column when empty)."""
     xm = xm[slots]
@@ -162,7 +162,7 @@ def _product_table(flows, years, slots, rep, names, xm, columns):
     if years:
         table["year"] = np.asarray(years)[y]
     table["reporter"] = flows.countries.label[rep][r]
-    table["partners"] = np.asarray(names, dtype=object)[g]
+    table["group"] = np.asarray(names, dtype=object)[g]
     table["product"] = flows.products.code[p]
     for name, arr in columns.items():
         table[name] = arr[slots][keep]
@@ -200,7 +200,8 @@ def grubel_lloyd(flows, *, by="pair", reporters=None, partners=None, products=No
     Returns
     -------
     IndexMatrix (one year or no year recorded) or IndexPanel (several years) for by="pair" and
-    by="country"; a pandas DataFrame (year, reporter, partners, product, exports, imports, gl)
+    by="country" (rows: reporters, columns: partner groups); a pandas DataFrame (year, reporter,
+    group, product, exports, imports, gl)
     for by="product". 0/0 (no trade either way) is NaN, as is the diagonal of by="pair".
 
     References
@@ -240,7 +241,7 @@ def grubel_lloyd(flows, *, by="pair", reporters=None, partners=None, products=No
     names = list(groups)
     if by == "country":
         return _label(ratio(out[..., 0], out[..., 1], scale), years, slots, flows.countries.label[rep],
-                      np.asarray(names, dtype=object), "Grubel-Lloyd", "reporter", "partners", meta)
+                      np.asarray(names, dtype=object), "Grubel-Lloyd", "reporter", "group", meta)
     x, m = xm[..., 0], xm[..., 1]
     if adjust == "aquino":
         t = (totals[..., 0] + totals[..., 1])[..., None]
@@ -318,7 +319,7 @@ def marginal_iit(flows, start, end, *, by="pair", reporters=None, partners=None,
     if by == "country":
         return MarginalIIT(*(IndexMatrix(ratio(out[0, ..., k], out[0, ..., 1], scale),
                                          flows.countries.label[rep], names, name, "reporter",
-                                         "partners", end, meta)
+                                         "group", end, meta)
                              for k, name in ((0, "marginal IIT A"), (2, "marginal IIT B"))))
     dx, dm = xm[..., 0], xm[..., 1]
     w = np.abs(dx) + np.abs(dm)
@@ -398,6 +399,6 @@ def trade_types(flows, *, alpha=0.15, method="ghm", by="pair", reporters=None, p
         out, totals, _ = group_sums(cols, n_c, n_p, rep, list(groups.values()), method, band=band,
                                     n_threads=n_threads)
         shares = ratio(out, totals.sum(axis=-1, keepdims=True), scale)
-        labels = flows.countries.label[rep], np.asarray(list(groups), dtype=object), "reporter", "partners"
+        labels = flows.countries.label[rep], np.asarray(list(groups), dtype=object), "reporter", "group"
     return {name: _label(shares[..., k], years, slots, labels[0], labels[1], f"trade type {name} ({method})",
                          labels[2], labels[3], dict(meta)) for k, name in enumerate(TRADE_TYPES)}
