@@ -4,8 +4,10 @@ the GIL inside the compiled kernel, and may be called from many threads at once.
 import numpy as np
 
 from . import _aggregate
-from ._validation import as_float64, check_amounts, check_length, check_numeric, check_positive_int, fail
+from ._validation import (as_float64, check_adjust, check_amounts, check_length, check_no_self_trade,
+                          check_numeric, check_positive_int, check_scale, fail)
 from .config import effective_threads
+from .intra_industry import pair_sums, ratio
 
 
 def _ids(param, ids, n, *, check_range=True):
@@ -72,9 +74,6 @@ def bilateral_gl(exporter, importer, product, value, n_countries, *, n_products=
     array([[nan, 0.5],
            [0.5, nan]])
     """
-    from ._validation import check_adjust, check_no_self_trade, check_scale
-    from .intra_industry import pair_sums, ratio
-
     n_countries = check_positive_int("n_countries", n_countries)
     scale = check_scale("scale", scale)
     adjust = check_adjust(adjust, "pair")
