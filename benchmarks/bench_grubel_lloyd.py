@@ -37,8 +37,9 @@ def duck():
     con.close()
 
 
-def _ours(cols, n_c, n_p):
-    return kernels.bilateral_gl(cols["i"], cols["j"], cols["k"], cols["v"], n_c, n_products=n_p)
+def _ours(cols, n_c, n_p, n_threads=None):
+    return kernels.bilateral_gl(cols["i"], cols["j"], cols["k"], cols["v"], n_c, n_products=n_p,
+                                n_threads=n_threads)
 
 
 def _bench(benchmark, fn, *args, rounds=ROUNDS):
@@ -58,6 +59,15 @@ def test_tradeindex(benchmark, data, preset, order):
     benchmark.group = f"bilateral GL {preset} {order}"
     benchmark.extra_info["rows"] = len(cols["v"])
     _bench(benchmark, _ours, cols, n_c, n_p)
+
+
+@pytest.mark.parametrize("preset, order", CASES[:2])
+def test_one_thread(benchmark, data, preset, order):
+    """tradeindex with n_threads=1: on a machine whose cores are busy with other work a 2-thread
+    static schedule waits for the slower core."""
+    cols, n_c, n_p = data(preset, order)
+    benchmark.group = f"bilateral GL {preset} {order}"
+    _bench(benchmark, _ours, cols, n_c, n_p, 1)
 
 
 @pytest.mark.parametrize("preset, order", CASES)
