@@ -142,3 +142,37 @@ def trade_types_pairs(df, n, alpha=0.15, method="ghm", scale=100.0):
         vals = [(i, j, scale * s[key] / sum(s.values())) for (i, j), s in sums.items() if sum(s.values()) > 0]
         out[key] = _matrix(n, [v[0] for v in vals], [v[1] for v in vals], [v[2] for v in vals])
     return out
+
+
+def trade_types_groups(df, reporters, groups, alpha=0.15, method="ghm", scale=100.0):
+    """{type: reporters x groups share matrix}: partner sums per product, then `classify`."""
+    names = ("one_way", "horizontal", "vertical_up", "vertical_down", "unallocated")
+    out = {key: np.full((len(reporters), len(groups)), np.nan) for key in names}
+    for a, r in enumerate(reporters):
+        for b, members in enumerate(groups):
+            s = partner_sums(df, r, members)
+            acc = dict.fromkeys(names, 0.0)
+            for row in s.itertuples():
+                for key, v in classify(row.x, row.m, row.qx, row.qm, alpha, method).items():
+                    acc[key] += v
+            total = s.x.sum() + s.m.sum()
+            if total > 0:
+                for key in names:
+                    out[key][a, b] = scale * acc[key] / total
+    return out
+
+
+def marginal_groups(df, start, end, reporters, groups, scale=100.0):
+    """(A, B) reporters x groups: partner sums per product in both years, then Brulhart's sums."""
+    a_out = np.full((len(reporters), len(groups)), np.nan)
+    b_out = a_out.copy()
+    for a, r in enumerate(reporters):
+        for b, members in enumerate(groups):
+            s0 = partner_sums(df[df.t == start], r, members)[["x", "m"]]
+            s1 = partner_sums(df[df.t == end], r, members)[["x", "m"]]
+            d = s1.sub(s0, fill_value=0.0).fillna(0.0)
+            w = (d.x.abs() + d.m.abs()).sum()
+            if w > 0:
+                a_out[a, b] = scale * (d.x.abs() + d.m.abs() - (d.x - d.m).abs()).sum() / w
+                b_out[a, b] = scale * (d.x - d.m).sum() / w
+    return a_out, b_out

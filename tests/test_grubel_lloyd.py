@@ -171,6 +171,20 @@ def test_marginal_matches_naive(flows):
     assert np.all((a.values[ok] >= -1e-9) & (a.values[ok] <= 100 + 1e-9))
 
 
+@settings(max_examples=30, deadline=None)
+@given(random_flows(years=(1989, 1990)), st.data())
+def test_marginal_groups_match_naive(flows, data):
+    if flows.years != [1989, 1990]:
+        return
+    n = len(flows.countries)
+    group = data.draw(st.lists(st.integers(0, n - 1), min_size=1, unique=True))
+    labels = list(flows.countries.label)
+    a, b = ti.marginal_iit(flows, 1989, 1990, by="country", partners={"G": [labels[g] for g in group], "W": None})
+    want_a, want_b = ref.marginal_groups(ref.frame(flows), 1989, 1990, range(n), [group, range(n)])
+    same(a.values, want_a)
+    same(b.values, want_b)
+
+
 def test_sample_marginal_1989_1990():
     f = ti.sample()
     a, b = ti.marginal_iit(f, 1989, 1990)
@@ -195,6 +209,18 @@ def test_trade_types_match_naive(flows, method, alpha):
         same(got[name].values, want[name])
     total = sum(m.values for m in got.values())
     same(total[~np.isnan(total)], 100.0)
+
+
+@settings(max_examples=30, deadline=None)
+@given(random_flows(quantities=True), st.sampled_from(["ghm", "ff"]), st.data())
+def test_trade_types_groups_match_naive(flows, method, data):
+    n = len(flows.countries)
+    group = data.draw(st.lists(st.integers(0, n - 1), min_size=1, unique=True))
+    labels = list(flows.countries.label)
+    got = ti.trade_types(flows, method=method, by="country", partners={"G": [labels[g] for g in group], "W": None})
+    want = ref.trade_types_groups(ref.frame(flows), range(n), [group, range(n)], 0.15, method)
+    for name in ti.intra_industry.TRADE_TYPES:
+        same(got[name].values, want[name])
 
 
 def test_sample_trade_types_with_quantities():
