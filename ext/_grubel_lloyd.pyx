@@ -289,20 +289,31 @@ cdef inline double _gl_unique(const index_t* prod, const double* val, int64_t a,
                               int64_t b, int64_t be, double* bx, double* xt,
                               double* mt) noexcept nogil:
     """_gl_buffer for runs without repeated products (BACI order): X into the buffer, one pass
-    over M taking min(X_p, M_p), then X cleared; no stamps, no M buffer."""
-    cdef double s = 0.0, sx = 0.0, sm = 0.0
+    over M taking min(X_p, M_p), then X cleared; no stamps, no M buffer. Two accumulators per
+    sum (even and odd rows) halve the floating-point add chains."""
+    cdef double s0 = 0.0, s1 = 0.0, x0 = 0.0, x1 = 0.0, m0 = 0.0, m1 = 0.0
     cdef int64_t r
-    for r in range(a, ae):
+    for r in range(a, ae - 1, 2):
         bx[prod[r]] = val[r]
-        sx += val[r]
-    for r in range(b, be):
-        s += fmin(bx[prod[r]], val[r])
-        sm += val[r]
+        bx[prod[r + 1]] = val[r + 1]
+        x0 += val[r]
+        x1 += val[r + 1]
+    if (ae - a) % 2:
+        bx[prod[ae - 1]] = val[ae - 1]
+        x0 += val[ae - 1]
+    for r in range(b, be - 1, 2):
+        s0 += fmin(bx[prod[r]], val[r])
+        s1 += fmin(bx[prod[r + 1]], val[r + 1])
+        m0 += val[r]
+        m1 += val[r + 1]
+    if (be - b) % 2:
+        s0 += fmin(bx[prod[be - 1]], val[be - 1])
+        m0 += val[be - 1]
     for r in range(a, ae):
         bx[prod[r]] = 0.0
-    xt[0] = sx
-    mt[0] = sm
-    return s
+    xt[0] = x0 + x1
+    mt[0] = m0 + m1
+    return s0 + s1
 
 
 cdef inline void _merge(const index_t* prod, const double* val, const double* qty, bint has_q,
