@@ -193,16 +193,6 @@ def test_cli_complementarity(flows, baci_csv, tmp_path, capsys):
     assert "-o/--output must be a file name ending in .csv or .parquet" in capsys.readouterr().err
 
 
-def test_cli_demo_prints_the_table(capsys):
-    from tradeindex.cli import main
-    assert main(["demo"]) == 0
-    out = capsys.readouterr().out
-    assert "Trade complementarity 1990" in out and "Reading:" in out
-    tc = tradeindex.complementarity(tradeindex.sample(), years=1990)
-    usa_row = next(line for line in out.splitlines() if line.startswith("USA "))
-    assert usa_row.split()[1:] == [f"{v:.0f}" for v in tc.loc["USA"].values[0]]
-
-
 def test_dense_and_sparse_assembly_agree(flows, monkeypatch):
     import importlib
     module = importlib.import_module("tradeindex.complementarity")
