@@ -22,9 +22,11 @@ def _heatmap(report, out, plt, max_countries=40):
     countries = [str(x) for x in tc.rows if str(x) in set(map(str, tc.cols)) and " " not in str(x)
                  and str(x) not in (report.group, report.compare)]
     others = [c for c in countries if c not in members]
+    subtitle = f"{report.group} members in red"
     if len(members) + len(others) > max_countries:  # keep the best candidates legible
         ranked = report.tables["candidate_partners"].column("country").to_pylist()
         others = [c for c in ranked if c in others][:max_countries - len(members)]
+        subtitle += f", then the {len(others)} best-ranked candidate partners"
     order = members + others
     sub = tc.loc[order, order].values
     fig, ax = plt.subplots(figsize=(2 + 0.28 * len(order), 1.5 + 0.28 * len(order)))
@@ -39,7 +41,7 @@ def _heatmap(report, out, plt, max_countries=40):
     ax.plot([-0.5, k, k, -0.5, -0.5], [-0.5, -0.5, k, k, -0.5], color="crimson", lw=2)
     ax.set_xlabel("importer")
     ax.set_ylabel("exporter")
-    ax.set_title(f"Trade complementarity, {report.years[-1]} (0-100)\n{report.group} members in red")
+    ax.set_title(f"Trade complementarity, {report.years[-1]} (0-100)\n{subtitle}")
     fig.colorbar(im, ax=ax, shrink=0.8, label="complementarity index (0-100)")
     fig.tight_layout()
     path = out / "complementarity_heatmap.png"
