@@ -1,9 +1,14 @@
 """naive formulas, written differently from the kernels.
 
 Each function follows the published formula literally (pair by pair, with the textbook form of
-the index) so that the tests compare two independent computations.
+the index) so that the tests compare two independent computations. The Grubel-Lloyd family uses
+plain pandas: outer merges of the flows with their mirror, groupby sums, Python loops over
+reporters. Slow and obvious on purpose; those functions work in id space (rows and columns of a
+returned matrix are country ids 0..C-1).
 """
 import numpy as np
+import pandas as pd
+
 
 
 def shares_or_nan(values):
@@ -35,3 +40,173 @@ def top_k(values, k):
         vals[j, :len(ranked)] = row[ranked]
         idx[j, :len(ranked)] = ranked
     return vals, idx
+
+
+def frame(flows, year=None):
+    """The flows as a DataFrame of ids: t, i, j, k, v, q."""
+    df = pd.DataFrame({"t": flows.year, "i": flows.exporter, "j": flows.importer,
+                       "k": flows.product, "v": flows.value, "q": flows.quantity})
+    return df if year is None else df[df.t == year]
+
+
+def mirror_merge(df):
+    """One row per (i, j, k) traded either way: x = flows i -> j, m = flows j -> i (0 if none)."""
+    x = df.groupby(["i", "j", "k"], as_index=False).agg(x=("v", "sum"), qx=("q", "sum"))
+    m = x.rename(columns={"i": "j", "j": "i", "x": "m", "qx": "qm"})
+    out = x.merge(m, on=["i", "j", "k"], how="outer")
+    out[["x", "m"]] = out[["x", "m"]].fillna(0.0)
+    return out
+
+
+def _matrix(n, i, j, values):
+    out = np.full((n, n), np.nan)
+    out[np.asarray(i, int), np.asarray(j, int)] = values
+    return out
+
+
+def gl_pairs(df, n, adjust=None, scale=100.0):
+    """Bilateral Grubel-Lloyd, C x C (NaN where no trade)."""
+    mg = mirror_merge(df)
+    tot = mg.groupby(["i", "j"]).agg(X=("x", "sum"), M=("m", "sum")).reset_index()
+    mg = mg.merge(tot, on=["i", "j"])
+    if adjust == "aquino":
+        mg["x"] = mg.x * (mg.X + mg.M) / (2 * mg.X)
+        mg["m"] = mg.m * (mg.X + mg.M) / (2 * mg.M)
+    mg["overlap"] = (mg.x + mg.m) - (mg.x - mg.m).abs()
+    g = mg.groupby(["i", "j"]).agg(num=("overlap", "sum"), X=("X", "first"), M=("M", "first")).reset_index()
+    den = g.X + g.M
+    if adjust == "imbalance":
+        den = den - (g.X - g.M).abs()
+    if adjust == "aquino":
+        den = den.where((g.X > 0) & (g.M > 0), 0.0)
+    value = np.where(den > 0, scale * g.num / den.where(den > 0, 1.0), np.nan)
+    return _matrix(n, g.i, g.j, value)
+
+
+def partner_sums(df, reporter, members):
+    """Per product X (reporter's exports to members) and M (imports from members), outer-joined."""
+    members = [c for c in members if c != reporter]
+    ex = df[(df.i == reporter) & df.j.isin(members)].groupby("k").agg(x=("v", "sum"), qx=("q", "sum"))
+    im = df[(df.j == reporter) & df.i.isin(members)].groupby("k").agg(m=("v", "sum"), qm=("q", "sum"))
+    # a quantity sum is missing (NaN) when any partner's flow lacks one
+    ex["qx"] = df[(df.i == reporter) & df.j.isin(members)].groupby("k").q.apply(lambda s: s.sum(skipna=False))
+    im["qm"] = df[(df.j == reporter) & df.i.isin(members)].groupby("k").q.apply(lambda s: s.sum(skipna=False))
+    out = ex.join(im, how="outer")
+    out[["x", "m"]] = out[["x", "m"]].fillna(0.0)
+    return out
+
+
+def gl_groups(df, reporters, groups, adjust=None, scale=100.0):
+    """Reporter x group Grubel-Lloyd, with a loop over reporters."""
+    out = np.full((len(reporters), len(groups)), np.nan)
+    for a, r in enumerate(reporters):
+        for b, members in enumerate(groups):
+            s = partner_sums(df, r, members)
+            X, M = s.x.sum(), s.m.sum()
+            x, m = s.x, s.m
+            if adjust == "aquino":
+                if X == 0 or M == 0:
+                    continue
+                x, m = x * (X + M) / (2 * X), m * (X + M) / (2 * M)
+            den = X + M - (abs(X - M) if adjust == "imbalance" else 0.0)
+            if den > 0:
+                out[a, b] = scale * ((x + m) - (x - m).abs()).sum() / den
+    return out
+
+
+def gl_product(df, reporter, members, scale=100.0):
+    """Per product (x, m, GL) of a reporter against a group, indexed by product id."""
+    s = partner_sums(df, reporter, members)
+    s["gl"] = scale * (1 - (s.x - s.m).abs() / (s.x + s.m))
+    return s[["x", "m", "gl"]]
+
+
+def marginal(df, start, end, n, scale=100.0):
+    """(A, B) C x C matrices of Brulhart's marginal IIT between two years."""
+    a = mirror_merge(df[df.t == start])[["i", "j", "k", "x", "m"]]
+    b = mirror_merge(df[df.t == end])[["i", "j", "k", "x", "m"]]
+    mg = a.merge(b, on=["i", "j", "k"], how="outer", suffixes=("0", "1")).fillna(0.0)
+    mg["dx"], mg["dm"] = mg.x1 - mg.x0, mg.m1 - mg.m0
+    mg["w"] = mg.dx.abs() + mg.dm.abs()
+    mg["a"] = mg.w - (mg.dx - mg.dm).abs()
+    mg["b"] = mg.dx - mg.dm
+    g = mg.groupby(["i", "j"])[["a", "b", "w"]].sum().reset_index()
+    g = g[g.w > 0]
+    return (_matrix(n, g.i, g.j, scale * g.a / g.w), _matrix(n, g.i, g.j, scale * g.b / g.w))
+
+
+def classify(x, m, qx, qm, alpha, method):
+    """Trade-type parts (one_way, horizontal, up, down, unallocated) of one product, by if/else."""
+    parts = dict.fromkeys(("one_way", "horizontal", "vertical_up", "vertical_down", "unallocated"), 0.0)
+    if x + m == 0:
+        return parts
+    if method == "ghm":
+        two_way = 2 * min(x, m)
+        parts["one_way"] = abs(x - m)
+        lo = 1 - alpha
+    else:
+        two_way = x + m if min(x, m) > 0.1 * max(x, m) else 0.0
+        parts["one_way"] = x + m - two_way
+        lo = 1 / (1 + alpha)
+    if two_way == 0:
+        return parts
+    usable = (qx is not None and qm is not None and not np.isnan(qx) and not np.isnan(qm)
+              and qx > 0 and qm > 0)
+    if not usable:
+        parts["unallocated"] += two_way
+        return parts
+    r = (x / qx) / (m / qm)
+    key = "horizontal" if lo <= r <= 1 + alpha else ("vertical_up" if r > 1 + alpha else "vertical_down")
+    parts[key] += two_way
+    return parts
+
+
+def trade_types_pairs(df, n, alpha=0.15, method="ghm", scale=100.0):
+    """{type: C x C share matrix}, classifying each (i, j, k) row of the mirror merge in Python."""
+    mg = mirror_merge(df)
+    # a missing quantity on either side (NaN, or no flow at all) leaves no unit value
+    sums = {}
+    for row in mg.itertuples():
+        parts = classify(row.x, row.m, row.qx, row.qm, alpha, method)
+        acc = sums.setdefault((row.i, row.j), dict.fromkeys(parts, 0.0))
+        for key, v in parts.items():
+            acc[key] += v
+    out = {}
+    for key in ("one_way", "horizontal", "vertical_up", "vertical_down", "unallocated"):
+        vals = [(i, j, scale * s[key] / sum(s.values())) for (i, j), s in sums.items() if sum(s.values()) > 0]
+        out[key] = _matrix(n, [v[0] for v in vals], [v[1] for v in vals], [v[2] for v in vals])
+    return out
+
+
+def trade_types_groups(df, reporters, groups, alpha=0.15, method="ghm", scale=100.0):
+    """{type: reporters x groups share matrix}: partner sums per product, then `classify`."""
+    names = ("one_way", "horizontal", "vertical_up", "vertical_down", "unallocated")
+    out = {key: np.full((len(reporters), len(groups)), np.nan) for key in names}
+    for a, r in enumerate(reporters):
+        for b, members in enumerate(groups):
+            s = partner_sums(df, r, members)
+            acc = dict.fromkeys(names, 0.0)
+            for row in s.itertuples():
+                for key, v in classify(row.x, row.m, row.qx, row.qm, alpha, method).items():
+                    acc[key] += v
+            total = s.x.sum() + s.m.sum()
+            if total > 0:
+                for key in names:
+                    out[key][a, b] = scale * acc[key] / total
+    return out
+
+
+def marginal_groups(df, start, end, reporters, groups, scale=100.0):
+    """(A, B) reporters x groups: partner sums per product in both years, then Brulhart's sums."""
+    a_out = np.full((len(reporters), len(groups)), np.nan)
+    b_out = a_out.copy()
+    for a, r in enumerate(reporters):
+        for b, members in enumerate(groups):
+            s0 = partner_sums(df[df.t == start], r, members)[["x", "m"]]
+            s1 = partner_sums(df[df.t == end], r, members)[["x", "m"]]
+            d = s1.sub(s0, fill_value=0.0).fillna(0.0)
+            w = (d.x.abs() + d.m.abs()).sum()
+            if w > 0:
+                a_out[a, b] = scale * (d.x.abs() + d.m.abs() - (d.x - d.m).abs()).sum() / w
+                b_out[a, b] = scale * (d.x - d.m).sum() / w
+    return a_out, b_out

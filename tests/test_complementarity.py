@@ -150,7 +150,7 @@ def test_flows_are_not_modified(flows):
 @pytest.mark.parametrize("kwargs, exc, message", [
     ({"exporters": ["XXX"]}, ValueError, "exporters must be countries present"),
     ({"groups": {"G": []}}, ValueError, "groups must be a non-empty name"),
-    ({"groups": ["ARG"]}, TypeError, "groups must be a dict"),
+    ({"groups": ["ARG"]}, ValueError, r"groups must be a dict \{name: \[ISO3, ...\]\} or names of built-in groups .*found .ARG."),
     ({"groups": {"USA": ["CAN"]}}, ValueError, "groups must be names different from the country labels"),
     ({"groups": {"G": ["ARG", "ZZZ"]}}, ValueError, "groups\\['G'\\] must be countries present"),
     ({"years": 2001}, ValueError, "years must be one of the years present"),
@@ -193,16 +193,6 @@ def test_cli_complementarity(flows, baci_csv, tmp_path, capsys):
     assert "-o/--output must be a file name ending in .csv or .parquet" in capsys.readouterr().err
 
 
-def test_cli_demo_prints_the_table(capsys):
-    from tradeindex.cli import main
-    assert main(["demo"]) == 0
-    out = capsys.readouterr().out
-    assert "Trade complementarity 1990" in out and "Reading:" in out
-    tc = tradeindex.complementarity(tradeindex.sample(), years=1990)
-    usa_row = next(line for line in out.splitlines() if line.startswith("USA "))
-    assert usa_row.split()[1:] == [f"{v:.0f}" for v in tc.loc["USA"].values[0]]
-
-
 def test_dense_and_sparse_assembly_agree(flows, monkeypatch):
     import importlib
     module = importlib.import_module("tradeindex.complementarity")
@@ -210,3 +200,20 @@ def test_dense_and_sparse_assembly_agree(flows, monkeypatch):
     monkeypatch.setattr(module, "DENSE_CELLS", 0)  # every side through flows.exports()/imports()
     sparse = tradeindex.complementarity(flows, groups={"G": ["ARG", "BRA"]}, products=["84"])
     np.testing.assert_allclose(dense.values, sparse.values, rtol=1e-12)
+
+
+def test_builtin_group_membership_by_year():
+    """A built-in group takes each year's members: Armenia counts in the EAEU from 2015 only."""
+    codes = {"ARM": 51, "BLR": 112, "KAZ": 398, "RUS": 643, "DEU": 276}
+    rng = np.random.default_rng(3)
+    rows = [(y, a, b, p, float(rng.integers(1, 50))) for y in (2014, 2015) for a in codes for b in codes
+            if a != b for p in ("0101", "8401", "8501")]
+    y, e, i, k, v = zip(*rows)
+    f = tradeindex.TradeFlows.from_arrays([codes[c] for c in e], [codes[c] for c in i], list(k),
+                                          np.array(v), year=np.array(y))
+    tc = tradeindex.complementarity(f, groups="EAEU")
+    assert tc.meta["groups"][2014]["EAEU"] == ["BLR", "KAZ", "RUS"]
+    assert sorted(tc.meta["groups"][2015]["EAEU"]) == ["ARM", "BLR", "KAZ", "RUS"]  # KGZ not in the data
+    for year, members in ((2014, ["BLR", "KAZ", "RUS"]), (2015, ["ARM", "BLR", "KAZ", "RUS"])):
+        by_hand = tradeindex.complementarity(f, years=year, groups={"EAEU": members})
+        assert tc[year].loc["DEU", "EAEU"] == pytest.approx(by_hand.loc["DEU", "EAEU"], rel=1e-12)

@@ -64,6 +64,12 @@ def as_float64(param, arr):
 def check_amounts(param, arr, describe=None, *, allow_nan=False):
     """Finite and non-negative (NaN allowed when `allow_nan`, e.g. missing quantities)."""
     arr = as_float64(param, arr)
+    if arr.size == 0:
+        return arr
+    # fast path, two reductions and no temporaries: min/max propagate NaN, fmin/fmax skip it
+    lo, hi = (np.fmin.reduce(arr), np.fmax.reduce(arr)) if allow_nan else (arr.min(), arr.max())
+    if lo >= 0 and hi < np.inf or (allow_nan and np.isnan(lo)):
+        return arr
     nan = np.isnan(arr)
     if not allow_nan and nan.any():
         fail(param, "a number in every row (no NaN or missing)", f"NaN {_where(np.flatnonzero(nan), describe)}")
@@ -226,3 +232,81 @@ def check_output_path(param, path, suffixes):
     if not str(path).lower().endswith(tuple(suffixes)):
         fail(param, "a file name ending in " + " or ".join(suffixes), repr(str(path)))
     return path
+
+
+def check_year_span(param, text):
+    """'2010-2017' -> [2010, ..., 2017]; '2016' -> [2016]; None -> None."""
+    if text is None:
+        return None
+    first, _, last = str(text).partition("-")
+    if not first.strip().isdigit() or (last and not last.strip().isdigit()) or int(last or first) < int(first):
+        fail(param, "a year or FIRST-LAST like 2010-2017", repr(text))
+    return list(range(int(first), int(last or first) + 1))
+
+# -- Grubel-Lloyd family (intra_industry.py) ------------------------------------------------------
+def check_scale(param, value):
+    """A positive finite number (the value an index takes at its maximum, e.g. 100 or 1)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value) or value <= 0:
+        fail(param, "a positive finite number (100 for percentages, 1 for shares)", repr(value))
+    return float(value)
+
+
+def check_alpha(alpha):
+    """The unit-value band of the trade-type split: 0 < alpha < 1 (0.15 or 0.25 in the literature)."""
+    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not 0 < alpha < 1:
+        fail("alpha", "a number strictly between 0 and 1 (0.15 or 0.25 in the literature)", repr(alpha))
+    return float(alpha)
+
+
+def check_partner_groups(partners, by):
+    """partners as {group name: list of countries or None (the world)}.
+
+    None -> {"World": None}; a list (or one code) -> {"partners": list}; a dict is kept (one
+    column per group) and is only meaningful for by="country" / "product".
+    """
+    if partners is None:
+        return {"World": None}
+    if isinstance(partners, dict):
+        if by == "pair":
+            fail("partners", "a list of countries when by='pair' (named groups need by='country' or "
+                 "'product')", f"a dict of {len(partners)} groups")
+        if not partners:
+            fail("partners", "a non-empty dict {group name: list of countries or None}", "an empty dict")
+        for name, group in partners.items():
+            if not isinstance(name, str):
+                fail("partners", "a dict keyed by group names (str)", f"key {name!r}", TypeError)
+            if group is not None and not isinstance(group, str) and len(list(group)) == 0:
+                fail(f"partners[{name!r}]", "a non-empty list of countries or None (the world)", "an empty list")
+        return dict(partners)
+    if not isinstance(partners, (str, numbers.Integral)) and len(list(partners)) == 0:
+        fail("partners", "None (the world), a list of countries or a dict of named groups", "an empty list")
+    return {"partners": partners}
+
+
+def check_two_years(start, end, years):
+    """start and end of a marginal-IIT comparison: two different years present in the flows."""
+    check_year("start", start, years)
+    check_year("end", end, years)
+    if start == end:
+        fail("end", "a year different from start", repr(end))
+
+
+def check_adjust(adjust, by):
+    """None, "imbalance" or "aquino"; the imbalance adjustment is an aggregate one (not by product)."""
+    check_choice("adjust", adjust, (None, "imbalance", "aquino"))
+    if adjust == "imbalance" and by == "product":
+        fail("adjust", "None or 'aquino' when by='product' (the imbalance adjustment corrects an "
+             "aggregate over products)", repr(adjust))
+    return adjust
+
+
+def check_partner_spec(spec):
+    """A command-line partner group: "NAME=A,B,C" -> (NAME, [A, B, C]); "NAME" or "NAME=" -> (NAME,
+    None) (the world); "A,B,C" -> (None, [A, B, C])."""
+    name, eq, members = spec.partition("=")
+    if not eq:
+        return (None, name.split(",")) if "," in name else (name.strip(), None)
+    codes = [c.strip() for c in members.split(",") if c.strip()]
+    if not name.strip():
+        fail("--partners", "NAME=A,B,C (a group name before '='), NAME (the world) or A,B,C", repr(spec))
+    return name.strip(), codes or None

@@ -17,6 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import kernels
+from .codes import resolve_groups
 from ._validation import check_group_names, check_groups, check_top_k, check_years
 from .result import IndexMatrix, IndexPanel, TopPartners
 
@@ -62,23 +63,25 @@ def _pairs(flows, name, sides, axes, row_keys, col_keys, *, years, products, gro
            dtype, method, top_k, n_threads, reference):
     """The shared body of every index of this module: validate, build the (grouped) share
     sides year by year, call one kernel per year, wrap the result."""
-    groups = check_groups(groups)
-    check_group_names([g for g, _ in groups], flows.countries.label)
     top_k = check_top_k(top_k)
     present = flows.years
     years, panel = check_years("years", years, present)
     product_ids = None if products is None else flows.products.ids(products, "products")
-    G_rows, rows = _side(flows, row_keys, axes[2], groups)
-    G_cols, cols = _side(flows, col_keys, axes[3], groups)
+    spec, members = groups, {}
     n_products = len(flows.products) if product_ids is None else len(product_ids)
     meta = {"index": name, "formula": f"{scale} * sum_p min(a_p, b_p) = {scale} * (1 - sum_p |a_p - b_p| / 2)",
             "rows": f"{axes[0]} shares of {sides[0]}", "cols": f"{axes[1]} shares of {sides[1]}",
             "scale": scale, "products": n_products, "product_selection": products,
-            "groups": dict(groups), "dtype": str(dtype), "method": method,
+            "groups": members, "dtype": str(dtype), "method": method,
             "conventions": CONVENTIONS, "reference": reference}
     options = {"scale": scale, "dtype": dtype, "method": method, "n_threads": n_threads}
     results = []
-    for year in years:
+    for year in years:  # built-in groups take each year's members (Armenia in the EAEU from 2015)
+        groups = check_groups(resolve_groups(spec, year=year, present=flows.countries.iso3))
+        check_group_names([g for g, _ in groups], flows.countries.label)
+        members[year] = dict(groups)
+        G_rows, rows = _side(flows, row_keys, axes[2], groups)
+        G_cols, cols = _side(flows, col_keys, axes[3], groups)
         in_year = slice(None) if len(present) <= 1 else flows.year == year
         X = G_rows @ _trade(flows, sides[0], year, in_year, product_ids)
         M = G_cols @ _trade(flows, sides[1], year, in_year, product_ids)
@@ -122,7 +125,10 @@ def complementarity(flows, *, years=None, exporters=None, importers=None, produc
         countries of the flows, in id order). Shares always use trade with all partners.
     products : codes, prefixes ("84") or ranges ("84-90"): shares are renormalised over them.
     groups : {"EAEU": ["ARM", "BLR", "KAZ", "KGZ", "RUS"], ...}: extra rows and columns whose
-        trade is the sum of the members' trade (members may overlap between groups).
+        trade is the sum of the members' trade (members may overlap between groups). Names of
+        built-in groups (``"EAEU"``, ``["EAEU", "EU27"]``, ``{"Union": "EAEU"}``) take each
+        year's members present in the data (``tradeindex.groups``); ``meta["groups"]`` records
+        the members used per year.
     scale : 100 (default) for 0-100; 1 for 0-1.
     dtype : "float64" or "float32" storage (float32 sums in float64 across 512-product chunks).
     method : "auto", "dense" or "sparse"; see :func:`tradeindex.kernels.complementarity`.

@@ -98,6 +98,20 @@ class IndexMatrix:
         return (f"<IndexMatrix {self.name}{yr}: {self.shape[0]} {self.row_name}s x "
                 f"{self.shape[1]} {self.col_name}s, {np.isnan(self.values).sum()} NaN>")
 
+    def to_string(self, digits=0, max_rows=40, max_cols=30):
+        """A plain-text table (no pandas needed): rows x cols, NaN as "n/a", cut to
+        `max_rows` x `max_cols` with a note when larger."""
+        rows, cols = [str(r) for r in self.rows[:max_rows]], [str(c) for c in self.cols[:max_cols]]
+        cells = [["n/a" if np.isnan(v) else f"{v:.{digits}f}" for v in line[:max_cols]]
+                 for line in self.values[:max_rows]]
+        width = max([len(c) for c in cols] + [len(x) for line in cells for x in line] + [3])
+        head = max([len(r) for r in rows] + [len(self.row_name)])
+        out = [f"{self.row_name:<{head}} " + " ".join(f"{c:>{width}}" for c in cols)]
+        out += [f"{r:<{head}} " + " ".join(f"{x:>{width}}" for x in line) for r, line in zip(rows, cells)]
+        if self.shape[0] > max_rows or self.shape[1] > max_cols:
+            out.append(f"... ({self.shape[0]} x {self.shape[1]} in all)")
+        return "\n".join(out)
+
     def to_pandas(self):
         """Wide pandas DataFrame: rows x cols, labelled."""
         pd = _pandas()

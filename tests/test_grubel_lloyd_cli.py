@@ -1,0 +1,32 @@
+"""The `tradeindex grubel-lloyd` command."""
+import numpy as np
+import pandas as pd
+
+import tradeindex as ti
+from tradeindex.cli import main
+
+
+def test_grubel_lloyd_by_country_csv(tmp_path, capsys):
+    out = tmp_path / "gl.csv"
+    assert main(["grubel-lloyd", "sample", "--by", "country", "--partners", "MERCOSUR=ARG,BRA,PRY,URY",
+                 "--partners", "World", "--years", "1990", "--adjust", "aquino", "-o", str(out)]) == 0
+    got = pd.read_csv(out, index_col=0)
+    want = ti.grubel_lloyd(ti.sample(), by="country", years=1990, adjust="aquino",
+                           partners={"MERCOSUR": ["ARG", "BRA", "PRY", "URY"], "World": None})
+    assert list(got.columns) == ["MERCOSUR", "World"]
+    np.testing.assert_allclose(got.to_numpy(), want.values, rtol=1e-12, equal_nan=True)
+
+
+def test_grubel_lloyd_by_product_and_pair(tmp_path):
+    out = tmp_path / "p.csv"
+    assert main(["grubel-lloyd", "sample", "--by", "product", "--products", "84-90", "--reporters", "BRA",
+                 "--partners", "EU=DEU,FRA,ITA", "-o", str(out)]) == 0
+    table = pd.read_csv(out, dtype={"product": str})
+    assert set(table.reporter) == {"BRA"} and table["product"].str[:2].between("84", "90").all()
+    assert main(["grubel-lloyd", "sample", "--years", "1990", "--partners", "ARG,BRA", "-o", str(out)]) == 0
+    assert pd.read_csv(out, index_col=0).shape == (23, 2)
+
+
+def test_grubel_lloyd_bad_partner_spec(tmp_path, capsys):
+    assert main(["grubel-lloyd", "sample", "--partners", "=ARG", "-o", str(tmp_path / "x.csv")]) == 2
+    assert "--partners must be NAME=A,B,C" in capsys.readouterr().err
