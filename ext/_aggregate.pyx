@@ -1,6 +1,6 @@
 # Grouped sums: the per-country / per-cell totals behind TradeFlows.
 from cython.parallel cimport prange
-from libc.stdint cimport int32_t
+from libc.stdint cimport int32_t, int64_t
 from _threads cimport index_t, ti_thread_id
 
 
@@ -40,3 +40,33 @@ def first_unsorted(const int32_t[::1] year, const int32_t[::1] exporter,
                 first = r
                 break
     return first
+
+
+def count_duplicates(const int32_t[::1] year, const int32_t[::1] exporter,
+                     const int32_t[::1] importer, const int32_t[::1] product, int32_t first_year,
+                     int64_t n_countries, int64_t[::1] offsets, int64_t[::1] rows, int64_t[::1] stamp):
+    """Rows repeating an earlier (year, exporter, importer, product), in O(n) without sorting:
+    a counting sort of rows by (year, exporter, importer) bucket, then, bucket by bucket, a mark
+    per product in `stamp`. Work arrays from the caller: `offsets` (buckets + 1, zeroed), `rows`
+    (n), `stamp` (products, filled with -1)."""
+    cdef Py_ssize_t r, n = year.shape[0], b, n_buckets = offsets.shape[0] - 1
+    cdef int64_t dup = 0, s
+    with nogil:
+        for r in range(n):
+            b = ((year[r] - first_year) * n_countries + exporter[r]) * n_countries + importer[r]
+            offsets[b + 1] += 1
+        for b in range(n_buckets):
+            offsets[b + 1] += offsets[b]
+        for r in range(n):
+            b = ((year[r] - first_year) * n_countries + exporter[r]) * n_countries + importer[r]
+            rows[offsets[b]] = r
+            offsets[b] += 1
+        # offsets[b] is now the end of bucket b (the start of b + 1)
+        s = 0
+        for b in range(n_buckets):
+            for r in range(s, offsets[b]):
+                if stamp[product[rows[r]]] == b:
+                    dup += 1
+                stamp[product[rows[r]]] = b
+            s = offsets[b]
+    return dup

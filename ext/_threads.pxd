@@ -4,12 +4,12 @@ cdef extern from *:
     #ifdef _OPENMP
     #include <omp.h>
     #define TI_OPENMP 1
-    static int ti_max_threads(void) { return omp_get_max_threads(); }
-    static int ti_thread_id(void) { return omp_get_thread_num(); }
+    static inline int ti_max_threads(void) { return omp_get_max_threads(); }
+    static inline int ti_thread_id(void) { return omp_get_thread_num(); }
     #else
     #define TI_OPENMP 0
-    static int ti_max_threads(void) { return 1; }
-    static int ti_thread_id(void) { return 0; }
+    static inline int ti_max_threads(void) { return 1; }
+    static inline int ti_thread_id(void) { return 0; }
     #endif
     #ifndef TRADEINDEX_CFLAGS
     #define TRADEINDEX_CFLAGS ""

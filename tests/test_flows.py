@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import tradeindex
+from tradeindex import TradeFlows
 
 
 def _groupby_matrix(df, year, side, flows):
@@ -93,3 +94,19 @@ def test_sorted_and_shuffled_input_agree(sample):
                                           sample.value[order], year=sample.year[order])
     # sums over partners run in another order: equal to rounding
     np.testing.assert_allclose(g.exports(1990).matrix.toarray(), sample.exports(1990).matrix.toarray(), rtol=1e-13)
+
+
+@pytest.mark.parametrize("n_countries", [10, 3000])  # counting-sort check, and the sort fallback
+def test_unsorted_duplicates_found(n_countries):
+    rng = np.random.default_rng(1)
+    e = rng.integers(0, n_countries, 500)
+    i = (e + 1 + rng.integers(0, n_countries - 1, 500)) % n_countries
+    k = rng.integers(0, 50, 500)
+    key = np.unique((e * n_countries + i) * 50 + k, return_index=True)[1]
+    e, i, k = e[key], i[key], k[key]
+    order = rng.permutation(len(e))
+    e, i, k = [f"c{x}" for x in e[order]], [f"c{x}" for x in i[order]], [f"{x:02d}" for x in k[order]]
+    v = np.ones(len(e))
+    assert len(TradeFlows.from_arrays(e, i, k, v)) == len(e)
+    with pytest.raises(ValueError, match=rf"found a duplicated row at row {len(e)} .* repeating row 7"):
+        TradeFlows.from_arrays(e + [e[7]], i + [i[7]], k + [k[7]], np.ones(len(e) + 1))

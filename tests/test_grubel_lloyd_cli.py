@@ -1,4 +1,4 @@
-"""The `tradeindex grubel-lloyd` command and the demo's Grubel-Lloyd section."""
+"""The `tradeindex grubel-lloyd` command."""
 import numpy as np
 import pandas as pd
 
@@ -30,9 +30,3 @@ def test_grubel_lloyd_by_product_and_pair(tmp_path):
 def test_grubel_lloyd_bad_partner_spec(tmp_path, capsys):
     assert main(["grubel-lloyd", "sample", "--partners", "=ARG", "-o", str(tmp_path / "x.csv")]) == 2
     assert "--partners must be NAME=A,B,C" in capsys.readouterr().err
-
-
-def test_demo_has_grubel_lloyd_section(capsys):
-    assert main(["demo"]) == 0
-    out = capsys.readouterr().out
-    assert "175 of 253 pairs trade" in out and "within MERCOSUR vs with the world" in out

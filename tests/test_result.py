@@ -43,3 +43,10 @@ def test_panel(m):
     assert len(p) == 2 and len(p.to_long()) == 12
     with pytest.raises(KeyError, match="year must be labels among 2015, 2016; found '2020'"):
         p[2020]
+
+
+def test_to_string(m):
+    text = m.to_string()
+    assert text.splitlines()[0].split() == ["exporter", "RUS", "KAZ", "BLR"]
+    assert text.splitlines()[1].split() == ["RUS", "n/a", "80", "60"]
+    assert "(2 x 3 in all)" in m.to_string(max_rows=1)

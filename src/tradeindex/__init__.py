@@ -1,10 +1,15 @@
 """tradeindex: all-pairs trade complementarity and intra-industry trade indices."""
 from . import kernels
+from .codes import GROUPS as groups
+from .complementarity import complementarity, export_similarity, import_similarity
 from .config import __version__, show_config
 from .flows import TradeFlows
 from .intra_industry import grubel_lloyd, marginal_iit, trade_types
 from .io import read_baci, sample
-from .result import IndexMatrix, IndexPanel, TradeMatrix
+from .report import RegionalReport, regional_report
+from .result import IndexMatrix, IndexPanel, TopPartners, TradeMatrix
 
-__all__ = ["IndexMatrix", "IndexPanel", "TradeFlows", "TradeMatrix", "__version__", "kernels",
-           "grubel_lloyd", "marginal_iit", "read_baci", "trade_types", "sample", "show_config"]
+__all__ = ["IndexMatrix", "IndexPanel", "RegionalReport", "TopPartners", "TradeFlows", "TradeMatrix",
+           "__version__", "complementarity", "export_similarity", "grubel_lloyd", "groups",
+           "import_similarity", "kernels", "marginal_iit", "read_baci", "regional_report", "sample",
+           "show_config", "trade_types"]

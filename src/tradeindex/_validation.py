@@ -64,6 +64,12 @@ def as_float64(param, arr):
 def check_amounts(param, arr, describe=None, *, allow_nan=False):
     """Finite and non-negative (NaN allowed when `allow_nan`, e.g. missing quantities)."""
     arr = as_float64(param, arr)
+    if arr.size == 0:
+        return arr
+    # fast path, two reductions and no temporaries: min/max propagate NaN, fmin/fmax skip it
+    lo, hi = (np.fmin.reduce(arr), np.fmax.reduce(arr)) if allow_nan else (arr.min(), arr.max())
+    if lo >= 0 and hi < np.inf or (allow_nan and np.isnan(lo)):
+        return arr
     nan = np.isnan(arr)
     if not allow_nan and nan.any():
         fail(param, "a number in every row (no NaN or missing)", f"NaN {_where(np.flatnonzero(nan), describe)}")
@@ -138,6 +144,104 @@ def check_digits(param, digits, current):
         fail(param, f"an integer from 1 to the current code length {current}", repr(digits))
     return int(digits)
 
+
+# -- complementarity family ------------------------------------------------------------------
+FLOAT_DTYPES = {"float64": np.float64, "float32": np.float32}
+
+
+def check_float_dtype(param, dtype):
+    """'float64' / 'float32' (or the NumPy dtypes) -> the NumPy scalar type."""
+    name = np.dtype(dtype).name if isinstance(dtype, (type, np.dtype)) else dtype
+    check_choice(param, name, tuple(FLOAT_DTYPES))
+    return FLOAT_DTYPES[name]
+
+
+def check_trade_values(param, arr):
+    """A 2-D NumPy array or scipy.sparse matrix of finite, non-negative numbers (returned as an
+    ndarray or a sparse array, never copied here and never modified)."""
+    import scipy.sparse as sp
+    if sp.issparse(arr):
+        if arr.ndim != 2:  # pragma: no cover - scipy sparse arrays are 2-D here
+            fail(param, "a 2-D matrix", f"{arr.ndim} dimensions")
+        data = arr.data if hasattr(arr, "data") else arr.tocsr().data
+    else:
+        arr = np.asarray(arr)
+        if arr.ndim != 2:
+            fail(param, "a 2-D array (rows x products) or a scipy.sparse matrix", f"shape {arr.shape}")
+        data = arr
+    data = check_numeric(param, np.asarray(data))
+    if data.size and not (data.min() >= 0 and np.isfinite(data.max())):  # two passes, no temporaries
+        bad = ~np.isfinite(data) | (data < 0)
+        fail(param, "finite and non-negative trade values", f"{data[bad].ravel()[0]!r} ({int(bad.sum())} entries in all)")
+    return arr
+
+
+def check_same_products(param, shape, other, other_shape):
+    if shape[1] != other_shape[1]:
+        fail(param, f"{other_shape[1]} columns (products) like {other}", f"shape {shape}")
+
+
+def check_top_k(top_k):
+    return None if top_k is None else check_positive_int("top_k", top_k)
+
+
+def check_groups(groups):
+    """{name: [country keys]} with non-empty member lists -> list of (name, members)."""
+    if groups is None:
+        return []
+    if not isinstance(groups, dict):
+        fail("groups", "a dict {group name: [member countries]}", type(groups).__name__, TypeError)
+    out = []
+    for name, members in groups.items():
+        members = [members] if isinstance(members, (str, numbers.Integral)) else list(members)
+        if not isinstance(name, str) or not name or not members:
+            fail("groups", "a non-empty name with at least one member per group", f"{name!r}: {members!r}")
+        out.append((name, members))
+    return out
+
+
+def check_group_names(names, labels):
+    clash = [n for n in names if n in set(labels)]
+    if clash:
+        fail("groups", "names different from the country labels", ", ".join(map(repr, clash)))
+
+
+def check_years(param, years, present):
+    """None (every year: a panel when there are several), one year (a matrix) or a list of
+    years (a panel) -> (list of years, panel?). Flows without years give ([None], False)."""
+    if years is None:
+        return (list(present) or [None]), len(present) > 1
+    if np.isscalar(years):
+        return [check_year(param, years, present)], False
+    years = [check_year(param, y, present) for y in years]
+    if not years:
+        fail(param, "None, a year or a non-empty list of years", "an empty list")
+    return years, True
+
+
+def check_group_spec(param, spec):
+    """'EAEU=ARM,BLR,KAZ' -> ('EAEU', ['ARM', 'BLR', 'KAZ'])."""
+    name, sep, members = spec.partition("=")
+    codes = [c.strip() for c in members.split(",") if c.strip()]
+    if not sep or not name.strip() or not codes:
+        fail(param, "NAME=CODE,CODE,... (e.g. EAEU=ARM,BLR,KAZ,KGZ,RUS)", repr(spec))
+    return name.strip(), codes
+
+
+def check_output_path(param, path, suffixes):
+    if not str(path).lower().endswith(tuple(suffixes)):
+        fail(param, "a file name ending in " + " or ".join(suffixes), repr(str(path)))
+    return path
+
+
+def check_year_span(param, text):
+    """'2010-2017' -> [2010, ..., 2017]; '2016' -> [2016]; None -> None."""
+    if text is None:
+        return None
+    first, _, last = str(text).partition("-")
+    if not first.strip().isdigit() or (last and not last.strip().isdigit()) or int(last or first) < int(first):
+        fail(param, "a year or FIRST-LAST like 2010-2017", repr(text))
+    return list(range(int(first), int(last or first) + 1))
 
 # -- Grubel-Lloyd family (intra_industry.py) ------------------------------------------------------
 def check_scale(param, value):

@@ -206,9 +206,11 @@ GROUPS = {g.name: g for g in [
 ]}
 
 
-def resolve_groups(groups, param="groups", year=None):
+def resolve_groups(groups, param="groups", year=None, present=None):
     """{name: [ISO3...]} from a dict of member lists / Group objects / names of built-in groups,
-    a list of built-in names, or one name; built-in groups take their members in `year`."""
+    a list of built-in names, or one name. Built-in groups take their members in `year` (the
+    current members when None), limited to the ISO3 codes in `present` when given (a built-in
+    member missing from the data is left out; a user's own list is kept as given)."""
     if groups is None:
         return {}
     if isinstance(groups, (str, Group)):
@@ -225,7 +227,9 @@ def resolve_groups(groups, param="groups", year=None):
                 fail(param, "a dict {name: [ISO3, ...]} or names of built-in groups (" + ", ".join(GROUPS) + ")",
                      repr(name))
             members = GROUPS[key]
-        out[str(name)] = members.members(year) if isinstance(members, Group) else list(members)
+        if isinstance(members, Group):
+            members = [m for m in members.members(year) if present is None or m in set(present)]
+        out[str(name)] = members if isinstance(members, (list, tuple, np.ndarray)) else [members]
     return out
 
 

@@ -18,13 +18,14 @@ COLUMNS = ("year", "exporter", "importer", "product", "value", "quantity")
 
 
 def _arrow(param, x):
-    """Any column-like (numpy, list, pandas Series, pyarrow (Chunked)Array) as a pyarrow Array."""
-    if not isinstance(x, (pa.Array, pa.ChunkedArray)):
-        try:
-            x = pa.array(np.asarray(x) if isinstance(x, (list, tuple)) else x)
-        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError) as err:
-            fail(param, "a one-dimensional column of codes or numbers", f"{type(x).__name__} ({err})", TypeError)
-    return x.combine_chunks() if isinstance(x, pa.ChunkedArray) else x
+    """Any column-like (numpy, list, pandas Series, pyarrow (Chunked)Array) as pyarrow; chunks
+    are kept (no concatenating copy)."""
+    if isinstance(x, (pa.Array, pa.ChunkedArray)):
+        return x
+    try:
+        return pa.array(np.asarray(x) if isinstance(x, (list, tuple)) else x)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError) as err:
+        fail(param, "a one-dimensional column of codes or numbers", f"{type(x).__name__} ({err})", TypeError)
 
 
 def _null_rows(arr):
@@ -41,14 +42,31 @@ def _numbers(param, arr, describe, *, allow_nan=False):
     return check_amounts(param, out, describe, allow_nan=allow_nan)
 
 
-def _encode(arr):
-    """(int32 position of each row in `uniques`, uniques as a Python list), by hashing: O(n)."""
-    enc = arr.dictionary_encode()
-    return enc.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False), enc.dictionary.to_pylist()
+def _encode(col):
+    """(int32 position of each row in `uniques`, uniques as a list) in O(n): small non-negative
+    integer codes through a lookup table, other codes through pyarrow's dictionary encoding
+    (kept when the reader already dictionary-encoded the column)."""
+    if pa.types.is_integer(col.type):
+        values = col.to_numpy(zero_copy_only=False) if len(col) else np.zeros(0, np.int64)
+        if len(values) and 0 <= values.min() and values.max() < 1 << 24:
+            uniques = np.flatnonzero(np.bincount(values))
+            lut = np.zeros(uniques[-1] + 1, np.int32)
+            lut[uniques] = np.arange(len(uniques), dtype=np.int32)
+            return lut[values], uniques.tolist()
+    if not pa.types.is_dictionary(col.type):
+        col = col.dictionary_encode()
+    chunks = pa.table({"c": col}).unify_dictionaries()["c"].chunks
+    if not chunks:
+        return np.zeros(0, np.int32), []
+    indices = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks]).astype(np.int32, copy=False)
+    used = np.bincount(indices, minlength=len(chunks[0].dictionary)) > 0  # a reader's dictionary may hold unused values
+    remap = np.cumsum(used, dtype=np.int32) - 1
+    return remap[indices], [v for v, u in zip(chunks[0].dictionary.to_pylist(), used) if u]
 
 
 def _is_text(arr):
-    return pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)
+    t = arr.type.value_type if pa.types.is_dictionary(arr.type) else arr.type
+    return pa.types.is_string(t) or pa.types.is_large_string(t)
 
 
 class TradeFlows:
@@ -203,7 +221,9 @@ class TradeFlows:
     @property
     def years(self):
         """Sorted years present (empty when the flows carry no year)."""
-        return np.unique(self.year).tolist() if self._has_year and len(self) else []
+        if "_years" not in self.__dict__:  # the columns are read-only: compute once
+            self._years = np.unique(self.year).tolist() if self._has_year and len(self) else []
+        return list(self._years)
 
     def _key(self):
         """int64 (year, exporter, importer, product) key, increasing in BACI's file order."""
@@ -222,12 +242,12 @@ class TradeFlows:
     def _deduplicate(self, duplicates, describe):
         if _aggregate.first_unsorted(self.year, self.exporter, self.importer, self.product) == len(self):
             return self  # sorted and unique, as BACI files are: one pass, no copy
+        if self._count_duplicates() == 0:
+            return self  # unsorted but unique: O(n) bucket check
         key = self._key()
         order = np.argsort(key, kind="stable")
         k = key[order]
         start = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
-        if len(start) == len(key):
-            return self
         if duplicates == "error":
             repeat = np.ones(len(key), bool)
             repeat[start] = False
@@ -239,6 +259,18 @@ class TradeFlows:
         warnings.warn(note, UserWarning, stacklevel=3)
         flows.notes = flows.notes + (note,)
         return flows
+
+    def _count_duplicates(self):
+        """Rows repeating an earlier (year, exporter, importer, product): compiled O(n) check
+        (a counting sort by year and pair); falls back to sorting when the buckets outnumber rows."""
+        n_c, y0 = len(self.countries), int(self.year.min())
+        n_buckets = (int(self.year.max()) - y0 + 1) * n_c * n_c
+        if n_buckets > 4 * len(self) + 1_000_000:
+            key = np.sort(self._key())
+            return int((key[1:] == key[:-1]).sum())
+        return _aggregate.count_duplicates(self.year, self.exporter, self.importer, self.product, y0, n_c,
+                                           np.zeros(n_buckets + 1, np.int64), np.empty(len(self), np.int64),
+                                           np.full(len(self.products), -1, np.int64))
 
     def _combine(self, order, start):
         """Sum values (and quantities; NaN if any part is missing) over groups of sorted rows."""
@@ -368,9 +400,14 @@ class TradeFlows:
     def _matrix(self, side, year):
         rows = self._year_rows(year)
         ids = (self.exporter if side == "exports" else self.importer)[rows]
-        m = sp.csr_array((self.value[rows], (ids, self.product[rows])),
-                         shape=(len(self.countries), len(self.products)))
-        m.sum_duplicates()
+        value, product = self.value[rows], self.product[rows]
+        shape = (len(self.countries), len(self.products))
+        if shape[0] * shape[1] <= 4 * len(value) + (1 << 20):  # dense accumulation: O(n), compiled
+            cells = group_totals(ids.astype(np.int64) * shape[1] + product, value, shape[0] * shape[1])
+            m = sp.csr_array(cells.reshape(shape))
+        else:  # e.g. firm-level data: far more cells than flows
+            m = sp.csr_array((value, (ids, product)), shape=shape)
+            m.sum_duplicates()
         year = year if year is not None else (self.years[0] if self.years else None)
         return TradeMatrix(m, self.countries.label, self.products.code, year, side)
 

@@ -15,7 +15,7 @@ from .flows import TradeFlows
 
 BACI_NAME = re.compile(r"BACI_(HS\d\d)_Y(\d{4})", re.IGNORECASE)
 BACI_COLUMNS = ["t", "i", "j", "k", "v"]
-_CSV_TYPES = {"t": pa.int32(), "i": pa.int32(), "j": pa.int32(), "k": pa.string(),
+_CSV_TYPES = {"t": pa.int32(), "i": pa.int32(), "j": pa.int32(), "k": pa.dictionary(pa.int32(), pa.string()),
               "v": pa.float64(), "q": pa.float64()}
 # BACI right-aligns q and writes NA for missing; the float parser skips leading blanks but a
 # padded "   NA" must be listed as a null literal.
@@ -77,7 +77,8 @@ def _read_one(kind, source, name):
         with zipfile.ZipFile(source) as zf, zf.open(name) as fh:
             return _read_csv(fh)
     if kind == "parquet":
-        return pq.read_table(source)
+        text_k = [f.name for f in pq.read_schema(source) if f.name == "k" and pa.types.is_string(f.type)]
+        return pq.read_table(source, read_dictionary=text_k)
     return _read_csv(source)
 
 

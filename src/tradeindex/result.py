@@ -98,6 +98,20 @@ class IndexMatrix:
         return (f"<IndexMatrix {self.name}{yr}: {self.shape[0]} {self.row_name}s x "
                 f"{self.shape[1]} {self.col_name}s, {np.isnan(self.values).sum()} NaN>")
 
+    def to_string(self, digits=0, max_rows=40, max_cols=30):
+        """A plain-text table (no pandas needed): rows x cols, NaN as "n/a", cut to
+        `max_rows` x `max_cols` with a note when larger."""
+        rows, cols = [str(r) for r in self.rows[:max_rows]], [str(c) for c in self.cols[:max_cols]]
+        cells = [["n/a" if np.isnan(v) else f"{v:.{digits}f}" for v in line[:max_cols]]
+                 for line in self.values[:max_rows]]
+        width = max([len(c) for c in cols] + [len(x) for line in cells for x in line] + [3])
+        head = max([len(r) for r in rows] + [len(self.row_name)])
+        out = [f"{self.row_name:<{head}} " + " ".join(f"{c:>{width}}" for c in cols)]
+        out += [f"{r:<{head}} " + " ".join(f"{x:>{width}}" for x in line) for r, line in zip(rows, cells)]
+        if self.shape[0] > max_rows or self.shape[1] > max_cols:
+            out.append(f"... ({self.shape[0]} x {self.shape[1]} in all)")
+        return "\n".join(out)
+
     def to_pandas(self):
         """Wide pandas DataFrame: rows x cols, labelled."""
         pd = _pandas()
@@ -131,8 +145,21 @@ class IndexMatrix:
         pq.write_table(self.to_arrow(), str(path))
 
 
+class _LongTable:
+    """to_long / to_csv / to_parquet of a result whose ``to_arrow()`` is its long pair table."""
+
+    def to_long(self):
+        return self.to_arrow().to_pandas()
+
+    def to_csv(self, path):
+        pacsv.write_csv(self.to_arrow(), str(path))
+
+    def to_parquet(self, path):
+        pq.write_table(self.to_arrow(), str(path))
+
+
 @dataclass
-class IndexPanel:
+class IndexPanel(_LongTable):
     """An index for every pair and year: ``values`` (years x rows x cols) and the labels;
     ``panel[year]`` is that year's IndexMatrix."""
     values: np.ndarray
@@ -162,11 +189,37 @@ class IndexPanel:
     def to_arrow(self):
         return pa.concat_tables([m.to_arrow() for m in self])
 
-    def to_long(self):
-        return self.to_arrow().to_pandas()
 
-    def to_csv(self, path):
-        pacsv.write_csv(self.to_arrow(), str(path))
+@dataclass
+class TopPartners(_LongTable):
+    """The k best partners of each row, e.g. the importers most complementary to each exporter.
 
-    def to_parquet(self, path):
-        pq.write_table(self.to_arrow(), str(path))
+    ``values`` and ``partners`` (labels; "" where there is none) are (years x rows x k), best
+    first; ``years`` ([None] when the flows carry no year), ``rows`` (labels), ``name``,
+    ``row_name`` / ``col_name``, ``meta`` (conventions). ``to_long()`` is the pair table.
+    """
+    values: np.ndarray
+    partners: np.ndarray
+    years: list
+    rows: np.ndarray
+    name: str
+    row_name: str = "row"
+    col_name: str = "col"
+    meta: dict = field(default_factory=dict)
+
+    def __repr__(self):
+        return (f"<TopPartners {self.name}: top {self.values.shape[-1]} {self.col_name}s for "
+                f"{len(self.rows)} {self.row_name}s, {len(self.years)} year(s)>")
+
+    def to_arrow(self):
+        """Long pyarrow Table: [year], row label, rank (1 = best), partner label, value; slots
+        without a partner are left out."""
+        y, r, k = np.nonzero(self.partners != "")
+        cols = {}
+        if self.years != [None]:
+            cols["year"] = pa.array(np.asarray(self.years, dtype=np.int32)[y])
+        cols[self.row_name] = pa.array(np.asarray(self.rows, dtype=object)[r].astype(str))
+        cols["rank"] = pa.array((k + 1).astype(np.int32))
+        cols[self.col_name] = pa.array(self.partners[y, r, k].astype(str))
+        cols[self.name.replace(" ", "_")] = pa.array(self.values[y, r, k].astype(np.float64))
+        return pa.table(cols)
