@@ -261,6 +261,17 @@ def test_threads_and_sort_order_invariance():
     assert np.array_equal(ti.grubel_lloyd(ti.sample(), by="country", n_threads=3).values, g1, equal_nan=True)
 
 
+def test_threads_invariance_types_and_marginal():
+    f = ti.sample()
+    for t in (2, 3):
+        a1, a3 = ti.trade_types(f, n_threads=1), ti.trade_types(f, n_threads=t)
+        for name in a1:
+            assert np.array_equal(a1[name].values, a3[name].values, equal_nan=True)
+        m1, m3 = ti.marginal_iit(f, 1989, 1990, n_threads=1), ti.marginal_iit(f, 1989, 1990, n_threads=t)
+        assert np.array_equal(m1.A.values, m3.A.values, equal_nan=True)
+        assert np.array_equal(m1.B.values, m3.B.values, equal_nan=True)
+
+
 def test_array_api_parts_dtypes_and_readonly():
     f, order = _shuffled_sample()
     e, i, p, v = (np.array(a[order]) for a in (f.exporter, f.importer, f.product, f.value))
