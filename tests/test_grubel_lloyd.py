@@ -126,6 +126,7 @@ def test_sample_mercosur_within_vs_world():
     ids = list(f.countries.ids(MERCOSUR, "m"))
     same(got.values, ref.gl_groups(ref.frame(f, 1990), ids, [ids, range(23)]))
     assert not np.isnan(got.values).any()
+    assert got.meta["partners"]["MERCOSUR"] == MERCOSUR and len(got.meta["partners"]["World"]) == 23
 
 
 @settings(max_examples=30, deadline=None)

@@ -133,14 +133,16 @@ def _label(values, years, slots, rows, cols, name, row_name, col_name, meta):
     return IndexMatrix(values[0], rows, cols, name, row_name, col_name, years[0] if years else None, meta)
 
 
-def _partner_setup(flows, by, reporters, partners):
-    """Reporter ids and named partner groups (lists of ids) of a by='country'/'product' call."""
+def _partner_setup(flows, by, reporters, partners, meta):
+    """Reporter ids and named partner groups (lists of ids) of a by='country'/'product' call; the
+    groups' members (labels) are recorded in meta["partners"]."""
     groups = check_partner_groups(partners, by)
     rep = (np.arange(len(flows.countries)) if reporters is None
            else flows.countries.ids(reporters, "reporters"))
     ids = {name: (np.arange(len(flows.countries)) if g is None
                   else flows.countries.ids(g, f"partners[{name!r}]" if len(groups) > 1 else "partners"))
            for name, g in groups.items()}
+    meta["partners"] = {name: flows.countries.label[g].tolist() for name, g in ids.items()}
     return rep, ids
 
 
@@ -235,7 +237,7 @@ def grubel_lloyd(flows, *, by="pair", reporters=None, partners=None, products=No
         gl = ratio(out[..., 0], out[..., 1], scale)[:, rows][:, :, cols_]
         return _label(gl, years, slots, flows.countries.label[rows], flows.countries.label[cols_],
                       "Grubel-Lloyd", "reporter", "partner", meta)
-    rep, groups = _partner_setup(flows, by, reporters, partners)
+    rep, groups = _partner_setup(flows, by, reporters, partners, meta)
     out, totals, xm = group_sums(cols, n_c, n_p, rep, list(groups.values()), "gl", adjust=adjust,
                                  per_product=by == "product", n_threads=n_threads)
     names = list(groups)
@@ -312,7 +314,7 @@ def marginal_iit(flows, start, end, *, by="pair", reporters=None, partners=None,
         return MarginalIIT(*(IndexMatrix(ratio(out[..., k], out[..., 1], scale), *labels, name,
                                          "reporter", "partner", end, meta)
                              for k, name in ((0, "marginal IIT A"), (2, "marginal IIT B"))))
-    rep, groups = _partner_setup(flows, by, reporters, partners)
+    rep, groups = _partner_setup(flows, by, reporters, partners, meta)
     out, _, xm = group_sums(cols, n_c, n_p, rep, list(groups.values()), "miit",
                             per_product=by == "product", n_threads=n_threads)
     names = np.asarray(list(groups), dtype=object)
@@ -395,7 +397,7 @@ def trade_types(flows, *, alpha=0.15, method="ghm", by="pair", reporters=None, p
         shares = ratio(out, total, scale)[:, rows][:, :, cols_]
         labels = flows.countries.label[rows], flows.countries.label[cols_], "reporter", "partner"
     else:
-        rep, groups = _partner_setup(flows, by, reporters, partners)
+        rep, groups = _partner_setup(flows, by, reporters, partners, meta)
         out, totals, _ = group_sums(cols, n_c, n_p, rep, list(groups.values()), method, band=band,
                                     n_threads=n_threads)
         shares = ratio(out, totals.sum(axis=-1, keepdims=True), scale)
