@@ -9,6 +9,13 @@ def _plt():
     return plt
 
 
+def _save(fig, path, plt):
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
 def report_charts(report, out):
     """Write the report's three charts into `out`; returns their paths."""
     plt = _plt()
@@ -22,9 +29,11 @@ def _heatmap(report, out, plt, max_countries=40):
     countries = [str(x) for x in tc.rows if str(x) in set(map(str, tc.cols)) and " " not in str(x)
                  and str(x) not in (report.group, report.compare)]
     others = [c for c in countries if c not in members]
+    subtitle = f"{report.group} members in red"
     if len(members) + len(others) > max_countries:  # keep the best candidates legible
         ranked = report.tables["candidate_partners"].column("country").to_pylist()
         others = [c for c in ranked if c in others][:max_countries - len(members)]
+        subtitle += f", then the {len(others)} best-ranked candidate partners"
     order = members + others
     sub = tc.loc[order, order].values
     fig, ax = plt.subplots(figsize=(2 + 0.28 * len(order), 1.5 + 0.28 * len(order)))
@@ -39,13 +48,9 @@ def _heatmap(report, out, plt, max_countries=40):
     ax.plot([-0.5, k, k, -0.5, -0.5], [-0.5, -0.5, k, k, -0.5], color="crimson", lw=2)
     ax.set_xlabel("importer")
     ax.set_ylabel("exporter")
-    ax.set_title(f"Trade complementarity, {report.years[-1]} (0-100)\n{report.group} members in red")
+    ax.set_title(f"Trade complementarity, {report.years[-1]} (0-100)\n{subtitle}")
     fig.colorbar(im, ax=ax, shrink=0.8, label="complementarity index (0-100)")
-    fig.tight_layout()
-    path = out / "complementarity_heatmap.png"
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return _save(fig, out / "complementarity_heatmap.png", plt)
 
 
 def _gl_bars(report, out, plt):
@@ -62,11 +67,7 @@ def _gl_bars(report, out, plt):
     ax.set_ylabel("Grubel-Lloyd index (0-100)")
     ax.set_title(f"Intra-industry trade in {report.products}, {report.years[-1]}")
     ax.legend()
-    fig.tight_layout()
-    path = out / "grubel_lloyd_within_vs_global.png"
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return _save(fig, out / "grubel_lloyd_within_vs_global.png", plt)
 
 
 def _share_lines(report, out, plt):
@@ -84,8 +85,4 @@ def _share_lines(report, out, plt):
     ax.set_ylabel(f"% of the member's trade\nin {report.products}")
     ax.set_title(f"Trade with the rest of {report.group} (exports solid, imports dashed)")
     ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
-    fig.tight_layout()
-    path = out / "intra_group_share.png"
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return _save(fig, out / "intra_group_share.png", plt)

@@ -121,10 +121,17 @@ def _report(args):
         compare = name if members is None else {name: members}
     report = regional_report(_flows(args), group, years=check_year_span("--years", args.years),
                              products=args.products, compare=compare,
-                             classification=args.classification, progress=True)
+                             classification=args.classification, progress=True, n_threads=args.threads)
     paths = report.write(args.output, charts=not args.no_charts)
     print(report.to_markdown())
     print(f"Wrote {len(paths)} files to {Path(args.output).resolve()}/")
+
+
+def _common(p, output_help):
+    """Options shared by the commands that read flows and compute an index."""
+    p.add_argument("--threads", type=int, help="OpenMP threads (default: all cores)")
+    p.add_argument("--hs", help="HS revision of the codes (e.g. HS92) when the file name does not say")
+    p.add_argument("-o", "--output", required=True, help=output_help)
 
 
 def main(argv=None):
@@ -147,9 +154,7 @@ def main(argv=None):
     p.add_argument("--top-k", type=int, help="only the K most complementary importers per exporter")
     p.add_argument("--dtype", default="float64", help="float64 (default) or float32")
     p.add_argument("--method", default="auto", help="auto (default), dense or sparse")
-    p.add_argument("--threads", type=int, help="OpenMP threads (default: all cores)")
-    p.add_argument("--hs", help="HS revision of the codes (e.g. HS92) when the file name does not say")
-    p.add_argument("-o", "--output", required=True, help="out.csv (wide matrix) or out.parquet (pair table)")
+    _common(p, "out.csv (wide matrix) or out.parquet (pair table)")
     p.set_defaults(run=_complementarity)
     p = sub.add_parser("grubel-lloyd", help="Grubel-Lloyd intra-industry trade index for all pairs, "
                        "reporters vs partner groups, or per product; written as CSV")
@@ -162,9 +167,7 @@ def main(argv=None):
     p.add_argument("--years", type=int, nargs="+", help="years kept")
     p.add_argument("--adjust", choices=["imbalance", "aquino"])
     p.add_argument("--scale", type=float, default=100.0)
-    p.add_argument("--threads", type=int, help="threads (default: all cores)")
-    p.add_argument("--hs", help="HS revision of the codes when the file name does not say")
-    p.add_argument("-o", "--output", required=True, help="output CSV")
+    _common(p, "output CSV")
     p.set_defaults(run=_grubel_lloyd)
     p = sub.add_parser("report", help="the regional-integration report of a country group: tables, "
                        "Markdown summary, charts")
@@ -177,9 +180,8 @@ def main(argv=None):
                    help="product set for the GL and share tables: engineering, high-tech, codes or prefixes")
     p.add_argument("--compare", metavar="EU27|NAME=A,B,C", help="a comparison group for complementarity")
     p.add_argument("--classification", choices=["sitc3"], help="convert HS6 to SITC Rev.3 3-digit first")
-    p.add_argument("--hs", help="HS revision of the codes when the file name does not say")
     p.add_argument("--no-charts", action="store_true", help="tables and summary only")
-    p.add_argument("-o", "--output", required=True, help="output folder")
+    _common(p, "output folder")
     p.set_defaults(run=_report)
     sub.add_parser("config", help="build facts: OpenMP, threads, SIMD, flags").set_defaults(
         run=lambda args: show_config())

@@ -80,8 +80,9 @@ class RegionalReport:
                  f"Products: {self.products} ({self.classification}); comparison group: {self.compare}. "
                  "All indices on a 0-100 scale; n/a where a denominator is zero (no trade).", ""]
         lines += ["## Table I. Trade complementarity (Michaely) of each member", "",
-                  f"Member as exporter vs the importer's profile, and as importer vs the exporter's; {last} "
-                  f"and change since {first} (points).", ""]
+                  f"Over all products (full trade profiles). Member as exporter vs the partner's imports, and "
+                  f"as importer vs the partner's exports; {last} and change since {first} in points (n/a: "
+                  f"not a member in {first}).", ""]
         rows = [r for r in t["complementarity_change"]]
         lines += _md_table(["member", "partner", "member as", str(last), f"change since {first}"],
                            [[r["member"], r["partner"], r["member_as"], r["tc_last"], r["change"]] for r in rows])
