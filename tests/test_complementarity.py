@@ -187,8 +187,8 @@ def test_cli_complementarity(flows, baci_csv, tmp_path, capsys):
     top = tmp_path / "top.csv"
     assert main(["complementarity", str(baci_csv), "--top-k", "2", "-o", str(top)]) == 0
     assert pd.read_csv(top).shape == (2 * 23 * 2, 5)
-    assert main(["complementarity", str(baci_csv), "--group", "EAEU", "-o", str(top)]) == 2
-    assert "--group must be NAME=CODE,CODE" in capsys.readouterr().err
+    assert main(["complementarity", str(baci_csv), "--group", "NOPE", "-o", str(top)]) == 2
+    assert "--group must be NAME=A,B,C (e.g. EAEU=ARM,BLR,KAZ,KGZ,RUS) or a built-in group" in capsys.readouterr().err
     assert main(["complementarity", str(baci_csv), "-o", str(tmp_path / "x.xlsx")]) == 2
     assert "-o/--output must be a file name ending in .csv or .parquet" in capsys.readouterr().err
 
