@@ -126,6 +126,7 @@ def test_sample_mercosur_within_vs_world():
     ids = list(f.countries.ids(MERCOSUR, "m"))
     same(got.values, ref.gl_groups(ref.frame(f, 1990), ids, [ids, range(23)]))
     assert not np.isnan(got.values).any()
+    assert got.meta["partners"]["MERCOSUR"] == MERCOSUR and len(got.meta["partners"]["World"]) == 23
 
 
 @settings(max_examples=30, deadline=None)
@@ -261,6 +262,17 @@ def test_threads_and_sort_order_invariance():
     assert np.array_equal(ti.grubel_lloyd(ti.sample(), by="country", n_threads=3).values, g1, equal_nan=True)
 
 
+def test_threads_invariance_types_and_marginal():
+    f = ti.sample()
+    for t in (2, 3):
+        a1, a3 = ti.trade_types(f, n_threads=1), ti.trade_types(f, n_threads=t)
+        for name in a1:
+            assert np.array_equal(a1[name].values, a3[name].values, equal_nan=True)
+        m1, m3 = ti.marginal_iit(f, 1989, 1990, n_threads=1), ti.marginal_iit(f, 1989, 1990, n_threads=t)
+        assert np.array_equal(m1.A.values, m3.A.values, equal_nan=True)
+        assert np.array_equal(m1.B.values, m3.B.values, equal_nan=True)
+
+
 def test_array_api_parts_dtypes_and_readonly():
     f, order = _shuffled_sample()
     e, i, p, v = (np.array(a[order]) for a in (f.exporter, f.importer, f.product, f.value))
@@ -313,3 +325,21 @@ def test_array_api_errors():
         kernels.bilateral_gl([0], [0], [0], [1.0], 2)
     with pytest.raises(ValueError, match="product must be of length 1 like exporter"):
         kernels.bilateral_gl([0], [1], [0, 1], [1.0], 2)
+
+
+def test_builtin_partner_groups_follow_membership_by_year(eaeu_flows):
+    """partners="EAEU" takes each year's members: Armenia and Kyrgyzstan only from 2015."""
+    f = eaeu_flows
+    gl = ti.grubel_lloyd(f, by="country", reporters=["RUS", "ARM"], partners={"EAEU": "EAEU", "World": None})
+    assert gl.years == [2014, 2015] and list(gl.cols) == ["EAEU", "World"]
+    assert gl.meta["partners"][2014]["EAEU"] == ["BLR", "KAZ", "RUS"]
+    for year, members in ((2014, ["BLR", "KAZ", "RUS"]), (2015, ["ARM", "BLR", "KAZ", "KGZ", "RUS"])):
+        by_hand = ti.grubel_lloyd(f, by="country", reporters=["RUS", "ARM"], years=year,
+                                  partners={"EAEU": members, "World": None})
+        np.testing.assert_array_equal(gl[year].values, by_hand.values)
+    types = ti.trade_types(f, by="country", reporters=["RUS"], partners="EAEU")
+    assert types["one_way"].years == [2014, 2015]
+    miit = ti.marginal_iit(f, 2014, 2015, by="country", reporters=["RUS"], partners={"EAEU": "EAEU"})
+    by_hand = ti.marginal_iit(f, 2014, 2015, by="country", reporters=["RUS"],
+                              partners={"EAEU": ["ARM", "BLR", "KAZ", "KGZ", "RUS"]})
+    np.testing.assert_array_equal(miit.A.values, by_hand.A.values)

@@ -29,4 +29,4 @@ def test_grubel_lloyd_by_product_and_pair(tmp_path):
 
 def test_grubel_lloyd_bad_partner_spec(tmp_path, capsys):
     assert main(["grubel-lloyd", "sample", "--partners", "=ARG", "-o", str(tmp_path / "x.csv")]) == 2
-    assert "--partners must be NAME=A,B,C" in capsys.readouterr().err
+    assert "--partners must be NAME=A,B,C (e.g. EAEU=ARM,BLR,KAZ,KGZ,RUS) or a built-in group" in capsys.readouterr().err

@@ -219,13 +219,20 @@ def check_years(param, years, present):
     return years, True
 
 
-def check_group_spec(param, spec):
-    """'EAEU=ARM,BLR,KAZ' -> ('EAEU', ['ARM', 'BLR', 'KAZ'])."""
-    name, sep, members = spec.partition("=")
+def check_group_spec(param, spec, builtin=(), *, world=False):
+    """A command-line group: "NAME=A,B,C" -> (NAME, [A, B, C]); a built-in group name -> (NAME,
+    NAME); with `world`, any other "NAME" or "NAME=" -> (NAME, None), i.e. all partners, and
+    "A,B,C" -> (None, [A, B, C])."""
+    name, eq, members = (x.strip() for x in spec.partition("="))
     codes = [c.strip() for c in members.split(",") if c.strip()]
-    if not sep or not name.strip() or not codes:
-        fail(param, "NAME=CODE,CODE,... (e.g. EAEU=ARM,BLR,KAZ,KGZ,RUS)", repr(spec))
-    return name.strip(), codes
+    if not eq and name.upper() in builtin:
+        return name, name
+    if world and not eq:
+        return (None, [c.strip() for c in name.split(",")]) if "," in name else (name, None)
+    if name and (codes or world):
+        return name, codes or None
+    fail(param, "NAME=A,B,C (e.g. EAEU=ARM,BLR,KAZ,KGZ,RUS) or a built-in group (" + ", ".join(builtin) + ")"
+         + (", or NAME alone for all partners" if world else ""), repr(spec))
 
 
 def check_output_path(param, path, suffixes):
@@ -300,13 +307,3 @@ def check_adjust(adjust, by):
     return adjust
 
 
-def check_partner_spec(spec):
-    """A command-line partner group: "NAME=A,B,C" -> (NAME, [A, B, C]); "NAME" or "NAME=" -> (NAME,
-    None) (the world); "A,B,C" -> (None, [A, B, C])."""
-    name, eq, members = spec.partition("=")
-    if not eq:
-        return (None, name.split(",")) if "," in name else (name.strip(), None)
-    codes = [c.strip() for c in members.split(",") if c.strip()]
-    if not name.strip():
-        fail("--partners", "NAME=A,B,C (a group name before '='), NAME (the world) or A,B,C", repr(spec))
-    return name.strip(), codes or None

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ._validation import check_group_spec, check_output_path, check_partner_spec, check_year_span
+from ._validation import check_group_spec, check_output_path, check_year_span
+from .codes import GROUPS
 from .complementarity import complementarity
 from .config import show_config
 from .intra_industry import grubel_lloyd
@@ -75,7 +76,7 @@ def _demo_grubel_lloyd(flows):
 
 def _complementarity(args):
     out = check_output_path("-o/--output", args.output, (".csv", ".parquet"))
-    groups = dict(check_group_spec("--group", g) for g in args.group)
+    groups = dict(check_group_spec("--group", g, GROUPS) for g in args.group)
     flows = _flows(args)
     result = complementarity(flows, years=args.year, products=args.products, groups=groups or None,
                              top_k=args.top_k, dtype=args.dtype, method=args.method,
@@ -85,10 +86,11 @@ def _complementarity(args):
 
 
 def _partners(specs):
-    """--partners NAME=A,B,C (repeatable; NAME alone or NAME= is the world) or A,B,C (by pair)."""
+    """--partners NAME=A,B,C or a built-in group (repeatable; any other NAME alone or NAME= is the
+    world) or A,B,C (by pair)."""
     if not specs:
         return None
-    parsed = [check_partner_spec(s) for s in specs]
+    parsed = [check_group_spec("--partners", s, GROUPS, world=True) for s in specs]
     if len(parsed) == 1 and parsed[0][0] is None:
         return parsed[0][1]
     return {name: members for name, members in parsed}
@@ -113,12 +115,8 @@ def _flows(args):
 
 
 def _report(args):
-    name, members = check_partner_spec(args.group)
-    group = name if members is None else {name: members}
-    compare = None
-    if args.compare:
-        name, members = check_partner_spec(args.compare)
-        compare = name if members is None else {name: members}
+    group, compare = (dict([check_group_spec(param, spec, GROUPS)]) if spec else None
+                      for param, spec in (("--group", args.group), ("--compare", args.compare)))
     report = regional_report(_flows(args), group, years=check_year_span("--years", args.years),
                              products=args.products, compare=compare,
                              classification=args.classification, progress=True, n_threads=args.threads)

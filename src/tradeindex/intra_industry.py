@@ -23,7 +23,8 @@ import numpy as np
 
 from . import _grubel_lloyd as _gl
 from ._validation import (check_adjust, check_alpha, check_choice, check_partner_groups,
-                          check_scale, check_two_years)
+                          check_scale, check_two_years, check_years)
+from .codes import GROUPS, Group, resolve_groups
 from .config import effective_threads
 from .result import IndexMatrix, IndexPanel, _pandas
 
@@ -133,14 +134,16 @@ def _label(values, years, slots, rows, cols, name, row_name, col_name, meta):
     return IndexMatrix(values[0], rows, cols, name, row_name, col_name, years[0] if years else None, meta)
 
 
-def _partner_setup(flows, by, reporters, partners):
-    """Reporter ids and named partner groups (lists of ids) of a by='country'/'product' call."""
+def _partner_setup(flows, by, reporters, partners, meta):
+    """Reporter ids and named partner groups (lists of ids) of a by='country'/'product' call; the
+    groups' members (labels) are recorded in meta["partners"]."""
     groups = check_partner_groups(partners, by)
     rep = (np.arange(len(flows.countries)) if reporters is None
            else flows.countries.ids(reporters, "reporters"))
     ids = {name: (np.arange(len(flows.countries)) if g is None
                   else flows.countries.ids(g, f"partners[{name!r}]" if len(groups) > 1 else "partners"))
            for name, g in groups.items()}
+    meta["partners"] = {name: flows.countries.label[g].tolist() for name, g in ids.items()}
     return rep, ids
 
 
@@ -169,6 +172,47 @@ def _product_table(flows, years, slots, rep, names, xm, columns):
     return _pandas().DataFrame(table)
 
 
+def _is_builtin(group):
+    return isinstance(group, Group) or (isinstance(group, str) and group.upper() in GROUPS)
+
+
+def _names_builtin(partners):
+    """Does `partners` name built-in groups ("EAEU", ["EAEU", "EU27"], {"Union": "EAEU"})?"""
+    if isinstance(partners, dict):
+        return any(_is_builtin(g) for g in partners.values())
+    if partners is None or isinstance(partners, (str, Group)):
+        return _is_builtin(partners)
+    return len(partners) > 0 and all(_is_builtin(g) for g in partners)
+
+
+def _resolve(partners, year, flows):
+    """Built-in groups as lists of their members in `year` present in the flows."""
+    present = flows.countries.iso3
+    if isinstance(partners, dict):
+        return {name: resolve_groups({name: g}, "partners", year, present)[name] if _is_builtin(g) else g
+                for name, g in partners.items()}
+    return resolve_groups(partners, "partners", year, present)
+
+
+def _each_year(fn, flows, years, partners, **options):
+    """Built-in groups change members over time (Armenia joins the EAEU in 2015): call `fn` once
+    per year with that year's members and stack the results like a multi-year call."""
+    years, panel = check_years("years", years, flows.years)
+    parts = [fn(flows, years=y, partners=_resolve(partners, y, flows), **options) for y in years]
+    return _stack(parts, years) if panel else parts[0]
+
+
+def _stack(parts, years):
+    if isinstance(parts[0], dict):
+        return {k: _stack([p[k] for p in parts], years) for k in parts[0]}
+    if not isinstance(parts[0], IndexMatrix):
+        return _pandas().concat(parts, ignore_index=True)
+    first = parts[0]
+    meta = dict(first.meta, partners={y: p.meta.get("partners") for y, p in zip(years, parts)})
+    return IndexPanel(np.stack([p.values for p in parts]), years, first.rows, first.cols, first.name,
+                      first.row_name, first.col_name, meta)
+
+
 def grubel_lloyd(flows, *, by="pair", reporters=None, partners=None, products=None, years=None,
                  adjust=None, scale=100, n_threads=None):
     r"""Grubel-Lloyd index of intra-industry trade, for all pairs, reporters vs partner groups, or
@@ -187,7 +231,8 @@ def grubel_lloyd(flows, *, by="pair", reporters=None, partners=None, products=No
     reporters : countries (ISO3 or numeric codes) kept as rows; None = all.
     partners : by="pair": countries kept as columns. Otherwise None (the world), a list (one
         group) or a dict {name: list or None} (one column per group). The reporter itself is
-        never its own partner.
+        never its own partner. Built-in groups by name (``"EAEU"``, ``["EAEU", "EU27"]``,
+        ``{"Union": "EAEU"}``) take each year's members present in the data.
     products, years : restrict the flows first (prefixes / ranges like "84-90"; years).
     adjust : None; "imbalance" - Grubel and Lloyd's adjusted index, denominator
         :math:`\sum_p (X_p + M_p) - |X - M|` with X, M the totals over products (NaN when the
@@ -223,6 +268,9 @@ def grubel_lloyd(flows, *, by="pair", reporters=None, partners=None, products=No
     100.0
     """
     check_choice("by", by, ("pair", "country", "product"))
+    if by != "pair" and _names_builtin(partners):
+        return _each_year(grubel_lloyd, flows, years, partners, by=by, reporters=reporters,
+                          products=products, adjust=adjust, scale=scale, n_threads=n_threads)
     adjust = check_adjust(adjust, by)
     scale = check_scale("scale", scale)
     flows, cols, years, slots = _prepare(flows, years, products)
@@ -235,7 +283,7 @@ def grubel_lloyd(flows, *, by="pair", reporters=None, partners=None, products=No
         gl = ratio(out[..., 0], out[..., 1], scale)[:, rows][:, :, cols_]
         return _label(gl, years, slots, flows.countries.label[rows], flows.countries.label[cols_],
                       "Grubel-Lloyd", "reporter", "partner", meta)
-    rep, groups = _partner_setup(flows, by, reporters, partners)
+    rep, groups = _partner_setup(flows, by, reporters, partners, meta)
     out, totals, xm = group_sums(cols, n_c, n_p, rep, list(groups.values()), "gl", adjust=adjust,
                                  per_product=by == "product", n_threads=n_threads)
     names = list(groups)
@@ -295,6 +343,8 @@ def marginal_iit(flows, start, end, *, by="pair", reporters=None, partners=None,
     """
     check_choice("by", by, ("pair", "country", "product"))
     check_two_years(start, end, flows.years)
+    if by != "pair" and _names_builtin(partners):
+        partners = _resolve(partners, end, flows)  # built-in groups: their members in `end`
     scale = check_scale("scale", scale)
     if products is not None:
         flows = flows.select(products=products)
@@ -312,7 +362,7 @@ def marginal_iit(flows, start, end, *, by="pair", reporters=None, partners=None,
         return MarginalIIT(*(IndexMatrix(ratio(out[..., k], out[..., 1], scale), *labels, name,
                                          "reporter", "partner", end, meta)
                              for k, name in ((0, "marginal IIT A"), (2, "marginal IIT B"))))
-    rep, groups = _partner_setup(flows, by, reporters, partners)
+    rep, groups = _partner_setup(flows, by, reporters, partners, meta)
     out, _, xm = group_sums(cols, n_c, n_p, rep, list(groups.values()), "miit",
                             per_product=by == "product", n_threads=n_threads)
     names = np.asarray(list(groups), dtype=object)
@@ -382,6 +432,9 @@ def trade_types(flows, *, alpha=0.15, method="ghm", by="pair", reporters=None, p
     alpha = check_alpha(alpha)
     check_choice("method", method, ("ghm", "ff"))
     check_choice("by", by, ("pair", "country"))
+    if by != "pair" and _names_builtin(partners):
+        return _each_year(trade_types, flows, years, partners, alpha=alpha, method=method, by=by,
+                          reporters=reporters, products=products, scale=scale, n_threads=n_threads)
     scale = check_scale("scale", scale)
     band = (1 - alpha, 1 + alpha) if method == "ghm" else (1 / (1 + alpha), 1 + alpha)
     flows, cols, years, slots = _prepare(flows, years, products, with_quantity=True)
@@ -395,7 +448,7 @@ def trade_types(flows, *, alpha=0.15, method="ghm", by="pair", reporters=None, p
         shares = ratio(out, total, scale)[:, rows][:, :, cols_]
         labels = flows.countries.label[rows], flows.countries.label[cols_], "reporter", "partner"
     else:
-        rep, groups = _partner_setup(flows, by, reporters, partners)
+        rep, groups = _partner_setup(flows, by, reporters, partners, meta)
         out, totals, _ = group_sums(cols, n_c, n_p, rep, list(groups.values()), method, band=band,
                                     n_threads=n_threads)
         shares = ratio(out, totals.sum(axis=-1, keepdims=True), scale)

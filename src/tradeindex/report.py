@@ -37,6 +37,8 @@ def _group(spec, param):
         return spec.upper(), GROUPS[spec.upper()]
     if isinstance(spec, dict) and len(spec) == 1:
         name, members = next(iter(spec.items()))
+        if isinstance(members, str) and members.upper() in GROUPS:  # {"Union": "EAEU"}
+            return str(name), GROUPS[members.upper()]
         return str(name), Group(str(name), dict.fromkeys(members, None))
     fail(param, "a built-in group name (" + ", ".join(GROUPS) + ") or {name: [ISO3, ...]}", repr(spec))
 
