@@ -15,7 +15,7 @@ pd = pytest.importorskip("pandas")
 
 
 def _run(benchmark, fn, *args, **kw):
-    return benchmark.pedantic(fn, args=args, kwargs=kw, rounds=3, iterations=1, warmup_rounds=0)
+    return benchmark.pedantic(fn, args=args, kwargs=kw, rounds=5, iterations=1, warmup_rounds=1)
 
 
 @pytest.mark.benchmark(group="read CSV")

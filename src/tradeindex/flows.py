@@ -43,25 +43,26 @@ def _numbers(param, arr, describe, *, allow_nan=False):
 
 
 def _encode(col):
-    """(int32 position of each row in `uniques`, uniques as a list) in O(n): small non-negative
-    integer codes through a lookup table, other codes through pyarrow's dictionary encoding
-    (kept when the reader already dictionary-encoded the column)."""
+    """(raw, lut, uniques) in O(n): each row's code is uniques[lut[raw[row]]]. Small non-negative
+    integer codes are their own raw keys; other codes go through pyarrow's dictionary encoding
+    (kept when the reader already dictionary-encoded the column). The caller composes `lut` with
+    its own small maps and gathers once: one n-sized array per column, not three."""
     if pa.types.is_integer(col.type):
         values = col.to_numpy(zero_copy_only=False) if len(col) else np.zeros(0, np.int64)
         if len(values) and 0 <= values.min() and values.max() < 1 << 24:
             uniques = np.flatnonzero(np.bincount(values))
             lut = np.zeros(uniques[-1] + 1, np.int32)
             lut[uniques] = np.arange(len(uniques), dtype=np.int32)
-            return lut[values], uniques.tolist()
+            return values, lut, uniques.tolist()
     if not pa.types.is_dictionary(col.type):
         col = col.dictionary_encode()
     chunks = pa.table({"c": col}).unify_dictionaries()["c"].chunks
     if not chunks:
-        return np.zeros(0, np.int32), []
-    indices = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks]).astype(np.int32, copy=False)
+        return np.zeros(0, np.int32), np.zeros(0, np.int32), []
+    indices = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks])
     used = np.bincount(indices, minlength=len(chunks[0].dictionary)) > 0  # a reader's dictionary may hold unused values
-    remap = np.cumsum(used, dtype=np.int32) - 1
-    return remap[indices], [v for v, u in zip(chunks[0].dictionary.to_pylist(), used) if u]
+    lut = np.cumsum(used, dtype=np.int32) - 1
+    return indices, lut, [v for v, u in zip(chunks[0].dictionary.to_pylist(), used) if u]
 
 
 def _is_text(arr):
@@ -149,8 +150,8 @@ class TradeFlows:
                else np.full(n, np.nan))
         years, has_year = cls._years(year, cols.get("year"), n, describe)
 
-        exp_pos, exp_codes = _encode(cols["exporter"])
-        imp_pos, imp_codes = _encode(cols["importer"])
+        exp_raw, exp_lut, exp_codes = _encode(cols["exporter"])
+        imp_raw, imp_lut, imp_codes = _encode(cols["importer"])
         if _is_text(cols["exporter"]) != _is_text(cols["importer"]):
             fail("importer", "codes of the same kind as exporter (both numeric or both text)",
                  f"exporter {cols['exporter'].type}, importer {cols['importer'].type}", TypeError)
@@ -158,16 +159,16 @@ class TradeFlows:
         check_not_aggregate("importer", imp_codes)
         union = list(dict.fromkeys(exp_codes + imp_codes))
         countries, where = CountryTable.from_codes(union)
-        exporter_ids = where[exp_pos]  # exporter codes come first in `union`
+        exporter_ids = where[exp_lut][exp_raw]  # exporter codes come first in `union`
         index = {c: n for n, c in enumerate(union)}
-        importer_ids = where[np.array([index[c] for c in imp_codes], dtype=np.int64)][imp_pos]
+        importer_ids = where[np.array([index[c] for c in imp_codes], dtype=np.int64)][imp_lut][imp_raw]
         check_no_self_trade(exporter_ids, importer_ids, describe)
 
-        prod_pos, prod_codes = _encode(cols["product"])
+        prod_raw, prod_lut, prod_codes = _encode(cols["product"])
         padded = pad_product_codes(prod_codes, product_width)
         table, prod_where = np.unique(np.asarray(padded, dtype=object).astype(str), return_inverse=True)
         products = ProductTable(table.astype(object))
-        product_ids = prod_where.astype(np.int32)[prod_pos]
+        product_ids = prod_where.astype(np.int32)[prod_lut][prod_raw]
 
         flows = cls(years, exporter_ids, importer_ids, product_ids, value, qty, countries, products,
                     hs=hs, has_year=has_year)
