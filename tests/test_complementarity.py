@@ -210,3 +210,9 @@ def test_builtin_group_membership_by_year(eaeu_flows):
     for year, members in ((2014, ["BLR", "KAZ", "RUS"]), (2015, ["ARM", "BLR", "KAZ", "KGZ", "RUS"])):
         by_hand = tradeindex.complementarity(eaeu_flows, years=year, groups={"EAEU": members})
         assert tc[year].loc["DEU", "EAEU"] == pytest.approx(by_hand.loc["DEU", "EAEU"], rel=1e-12)
+
+
+def test_meta_records_the_method_used(flows):
+    tc = tradeindex.complementarity(flows, years=1990)
+    assert tc.meta["method"] == "auto" and tc.meta["method_used"][1990] in ("dense", "sparse")
+    assert tradeindex.complementarity(flows, years=1990, method="sparse").meta["method_used"] == {1990: "sparse"}

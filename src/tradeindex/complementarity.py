@@ -67,12 +67,12 @@ def _pairs(flows, name, sides, axes, row_keys, col_keys, *, years, products, gro
     present = flows.years
     years, panel = check_years("years", years, present)
     product_ids = None if products is None else flows.products.ids(products, "products")
-    spec, members = groups, {}
+    spec, members, chosen = groups, {}, {}
     n_products = len(flows.products) if product_ids is None else len(product_ids)
     meta = {"index": name, "formula": f"{scale} * sum_p min(a_p, b_p) = {scale} * (1 - sum_p |a_p - b_p| / 2)",
             "rows": f"{axes[0]} shares of {sides[0]}", "cols": f"{axes[1]} shares of {sides[1]}",
             "scale": scale, "products": n_products, "product_selection": products,
-            "groups": members, "dtype": str(dtype), "method": method,
+            "groups": members, "dtype": str(dtype), "method": method, "method_used": chosen,
             "conventions": CONVENTIONS, "reference": reference}
     options = {"scale": scale, "dtype": dtype, "method": method, "n_threads": n_threads}
     results = []
@@ -85,6 +85,8 @@ def _pairs(flows, name, sides, axes, row_keys, col_keys, *, years, products, gro
         in_year = slice(None) if len(present) <= 1 else flows.year == year
         X = G_rows @ _trade(flows, sides[0], year, in_year, product_ids)
         M = G_cols @ _trade(flows, sides[1], year, in_year, product_ids)
+        chosen[year] = kernels.choose_method(X, M) if method == "auto" else method
+        options["method"] = chosen[year]
         results.append(kernels.complementarity_top_k(X, M, top_k, **options) if top_k
                        else kernels.complementarity(X, M, **options))
     if top_k:
