@@ -5,11 +5,91 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _aggregate, _complementarity
+from . import _grubel_lloyd as _gl
 from ._validation import (as_float64, check_adjust, check_amounts, check_choice, check_float_dtype,
                           check_length, check_no_self_trade, check_numeric, check_positive_int,
                           check_same_products, check_scale, check_top_k, check_trade_values, fail)
 from .config import effective_threads
-from .intra_industry import pair_sums, ratio
+
+# Grubel-Lloyd kernel modes and output widths
+_MODE = {"gl": 0, "ghm": 1, "ff": 2, "miit": 3}
+_K = {"gl": 2, "ghm": 5, "ff": 5, "miit": 3}
+_ADJUST = {None: 0, "imbalance": 1, "aquino": 2}
+
+
+# -- Grubel-Lloyd drivers: id columns in, kernel sums out (used by intra_industry.py) ----------- ---------------------------------------------------------
+def _runs(cols, n_countries, n_products, t, invalid=None):
+    """(offsets, product, value, quantity, merged): bucket offsets and the columns in bucket order
+    - the input's own columns when already sorted by (year, exporter, importer) (`merged` when
+    also by product without repeats), else a counting-sorted copy. `invalid`: for unchecked
+    arrays, called (to raise the precise error) when the counting pass finds a bad row."""
+    year, exporter, importer, product, value, quantity, y0, n_years = cols
+    counts = np.zeros((t, n_years * n_countries * n_countries), np.int64)
+    offsets = np.empty(counts.shape[1] + 1, np.int64)
+    order = _gl.pair_count(year, exporter, importer, product, value, y0, n_countries, n_products,
+                           invalid is not None, counts, offsets, t)
+    if order < 0:
+        invalid()
+        raise RuntimeError("tradeindex internal error: the counting pass rejected a row that no check names")
+    if order:
+        return offsets, product, value, quantity, order == 2
+    if n_countries * n_products >= np.iinfo(product.dtype).max:  # packed keys need int64
+        cols = tuple(c.astype(np.int64) for c in cols[:4]) + cols[4:]
+        year, exporter, importer, product = cols[:4]
+    out = (np.empty_like(product), np.empty(len(value)), np.empty(len(quantity)))
+    blocks = offsets[n_countries::n_countries] - offsets[:-1:n_countries]
+    width = int(blocks.max()) if len(blocks) else 0
+    scratch = (np.empty((t, width), product.dtype), np.empty((t, width)),
+               np.empty((t, width if len(quantity) else 0)))
+    cursors = np.empty((t, n_years * n_countries), np.int64)
+    _gl.pair_scatter(year, exporter, importer, product, value, quantity, y0, n_countries, n_products,
+                     counts, offsets, cursors, *out, *scratch, t)
+    return (offsets, *out, False)
+
+
+def _buffers(t, n_products):
+    return np.zeros((t, 4, n_products)), np.full((t, n_products), -1, np.int64), np.zeros((t, 10))
+
+
+def pair_sums(cols, n_countries, n_products, mode, *, adjust=None, band=(0.0, 0.0), n_threads=None,
+              invalid=None):
+    """(out, totals): Y x C x C x K sums of `mode` for every ordered pair and the Y x C x C totals
+    of flows i -> j. `cols` = (year, exporter, importer, product, value, quantity, y0, n_years)."""
+    t = effective_threads(n_threads)
+    offsets, product, value, quantity, merged = _runs(cols, n_countries, n_products, t, invalid)
+    n_years = cols[7]
+    out = np.zeros((n_years, n_countries, n_countries, _K[mode]))
+    totals = np.zeros((n_years, n_countries, n_countries))
+    _gl.bilateral(offsets, product, value, quantity, n_years, n_countries, merged, _MODE[mode], _ADJUST[adjust],
+                  band[0], band[1], *_buffers(t, n_products), out, totals, t)
+    return out, totals
+
+
+def group_sums(cols, n_countries, n_products, reporters, groups, mode, *, adjust=None,
+               band=(0.0, 0.0), per_product=False, n_threads=None):
+    """(out, totals, xm): Y x R x G x K sums of `mode` for each reporter against each partner
+    group (a list of id arrays), Y x R x G x 2 totals (X, M), and, with `per_product`, the
+    Y x R x G x P x 2 per-product X and M."""
+    t = effective_threads(n_threads)
+    offsets, product, value, quantity, _ = _runs(cols, n_countries, n_products, t)
+    n_years, dtype = cols[7], cols[1].dtype
+    group_ptr = np.r_[0, np.cumsum([len(g) for g in groups])].astype(dtype)
+    members = np.concatenate(groups).astype(dtype)
+    shape = (n_years, len(reporters), len(groups))
+    out, totals = np.zeros(shape + (_K[mode],)), np.zeros(shape + (2,))
+    xm = np.zeros(shape + (n_products, 2) if per_product else (1, 1, 1, 1, 2))
+    _gl.reporter_groups(offsets, product, value, quantity, n_years, n_countries,
+                        np.asarray(reporters, dtype), group_ptr, members, _MODE[mode], _ADJUST[adjust],
+                        band[0], band[1], *_buffers(t, n_products), out, totals, xm, per_product, t)
+    return out, totals, xm
+
+
+def ratio(num, den, scale):
+    """scale * num / den, NaN where den == 0."""
+    out = np.full(np.shape(num), np.nan)
+    np.divide(num, den, out=out, where=den > 0)
+    return out * scale
+
 
 
 def _ids(param, ids, n, *, check_range=True):
