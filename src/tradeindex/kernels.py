@@ -17,7 +17,7 @@ _K = {"gl": 2, "ghm": 5, "ff": 5, "miit": 3}
 _ADJUST = {None: 0, "imbalance": 1, "aquino": 2}
 
 
-# -- Grubel-Lloyd drivers: id columns in, kernel sums out (used by intra_industry.py) ----------- ---------------------------------------------------------
+# -- Grubel-Lloyd drivers: id columns in, kernel sums out (used by intra_industry.py) -------------
 def _runs(cols, n_countries, n_products, t, invalid=None):
     """(offsets, product, value, quantity, merged): bucket offsets and the columns in bucket order
     - the input's own columns when already sorted by (year, exporter, importer) (`merged` when
