@@ -195,9 +195,10 @@ def test_cli_complementarity(flows, baci_csv, tmp_path, capsys):
 
 def test_dense_and_sparse_assembly_agree(flows, monkeypatch):
     import importlib
-    module = importlib.import_module("tradeindex.complementarity")
+    module = importlib.import_module("tradeindex.flows")
     dense = tradeindex.complementarity(flows, groups={"G": ["ARG", "BRA"]}, products=["84"])
-    monkeypatch.setattr(module, "DENSE_CELLS", 0)  # every side through flows.exports()/imports()
+    monkeypatch.setattr(module, "DENSE_CELLS_PER_FLOW", 0)  # every side as a sparse matrix
+    monkeypatch.setattr(module, "DENSE_CELLS_MIN", 0)
     sparse = tradeindex.complementarity(flows, groups={"G": ["ARG", "BRA"]}, products=["84"])
     np.testing.assert_allclose(dense.values, sparse.values, rtol=1e-12)
 

@@ -40,22 +40,10 @@ def _side(flows, keys, param, groups):
     return G, labels
 
 
-#: Up to this many country x product cells, a side's values are summed straight into a dense
-#: array with np.bincount (10M BACI flows: ~45 ms instead of ~0.5 s for the scipy.sparse matrix
-#: of ``flows.exports()``); beyond, the sparse matrix is used.
-DENSE_CELLS = 2 ** 25
-
-
-def _trade(flows, side, year, in_year, product_ids):
-    """Countries x selected products values of exports or imports in `year` (`in_year`: that
-    year's rows of the flows)."""
-    n_c, n_p = len(flows.countries), len(flows.products)
-    if n_c * n_p > DENSE_CELLS:
-        m = (flows.exports if side == "exports" else flows.imports)(year).matrix
-        return m if product_ids is None else m[:, product_ids]
-    who = (flows.exporter if side == "exports" else flows.importer)[in_year]
-    cells = who.astype(np.int64) * n_p + flows.product[in_year]
-    A = np.bincount(cells, weights=flows.value[in_year], minlength=n_c * n_p).reshape(n_c, n_p)
+def _trade(flows, side, in_year, product_ids):
+    """Countries x selected products values of exports or imports in `in_year` (that year's rows
+    of the flows): dense for a BACI-like year, sparse for firm-level data."""
+    A = flows._side_values(side, in_year)
     return A if product_ids is None else A[:, product_ids]
 
 
@@ -83,8 +71,8 @@ def _pairs(flows, name, sides, axes, row_keys, col_keys, *, years, products, gro
         G_rows, rows = _side(flows, row_keys, axes[2], groups)
         G_cols, cols = _side(flows, col_keys, axes[3], groups)
         in_year = slice(None) if len(present) <= 1 else flows.year == year
-        X = G_rows @ _trade(flows, sides[0], year, in_year, product_ids)
-        M = G_cols @ _trade(flows, sides[1], year, in_year, product_ids)
+        X = G_rows @ _trade(flows, sides[0], in_year, product_ids)
+        M = G_cols @ _trade(flows, sides[1], in_year, product_ids)
         chosen[year] = kernels.choose_method(X, M) if method == "auto" else method
         options["method"] = chosen[year]
         results.append(kernels.complementarity_top_k(X, M, top_k, **options) if top_k

@@ -15,6 +15,9 @@ from .kernels import group_totals
 from .result import TradeMatrix
 
 COLUMNS = ("year", "exporter", "importer", "product", "value", "quantity")
+#: Country x product sums are accumulated densely while the cells number at most
+#: DENSE_CELLS_PER_FLOW per flow plus DENSE_CELLS_MIN; beyond, as a sparse matrix.
+DENSE_CELLS_PER_FLOW, DENSE_CELLS_MIN = 4, 1 << 20
 
 
 def _arrow(param, x):
@@ -245,15 +248,12 @@ class TradeFlows:
             return self  # sorted and unique, as BACI files are: one pass, no copy
         if self._count_duplicates() == 0:
             return self  # unsorted but unique: O(n) bucket check
-        key = self._key()
-        order = np.argsort(key, kind="stable")
-        k = key[order]
-        start = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+        key, order, start = self._groups()
         if duplicates == "error":
             repeat = np.ones(len(key), bool)
             repeat[start] = False
             dup_rows = np.sort(order[repeat])
-            first_group = np.searchsorted(k, key[dup_rows[0]], side="left")
+            first_group = np.searchsorted(key[order], key[dup_rows[0]], side="left")
             check_duplicates(dup_rows, int(order[first_group]), describe)
         flows = self._combine(order, start)
         note = f"duplicates='sum': {len(key) - len(start)} duplicated rows were summed into {len(start)} flows"
@@ -272,6 +272,14 @@ class TradeFlows:
         return _aggregate.count_duplicates(self.year, self.exporter, self.importer, self.product, y0, n_c,
                                            np.zeros(n_buckets + 1, np.int64), np.empty(len(self), np.int64),
                                            np.full(len(self.products), -1, np.int64))
+
+    def _groups(self):
+        """(key, order, start): the rows sorted stably by (year, exporter, importer, product)
+        and where each run of one key starts in that order."""
+        key = self._key()
+        order = np.argsort(key, kind="stable")
+        k = key[order]
+        return key, order, np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
 
     def _combine(self, order, start):
         """Sum values (and quantities; NaN if any part is missing) over groups of sorted rows."""
@@ -385,10 +393,8 @@ class TradeFlows:
         table, where = np.unique(np.asarray(new_codes, dtype=object).astype(str), return_inverse=True)
         flows = self._replace(product=where.astype(np.int32)[self.product])
         flows.products = ProductTable(table.astype(object), classification)
-        key = flows._key()
-        order = np.argsort(key, kind="stable")
-        k = key[order]
-        return flows._combine(order, np.flatnonzero(np.r_[True, k[1:] != k[:-1]]))
+        _, order, start = flows._groups()
+        return flows._combine(order, start)
 
     # -- matrices and totals ---------------------------------------------------------------------
     def _year_rows(self, year):
@@ -398,17 +404,23 @@ class TradeFlows:
         check_year("year", year, self.years)
         return self.year == year
 
-    def _matrix(self, side, year):
-        rows = self._year_rows(year)
+    def _side_values(self, side, rows):
+        """Countries x products sums of the exports (or imports) in `rows` (a slice or mask): a
+        dense ndarray accumulated by the compiled kernel in O(n) when the cells are few next to
+        the flows (a BACI year), else a scipy.sparse CSR array (e.g. firm-level data)."""
         ids = (self.exporter if side == "exports" else self.importer)[rows]
         value, product = self.value[rows], self.product[rows]
         shape = (len(self.countries), len(self.products))
-        if shape[0] * shape[1] <= 4 * len(value) + (1 << 20):  # dense accumulation: O(n), compiled
+        if shape[0] * shape[1] <= DENSE_CELLS_PER_FLOW * len(value) + DENSE_CELLS_MIN:
             cells = group_totals(ids.astype(np.int64) * shape[1] + product, value, shape[0] * shape[1])
-            m = sp.csr_array(cells.reshape(shape))
-        else:  # e.g. firm-level data: far more cells than flows
-            m = sp.csr_array((value, (ids, product)), shape=shape)
-            m.sum_duplicates()
+            return cells.reshape(shape)
+        m = sp.csr_array((value, (ids, product)), shape=shape)
+        m.sum_duplicates()
+        return m
+
+    def _matrix(self, side, year):
+        m = self._side_values(side, self._year_rows(year))
+        m = m if sp.issparse(m) else sp.csr_array(m)
         year = year if year is not None else (self.years[0] if self.years else None)
         return TradeMatrix(m, self.countries.label, self.products.code, year, side)
 
