@@ -62,8 +62,23 @@ class _Loc:
         return m._take(ri, ci)
 
 
+class _LongTable:
+    """to_long / to_csv / to_parquet of a result whose ``to_arrow()`` is its long pair table."""
+
+    def to_long(self):
+        """Long pandas DataFrame, one row per pair (the pair table of gravity models)."""
+        return self.to_arrow().to_pandas()
+
+    def to_csv(self, path):
+        pacsv.write_csv(self.to_arrow(), str(path))
+
+    def to_parquet(self, path):
+        """Write the long pair table as Parquet."""
+        pq.write_table(self.to_arrow(), str(path))
+
+
 @dataclass
-class IndexMatrix:
+class IndexMatrix(_LongTable):
     """One index for every (row, column) pair, with labels and the conventions used.
 
     ``values`` (rows x cols ndarray; NaN where the index is undefined), ``rows`` / ``cols``
@@ -128,10 +143,6 @@ class IndexMatrix:
         cols[self.name.replace(" ", "_")] = pa.array(self.values.ravel(), from_pandas=False)
         return pa.table(cols)
 
-    def to_long(self):
-        """Long pandas DataFrame, one row per pair (the pair table of gravity models)."""
-        return self.to_arrow().to_pandas()
-
     def to_csv(self, path, *, long=False):
         """Write CSV: wide (a row label column, then one column per col label) or long; NaN
         is written as an empty field."""
@@ -139,23 +150,6 @@ class IndexMatrix:
             {self.row_name: pa.array(np.asarray(self.rows, dtype=object).astype(str)),
              **{str(c): pa.array(self.values[:, j]) for j, c in enumerate(self.cols)}})
         pacsv.write_csv(table, str(path))
-
-    def to_parquet(self, path):
-        """Write the long pair table as Parquet."""
-        pq.write_table(self.to_arrow(), str(path))
-
-
-class _LongTable:
-    """to_long / to_csv / to_parquet of a result whose ``to_arrow()`` is its long pair table."""
-
-    def to_long(self):
-        return self.to_arrow().to_pandas()
-
-    def to_csv(self, path):
-        pacsv.write_csv(self.to_arrow(), str(path))
-
-    def to_parquet(self, path):
-        pq.write_table(self.to_arrow(), str(path))
 
 
 @dataclass
