@@ -28,6 +28,9 @@ def test_resolve_groups():
     assert resolve_groups({"Union": "eaeu"}, year=2016)["Union"] == GROUPS["EAEU"].members(2016)
     with pytest.raises(ValueError, match=r"groups must be a dict \{name: \[ISO3, ...\]\} or names of built-in groups .*found 'NOPE'"):
         resolve_groups("NOPE")
+    with pytest.raises(ValueError, match=r"groups must be a dict \{name: \[ISO3, ...\]\} or names of built-in groups .*found 5"):
+        resolve_groups(5)
+    assert list(resolve_groups("eaeu")) == ["EAEU"]
 
 
 def test_product_sets(sample):

@@ -125,3 +125,9 @@ def test_eaeu_membership_in_a_panel(eaeu_flows):
     gl = r.tables["grubel_lloyd"].to_pandas()
     assert set(gl[gl.year == 2014].member) == {"BLR", "KAZ", "RUS"}
     assert set(gl[gl.year == 2015].member) == {"ARM", "BLR", "KAZ", "KGZ", "RUS"}
+
+
+def test_one_group_expected(sample):
+    with pytest.raises(ValueError, match=r"compare must be one group: a built-in group name or \{name: \[ISO3, ...\]\}; "
+                                         r"found 2 groups \(A, B\)"):
+        regional_report(sample, {"MERCOSUR": MERCOSUR}, compare={"A": ["USA"], "B": ["CAN"]})

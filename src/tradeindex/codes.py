@@ -215,8 +215,12 @@ def resolve_groups(groups, param="groups", year=None, present=None):
         return {}
     if isinstance(groups, (str, Group)):
         groups = [groups]
-    if not isinstance(groups, dict):
-        groups = {g.name if isinstance(g, Group) else g: g for g in groups}
+    if not isinstance(groups, (dict, list, tuple)):
+        fail(param, "a dict {name: [ISO3, ...]} or names of built-in groups (" + ", ".join(GROUPS) + ")",
+             repr(groups))
+    if not isinstance(groups, dict):  # built-in names, keyed by their canonical (upper-case) name
+        groups = {g.name if isinstance(g, Group) else str(g).upper() if str(g).upper() in GROUPS else g: g
+                  for g in groups}
     out = {}
     for name, members in groups.items():
         if isinstance(members, str) and members.upper() in GROUPS:

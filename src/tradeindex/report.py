@@ -23,24 +23,21 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ._validation import check_choice, fail
-from .codes import GROUPS, Group
+from .codes import resolve_groups
 from .complementarity import complementarity
 from .intra_industry import grubel_lloyd, marginal_iit
 from .io import _progress
+from .kernels import group_totals
 
 
-def _group(spec, param):
-    """(name, Group) from a built-in name, a Group, or {name: [ISO3...]}."""
-    if isinstance(spec, Group):
-        return spec.name, spec
-    if isinstance(spec, str) and spec.upper() in GROUPS:
-        return spec.upper(), GROUPS[spec.upper()]
-    if isinstance(spec, dict) and len(spec) == 1:
-        name, members = next(iter(spec.items()))
-        if isinstance(members, str) and members.upper() in GROUPS:  # {"Union": "EAEU"}
-            return str(name), GROUPS[members.upper()]
-        return str(name), Group(str(name), dict.fromkeys(members, None))
-    fail(param, "a built-in group name (" + ", ".join(GROUPS) + ") or {name: [ISO3, ...]}", repr(spec))
+def _one_group(spec, param, year):
+    """(name, members in `year`) of one group: a built-in name or Group, or {name: [ISO3, ...]}
+    (or {name: built-in name}); codes.resolve_groups does the reading."""
+    groups = resolve_groups(spec, param, year)
+    if len(groups) != 1:
+        fail(param, "one group: a built-in group name or {name: [ISO3, ...]}",
+             f"{len(groups)} groups ({', '.join(groups)})")
+    return next(iter(groups.items()))
 
 
 @dataclass
@@ -163,22 +160,23 @@ def regional_report(flows, group, *, years=None, products=None, compare=None, cl
     years = flows.years if years is None else sorted({int(y) for y in np.atleast_1d(years)})
     if not years:
         fail("years", "years present in the flows", "none")
-    gname, g = _group(group, "group")
-    cname, c = _group(compare, "compare") if compare is not None else (None, None)
+    gname = _one_group(group, "group", years[0])[0]
+    cname = _one_group(compare, "compare", years[0])[0] if compare is not None else None
     product_label = products if isinstance(products, str) else (", ".join(products) if products else "all products")
     pflows = flows.select(products=products) if products is not None else flows
     tc_rows, gl_rows, share_rows = [], [], []
     tc = None
     for year in _progress(years, "report", progress):
-        members = _present(flows, g.members(year), gname, year, notes)
+        listed = _one_group(group, "group", year)[1]
+        members = _present(flows, listed, gname, year, notes)
         if not members:
             fail("group", f"a group with members present in the flows in {year}",
-                 f"none ({gname} members in {year}: {', '.join(g.members(year)) or 'none'}); "
+                 f"none ({gname} members in {year}: {', '.join(listed) or 'none'}); "
                  "pass {name: [ISO3, ...]} for a fixed list of countries")
         groups = {gname: members}
         groups.update({f"{gname} excl. {m}": [x for x in members if x != m] for m in members if len(members) > 1})
-        if c is not None:
-            groups[cname] = _present(flows, c.members(year), cname, year, notes) or None
+        if compare is not None:
+            groups[cname] = _present(flows, _one_group(compare, "compare", year)[1], cname, year, notes) or None
             groups = {k: v for k, v in groups.items() if v}
         tc = complementarity(flows, years=year, groups=groups, n_threads=n_threads)
         for m in members:
@@ -201,9 +199,8 @@ def regional_report(flows, group, *, years=None, products=None, compare=None, cl
     by_member = lambda r: (r["member"], r["year"])  # noqa: E731
     report.tables["grubel_lloyd"] = pa.Table.from_pylist(sorted(gl_rows, key=by_member))
     report.tables["intra_group_share"] = pa.Table.from_pylist(sorted(share_rows, key=by_member))
-    report.tables["candidate_partners"] = _candidates(tc, gname, g.members(last), set(groups))
-    if first != last:
-        members = _present(flows, g.members(last), gname, last, [])
+    report.tables["candidate_partners"] = _candidates(tc, gname, listed, set(groups))
+    if first != last:  # `members`: the last year's members present, from the loop
         within = marginal_iit(pflows, first, last, by="country", reporters=members,
                               partners={gname: members, "World": None}, n_threads=n_threads).A
         report.tables["marginal_iit"] = pa.Table.from_pylist(
@@ -220,12 +217,11 @@ def _shares(flows, year, members):
     exp, imp, value = flows.exporter[rows], flows.importer[rows], flows.value[rows]
     n = len(flows.countries)
     inside = np.isin(exp, ids) & np.isin(imp, ids)
-    tot_x, tot_m = np.bincount(exp, value, n), np.bincount(imp, value, n)
-    in_x, in_m = np.bincount(exp[inside], value[inside], n), np.bincount(imp[inside], value[inside], n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return [{"year": year, "member": flows.countries.iso3[i],
-                 "export_share": 100 * in_x[i] / tot_x[i] if tot_x[i] else np.nan,
-                 "import_share": 100 * in_m[i] / tot_m[i] if tot_m[i] else np.nan} for i in ids]
+    tot_x, tot_m = group_totals(exp, value, n), group_totals(imp, value, n)
+    in_x, in_m = group_totals(exp[inside], value[inside], n), group_totals(imp[inside], value[inside], n)
+    return [{"year": year, "member": flows.countries.iso3[i],
+             "export_share": 100 * in_x[i] / tot_x[i] if tot_x[i] else np.nan,
+             "import_share": 100 * in_m[i] / tot_m[i] if tot_m[i] else np.nan} for i in ids]
 
 
 def _changes(rows, first, last):
