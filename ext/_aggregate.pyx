@@ -1,4 +1,6 @@
-# Grouped sums: the per-country / per-cell totals behind TradeFlows.
+# Grouped sums behind TradeFlows: per-country / per-cell totals, duplicate detection, and product
+# recoding (HS6 -> HS4, HS -> SITC, duplicates summed) as one aggregation pass over flows in
+# (year, exporter, importer) bucket order.
 from cython.parallel cimport prange
 from libc.stdint cimport int32_t, int64_t
 from _threads cimport index_t, ti_thread_id
@@ -15,31 +17,6 @@ def group_sum(const index_t[::1] key, const double[::1] values, double[:, ::1] o
     for r in prange(n, nogil=True, schedule="static", num_threads=n_threads):
         t = ti_thread_id()
         out[t, key[r]] += values[r]
-
-
-def first_unsorted(const int32_t[::1] year, const int32_t[::1] exporter,
-                   const int32_t[::1] importer, const int32_t[::1] product):
-    """First row r whose (year, exporter, importer, product) is not strictly greater than row
-    r - 1's; n when the rows are sorted and unique (as BACI files are): one O(n) pass, no copies."""
-    cdef Py_ssize_t r, n = year.shape[0], first = year.shape[0]
-    with nogil:
-        for r in range(1, n):
-            if year[r] != year[r - 1]:
-                if year[r] < year[r - 1]:
-                    first = r
-                    break
-            elif exporter[r] != exporter[r - 1]:
-                if exporter[r] < exporter[r - 1]:
-                    first = r
-                    break
-            elif importer[r] != importer[r - 1]:
-                if importer[r] < importer[r - 1]:
-                    first = r
-                    break
-            elif product[r] <= product[r - 1]:
-                first = r
-                break
-    return first
 
 
 def count_duplicates(const int32_t[::1] year, const int32_t[::1] exporter,
@@ -70,3 +47,93 @@ def count_duplicates(const int32_t[::1] year, const int32_t[::1] exporter,
                 stamp[product[rows[r]]] = b
             s = offsets[b]
     return dup
+
+
+cdef inline void _sort_small(int32_t* a, Py_ssize_t k) noexcept nogil:
+    """Shell sort of k ints (Ciura's gaps; insertion sort for k <= 16)."""
+    cdef int gaps[8]
+    cdef Py_ssize_t g, i, j, h
+    cdef int32_t v
+    gaps[:] = [701, 301, 132, 57, 23, 10, 4, 1]
+    for g in range(8):
+        h = gaps[g]
+        if h >= k:
+            continue
+        for i in range(h, k):
+            v = a[i]
+            j = i
+            while j >= h and a[j - h] > v:
+                a[j] = a[j - h]
+                j -= h
+            a[j] = v
+
+
+def recode(const int64_t[::1] offsets, const index_t[::1] product, const double[::1] value,
+           const double[::1] quantity, const int32_t[::1] new_id, Py_ssize_t n_countries,
+           int32_t first_year, int64_t[::1] out_offsets, int32_t[::1] out_year,
+           int32_t[::1] out_exporter, int32_t[::1] out_importer, int32_t[::1] out_product,
+           double[::1] out_value, double[::1] out_quantity, int64_t[:, ::1] stamp,
+           double[:, ::1] buf_v, double[:, ::1] buf_q, int32_t[:, ::1] touched, bint write,
+           int n_threads):
+    """Sum the flows of each (year, exporter, importer) bucket b (rows offsets[b]..offsets[b+1]
+    of product / value / quantity) by new product new_id[product] (-1: left out).
+
+    write=False: out_offsets[b + 1] = the number of distinct new products of bucket b (the caller
+    turns out_offsets into a prefix sum). write=True: bucket b's flows, sorted by new product,
+    go to rows out_offsets[b].. of out_* (exporter, importer and year from b; out_year and the
+    quantities only when not empty; a quantity sum is NaN when any part is). stamp (T x P_new,
+    -1), buf_v / buf_q (T x P_new, zeroed) and touched (T x P_new) are per-thread scratch, left
+    as found. Each bucket is owned by one thread: the same result for any thread count."""
+    cdef Py_ssize_t n_buckets = offsets.shape[0] - 1, C = n_countries, b, r, k, i
+    cdef Py_ssize_t n_new = stamp.shape[1]
+    cdef int t
+    cdef int32_t p
+    cdef int64_t o
+    cdef bint has_q = quantity.shape[0] > 0 and out_quantity.shape[0] > 0
+    cdef bint has_year = out_year.shape[0] > 0
+    for b in prange(n_buckets, nogil=True, schedule="static", chunksize=64, num_threads=n_threads):
+        if offsets[b] == offsets[b + 1]:
+            if not write:
+                out_offsets[b + 1] = 0
+            continue
+        t = ti_thread_id()
+        k = 0
+        for r in range(offsets[b], offsets[b + 1]):
+            p = new_id[product[r]]
+            if p < 0:
+                continue
+            if stamp[t, p] != b:
+                stamp[t, p] = b
+                touched[t, k] = p
+                k = k + 1
+            if write:
+                buf_v[t, p] += value[r]
+                if has_q:
+                    buf_q[t, p] += quantity[r]
+        if not write:
+            out_offsets[b + 1] = k
+            for i in range(k):
+                stamp[t, touched[t, i]] = -1
+            continue
+        if 8 * k >= n_new:  # many products: one ordered sweep over the buffer
+            k = 0
+            for i in range(n_new):
+                if stamp[t, i] == b:
+                    touched[t, k] = <int32_t>i
+                    k = k + 1
+        else:
+            _sort_small(&touched[t, 0], k)
+        o = out_offsets[b]
+        for i in range(k):
+            p = touched[t, i]
+            out_product[o + i] = p
+            out_value[o + i] = buf_v[t, p]
+            out_exporter[o + i] = <int32_t>((b // C) % C)
+            out_importer[o + i] = <int32_t>(b % C)
+            if has_year:
+                out_year[o + i] = <int32_t>(first_year + b // (C * C))
+            if has_q:
+                out_quantity[o + i] = buf_q[t, p]
+                buf_q[t, p] = 0.0
+            buf_v[t, p] = 0.0
+            stamp[t, p] = -1

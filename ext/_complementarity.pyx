@@ -6,6 +6,7 @@
 from cython.parallel cimport prange
 cimport cython
 from libc.math cimport INFINITY
+from libc.stdint cimport int64_t
 from _threads cimport index_t, ti_thread_id
 
 cdef extern from *:
@@ -161,13 +162,15 @@ cdef inline void _reset_best(double* best_v, index_t* best_k, Py_ssize_t K,
 
 
 def top_k_dense(const cython.floating[:, ::1] X, const cython.floating[:, ::1] M,
-                double[:, :, ::1] scratch, double[:, ::1] top_v, index_t[:, ::1] top_k,
-                int n_threads):
+                const int64_t[::1] skip, double[:, :, ::1] scratch, double[:, ::1] top_v,
+                index_t[:, ::1] top_k, int n_threads):
     """For each row j of X, the K = top_v.shape[1] importers k with the largest
-    sum_p min(X[j, p], M[k, p]) (ties: lower k first), into top_v / top_k (C1 x K).
+    sum_p min(X[j, p], M[k, p]) (ties: lower k first), into top_v / top_k (C1 x K), leaving
+    out importer skip[j] (a self-pair; -1: none; `skip` may be empty: none anywhere).
     scratch: (n_threads, 4, C2) per-thread rows; the C1 x C2 matrix is never formed."""
     cdef Py_ssize_t t, r, k, j, C2 = M.shape[0], K = top_v.shape[1]
     cdef Py_ssize_t n_tiles = (X.shape[0] + 3) // 4
+    cdef bint has_skip = skip.shape[0] > 0
     cdef double* buf
     if C2 == 0 or K == 0:
         return
@@ -178,24 +181,30 @@ def top_k_dense(const cython.floating[:, ::1] X, const cython.floating[:, ::1] M
             j = 4 * t + r
             _reset_best(&top_v[j, 0], &top_k[j, 0], K, C2)
             for k in range(C2):
+                if has_skip and k == skip[j]:
+                    continue
                 _keep_best(buf[r * C2 + k], k, &top_v[j, 0], &top_k[j, 0], K)
 
 
 cdef inline void _best_of_row(const index_t[::1] xptr, const index_t[::1] xidx,
                               const index_t[::1] mptr, const index_t[::1] midx, Py_ssize_t j,
-                              double* buf, Py_ssize_t C2, double* best_v, index_t* best_k,
-                              Py_ssize_t K) noexcept nogil:
-    """Top K of row j's accumulator `buf` (length C2), leaving `buf` zeroed. When the row visited
-    many importers, one pass over all of `buf` in index order; otherwise only the visited ones,
-    then importers sharing no product (value 0) in index order if fewer than K overlap."""
+                              double* buf, Py_ssize_t C2, Py_ssize_t skip, double* best_v,
+                              index_t* best_k, Py_ssize_t K) noexcept nogil:
+    """Top K of row j's accumulator `buf` (length C2), leaving `buf` zeroed and importer `skip`
+    out (-1: none). When the row visited many importers, one pass over all of `buf` in index
+    order; otherwise only the visited ones, then importers sharing no product (value 0) in
+    index order if fewer than K overlap."""
     cdef Py_ssize_t k, i, n_fill, visits = 0
     cdef index_t a, b
+    if skip >= 0:
+        buf[skip] = -buf[skip] if buf[skip] > 0 else -1.0  # marked: never chosen, reset below
     _reset_best(best_v, best_k, K, C2)
     for a in range(xptr[j], xptr[j + 1]):
         visits += mptr[xidx[a] + 1] - mptr[xidx[a]]
     if 4 * visits >= C2:  # a sequential pass is cheaper than revisiting twice
         for k in range(C2):
-            _keep_best(buf[k], k, best_v, best_k, K)
+            if k != skip:
+                _keep_best(buf[k], k, best_v, best_k, K)
             buf[k] = 0.0
         return
     for a in range(xptr[j], xptr[j + 1]):
@@ -216,20 +225,24 @@ cdef inline void _best_of_row(const index_t[::1] xptr, const index_t[::1] xidx,
     for a in range(xptr[j], xptr[j + 1]):
         for b in range(mptr[xidx[a]], mptr[xidx[a] + 1]):
             buf[midx[b]] = 0.0
+    if skip >= 0:
+        buf[skip] = 0.0
 
 
 def top_k_sparse(const index_t[::1] xptr, const index_t[::1] xidx,
                  const cython.floating[::1] xval, const index_t[::1] mptr,
                  const index_t[::1] midx, const cython.floating[::1] mval,
-                 double[:, ::1] scratch, double[:, ::1] top_v, index_t[:, ::1] top_k,
-                 int n_threads):
+                 const int64_t[::1] skip, double[:, ::1] scratch, double[:, ::1] top_v,
+                 index_t[:, ::1] top_k, int n_threads):
     """top_k_dense for X in CSR and M in CSC (stored values must be positive). scratch:
     (n_threads, C2) zeroed by the caller, zero again on return."""
     cdef Py_ssize_t j, C1 = top_v.shape[0], C2 = scratch.shape[1], K = top_v.shape[1]
+    cdef bint has_skip = skip.shape[0] > 0
     cdef double* buf
     if C2 == 0 or K == 0:
         return
     for j in prange(C1, nogil=True, schedule="static", num_threads=n_threads):
         buf = &scratch[ti_thread_id(), 0]
         _sparse_row(xptr, xidx, xval, mptr, midx, mval, j, buf)
-        _best_of_row(xptr, xidx, mptr, midx, j, buf, C2, &top_v[j, 0], &top_k[j, 0], K)
+        _best_of_row(xptr, xidx, mptr, midx, j, buf, C2, skip[j] if has_skip else -1,
+                     &top_v[j, 0], &top_k[j, 0], K)

@@ -19,12 +19,18 @@ def fail(param, expected, found, exc=ValueError):
     raise exc(f"{param} must be {expected}; found {found}")
 
 
+def _place(row, describe):
+    """'row 12', or 'line 14 of BACI_HS17_Y2020_V202401.csv' when `describe` can locate rows
+    in files (the readers' builder)."""
+    return describe.locate(row) if hasattr(describe, "locate") else f"row {row}"
+
+
 def _where(rows, describe):
     """'at row 12 (exporter ...); 4 rows in all' for the offending row positions."""
     first = int(rows[0])
     ctx = f" ({describe(first)})" if describe is not None else ""
     more = f"; {len(rows)} rows in all" if len(rows) > 1 else ""
-    return f"at row {first}{ctx}{more}"
+    return f"at {_place(first, describe)}{ctx}{more}"
 
 
 def check_choice(param, value, options):
@@ -111,7 +117,22 @@ def check_duplicates(dup_rows, twin, describe=None):
     earlier row the first of them repeats."""
     if len(dup_rows):
         fail("flows", "unique per (year, exporter, importer, product), or pass duplicates='sum'",
-             f"a duplicated row {_where(dup_rows, describe)}, repeating row {twin}")
+             f"a duplicated row {_where(dup_rows, describe)}, repeating {_place(twin, describe)}")
+
+
+#: A conversion that leaves more than this share of the value without a counterpart is an error:
+#: the HS revision given (or read from the file name) is almost certainly wrong.
+UNMAPPED_LIMIT = 0.25
+
+
+def check_unmapped(lost, total, hs, note, *, strict=False):
+    """Product codes a concordance does not know: an error when asked (`strict`) or when they
+    hold more than UNMAPPED_LIMIT of the value."""
+    if strict:
+        fail("products", f"{hs} codes with an SITC Rev.3 match (or unmapped='drop')", note)
+    if total > 0 and lost > UNMAPPED_LIMIT * total:
+        fail("hs", f"the HS revision of the flows' codes (with {hs}, more than "
+             f"{UNMAPPED_LIMIT:.0%} of the value has no SITC Rev.3 match)", f"{hs!r}; {note}")
 
 
 def check_columns(param, available, required):
@@ -181,6 +202,17 @@ def check_same_products(param, shape, other, other_shape):
         fail(param, f"{other_shape[1]} columns (products) like {other}", f"shape {shape}")
 
 
+def check_exclude(exclude, n_rows, n_cols):
+    """Per row, the column a top-k search leaves out (-1: none): integers in [-1, n_cols)."""
+    arr = np.asarray(exclude)
+    if arr.ndim != 1 or len(arr) != n_rows or (arr.size and arr.dtype.kind not in "iu"):
+        fail("exclude", f"{n_rows} integers (one per row of X; -1 for none)",
+             f"shape {arr.shape}, dtype {arr.dtype}", TypeError if arr.dtype.kind not in "iu" else ValueError)
+    if arr.size and (arr.min() < -1 or arr.max() >= n_cols):
+        fail("exclude", f"row positions of M in [0, {n_cols}) or -1", f"{arr.min() if arr.min() < -1 else arr.max()}")
+    return arr.astype(np.int64)
+
+
 def check_top_k(top_k):
     return None if top_k is None else check_positive_int("top_k", top_k)
 
@@ -204,6 +236,16 @@ def check_group_names(names, labels):
     clash = [n for n in names if n in set(labels)]
     if clash:
         fail("groups", "names different from the country labels", ", ".join(map(repr, clash)))
+
+
+def check_membership(membership, years):
+    """"by-year", "fixed" or a year (integer): the composition built-in groups take."""
+    if membership in ("by-year", "fixed"):
+        return membership
+    if isinstance(membership, bool) or not isinstance(membership, numbers.Integral) or not 1900 <= membership <= 2100:
+        fail("membership", "'by-year' (each year's members), 'fixed' (the last year's members in every "
+             "year) or a year (that year's members in every year)", repr(membership))
+    return int(membership)
 
 
 def check_years(param, years, present):

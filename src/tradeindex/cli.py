@@ -11,7 +11,7 @@ from .codes import GROUPS
 from .complementarity import complementarity
 from .config import show_config
 from .intra_industry import grubel_lloyd
-from .io import read_baci, sample
+from .sources import read_baci, sample
 from .report import regional_report
 
 

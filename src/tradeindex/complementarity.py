@@ -1,90 +1,137 @@
 """Trade complementarity (Michaely 1996) and export / import similarity (Finger and Kreinin
-1979) for all pairs of countries and groups of countries, from TradeFlows.
+1979) for all pairs of countries and groups of countries, from TradeFlows or LazyFlows.
 
 Every index here is ``scale * sum_p min(a_ip, b_jp)`` over share vectors ``a_i`` and ``b_j``
 (rows of a country x product matrix divided by their totals), computed by the kernels of
-:mod:`tradeindex.kernels`. Conventions shared by all of them:
+:mod:`tradeindex.kernels`, one year at a time (:mod:`tradeindex._years`). Conventions shared by
+all of them:
 
 - shares are over the products of the selection (`products`): within a subset of products
   they are renormalised to sum to 1 over that subset;
 - a country's trade is with all partners in the flows (the world, for BACI), whatever rows
   or columns are asked for;
 - a group's trade is the sum of its members' trade with all partners (intra-group trade
-  included); members may belong to several groups;
-- a country (or group) with no trade in the selection gives a NaN row / column, never 0.
+  included); members may belong to several groups; built-in groups take each year's members
+  (``membership="by-year"``) or one composition for every year (``"fixed"``: the last year's;
+  or a given year's);
+- a country (or group) with no trade in the selection gives a NaN row / column, never 0;
+- self-pairs (a country with itself, a group with itself) are NaN and never among the top-k
+  partners unless ``self_pairs=True``.
 """
+from functools import partial
+
 import numpy as np
 import scipy.sparse as sp
 
 from . import kernels
-from .codes import resolve_groups
-from ._validation import check_group_names, check_groups, check_top_k, check_years
-from .result import IndexMatrix, IndexPanel, TopPartners
+from ._validation import (check_choice, check_group_names, check_membership, check_top_k)
+from ._years import (axis_ids, fixed_axis, group_notes, groups_in_year, run, source_years, stack,
+                     stack_top)
+from .result import IndexMatrix, TopPartners
+from .sources import Request
 
 CONVENTIONS = ("shares renormalised over the selected products; trade with all partners in the "
                "flows; groups sum their members' trade; NaN where a country or group has no "
-               "trade in the selection")
+               "trade in the selection; self-pairs NaN unless self_pairs=True")
 
 
-def _side(flows, keys, param, groups):
-    """(aggregation matrix: output rows x countries, row labels): the chosen countries (all by
-    default, in id order) then one row per group summing its members."""
-    ids = np.arange(len(flows.countries)) if keys is None else flows.countries.ids(keys, param)
-    members = [flows.countries.ids(m, f"groups[{name!r}]") for name, m in groups]
-    out_rows = np.r_[np.arange(len(ids)), np.repeat(len(ids) + np.arange(len(groups)),
-                                                    [len(m) for m in members]).astype(np.int64)]
-    country = np.concatenate([ids] + members).astype(np.int64)
+def _side(flows, axis, groups):
+    """(aggregation matrix: output rows x countries, labels, codes): the axis's countries (all
+    present by default, in id order; an asked country absent this year has an empty row)
+    then one row per group summing its members."""
+    ids, labels, codes = axis_ids(flows, axis)
+    present = ids >= 0
+    out_rows = np.r_[np.flatnonzero(present),
+                     np.repeat(len(ids) + np.arange(len(groups)), [len(m) for _, m in groups])].astype(np.int64)
+    country = np.concatenate([ids[present]] + [m for _, m in groups]).astype(np.int64)
     G = sp.csr_array((np.ones(len(country)), (out_rows, country)),
                      shape=(len(ids) + len(groups), len(flows.countries)))
-    labels = np.concatenate([flows.countries.label[ids], np.array([g for g, _ in groups], dtype=object)])
-    return G, labels
+    labels = np.concatenate([np.asarray(labels, dtype=object), np.array([g for g, _ in groups], dtype=object)])
+    codes = np.concatenate([codes, np.full(len(groups), -1, np.int64)])
+    return G, labels, codes
 
 
-def _trade(flows, side, in_year, product_ids):
-    """Countries x selected products values of exports or imports in `in_year` (that year's rows
-    of the flows): dense for a BACI-like year, sparse for firm-level data."""
-    A = flows._side_values(side, in_year)
-    return A if product_ids is None else A[:, product_ids]
+def _self_pairs(rows, row_codes, cols, col_codes):
+    """(rows x cols mask of self-pairs, per row the column of its self-pair or -1)."""
+    same = (row_codes[:, None] == col_codes[None, :]) & (row_codes[:, None] >= 0)
+    same |= (row_codes[:, None] < 0) & (col_codes[None, :] < 0) & \
+        (np.asarray(rows, dtype=str)[:, None] == np.asarray(cols, dtype=str)[None, :])
+    column = np.where(same.any(axis=1), same.argmax(axis=1), -1)
+    return same, column
 
 
-def _pairs(flows, name, sides, axes, row_keys, col_keys, *, years, products, groups, scale,
-           dtype, method, top_k, n_threads, reference):
-    """The shared body of every index of this module: validate, build the (grouped) share
-    sides year by year, call one kernel per year, wrap the result."""
-    top_k = check_top_k(top_k)
-    present = flows.years
-    years, panel = check_years("years", years, present)
-    product_ids = None if products is None else flows.products.ids(products, "products")
-    spec, members, chosen = groups, {}, {}
-    n_products = len(flows.products) if product_ids is None else len(product_ids)
-    meta = {"index": name, "formula": f"{scale} * sum_p min(a_p, b_p) = {scale} * (1 - sum_p |a_p - b_p| / 2)",
-            "rows": f"{axes[0]} shares of {sides[0]}", "cols": f"{axes[1]} shares of {sides[1]}",
-            "scale": scale, "products": n_products, "product_selection": products,
-            "groups": members, "dtype": str(dtype), "method": method, "method_used": chosen,
-            "conventions": CONVENTIONS, "reference": reference}
-    options = {"scale": scale, "dtype": dtype, "method": method, "n_threads": n_threads}
-    results = []
-    for year in years:  # built-in groups take each year's members (Armenia in the EAEU from 2015)
-        groups = check_groups(resolve_groups(spec, year=year, present=flows.countries.iso3))
-        check_group_names([g for g, _ in groups], flows.countries.label)
-        members[year] = dict(groups)
-        G_rows, rows = _side(flows, row_keys, axes[2], groups)
-        G_cols, cols = _side(flows, col_keys, axes[3], groups)
-        in_year = slice(None) if len(present) <= 1 else flows.year == year
-        X = G_rows @ _trade(flows, sides[0], in_year, product_ids)
-        M = G_cols @ _trade(flows, sides[1], in_year, product_ids)
-        chosen[year] = kernels.choose_method(X, M) if method == "auto" else method
-        options["method"] = chosen[year]
-        results.append(kernels.complementarity_top_k(X, M, top_k, **options) if top_k
-                       else kernels.complementarity(X, M, **options))
+def _pairs_year(flows, window, *, name, sides, axes, row_axis, col_axis, groups, membership, years,
+                scale, dtype, method, top_k, self_pairs, n_threads):
+    """One year of an index of this module: the (grouped) sides, one kernel call, labels."""
+    year = window[0]
+    grouped, members = groups_in_year(flows, groups, "groups", year, membership, years)
+    check_group_names([g for g, _ in grouped], flows.countries.label)
+    G_rows, rows, row_codes = _side(flows, row_axis, grouped)
+    G_cols, cols, col_codes = _side(flows, col_axis, grouped)
+    X = G_rows @ flows._side_values(sides[0], slice(None))
+    M = G_cols @ flows._side_values(sides[1], slice(None))
+    chosen = kernels.choose_method(X, M) if method == "auto" else method
+    options = {"scale": scale, "dtype": dtype, "method": chosen, "n_threads": n_threads}
+    same, column = _self_pairs(rows, row_codes, cols, col_codes)
+    meta = {"groups": {year: {g: info["members"] for g, info in members.items()}},
+            "groups_absent": {year: {g: info["absent"] for g, info in members.items() if info["absent"]}},
+            "method_used": {year: chosen}, "classification": flows.classification}
     if top_k:
-        index = np.stack([i for _, i in results])
-        partners = np.where(index >= 0, np.asarray(cols, dtype=object)[np.maximum(index, 0)], "")
-        return TopPartners(np.stack([v for v, _ in results]), partners, years, rows, name,
-                           axes[0], axes[1], meta)
-    if panel:
-        return IndexPanel(np.stack(results), years, rows, cols, name, axes[0], axes[1], meta)
-    return IndexMatrix(results[0], rows, cols, name, axes[0], axes[1], years[0], meta)
+        values, index = kernels.complementarity_top_k(X, M, top_k, exclude=None if self_pairs else column,
+                                                      **options)
+        partners = np.where(index >= 0, cols[np.maximum(index, 0)], "")
+        codes = np.where(index >= 0, col_codes[np.maximum(index, 0)], -1)
+        return TopPartners(values[None], partners[None], [year], rows, name, axes[0], axes[1], meta,
+                           row_codes=row_codes, partner_codes=codes[None])
+    values = kernels.complementarity(X, M, **options)
+    if not self_pairs:
+        values[same] = np.nan
+    return IndexMatrix(values, rows, cols, name, axes[0], axes[1], year, meta,
+                       row_codes=row_codes, col_codes=col_codes)
+
+
+def _pairs(source, name, sides, axes, row_keys, col_keys, *, years, products, groups, membership,
+           scale, dtype, method, top_k, self_pairs, n_threads, progress, reference):
+    """The shared body of every index of this module: validate, run the year, assemble."""
+    top_k = check_top_k(top_k)
+    years, panel = source_years(source, years)
+    membership = check_membership(membership, years)
+    check_choice("method", method, ("auto", "dense", "sparse"))
+    row_axis, col_axis = fixed_axis(source, row_keys, axes[2]), fixed_axis(source, col_keys, axes[3])
+    request = _request(products, sides, (row_axis, col_axis), groups)
+    compute = partial(_pairs_year, name=name, sides=sides, axes=axes, row_axis=row_axis, col_axis=col_axis,
+                      groups=groups, membership=membership, years=years, scale=scale, dtype=dtype,
+                      method=method, top_k=top_k, self_pairs=self_pairs, n_threads=n_threads)
+    parts = run(source, compute, years=years, request=request, progress=progress, label=name)
+    result = (stack_top(parts) if top_k else stack(parts)) if panel or top_k and len(parts) > 1 else parts[0]
+    meta = result.meta
+    meta.update({"index": name, "formula": f"{scale} * sum_p min(a_p, b_p) = {scale} * (1 - sum_p |a_p - b_p| / 2)",
+                 "rows": f"{axes[0]} shares of {sides[0]}", "cols": f"{axes[1]} shares of {sides[1]}",
+                 "scale": scale, "product_selection": products, "membership": membership,
+                 "self_pairs": bool(self_pairs), "dtype": str(dtype), "method": method,
+                 "conventions": CONVENTIONS, "reference": reference})
+    notes = group_notes(meta.get("groups", {}), meta.get("groups_absent", {}))
+    if notes:
+        meta["notes"] = notes
+    return result
+
+
+def _request(products, sides, axes, groups):
+    """What to read of each year: the products, and, when both axes are fixed lists of
+    countries (no groups), only the flows of their side (exports of the rows, imports of the
+    columns): the rest cannot change their shares."""
+    specs = None if products is None else tuple(_spec_list(products))
+    if groups is not None or any(a is None or (a[0] < 0).any() for a in axes):
+        return Request(products=specs)
+    keys = {"exports": set(), "imports": set()}
+    for side, axis in zip(sides, axes):
+        keys[side].update(int(c) for c in axis[0])
+    return Request(products=specs, exporters=tuple(sorted(keys["exports"])) or None,
+                   importers=tuple(sorted(keys["imports"])) or None)
+
+
+def _spec_list(specs):
+    return [s.strip() for s in specs.split(",") if s.strip()] if isinstance(specs, str) else [str(s) for s in specs]
 
 
 MICHAELY = ("Michaely, M. (1996). Trade preferential agreements in Latin America: an ex-ante "
@@ -94,8 +141,8 @@ FINGER_KREININ = ("Finger, J. M. and Kreinin, M. E. (1979). A measure of 'export
 
 
 def complementarity(flows, *, years=None, exporters=None, importers=None, products=None,
-                    groups=None, scale=100, dtype="float64", method="auto", top_k=None,
-                    n_threads=None):
+                    groups=None, membership="by-year", scale=100, dtype="float64", method="auto",
+                    top_k=None, self_pairs=False, n_threads=None, progress=False):
     """Trade complementarity of every exporter with every importer (Michaely 1996).
 
     .. math:: TC_{jk} = 100 \\left(1 - \\tfrac12 \\sum_p |m_{kp} - x_{jp}|\\right)
@@ -108,24 +155,31 @@ def complementarity(flows, *, years=None, exporters=None, importers=None, produc
 
     Parameters
     ----------
-    flows : TradeFlows
+    flows : TradeFlows, or LazyFlows (:func:`tradeindex.scan_baci`), read one year at a time.
     years : None (every year: an IndexPanel when there are several), a year (IndexMatrix) or a
         list of years (IndexPanel). The product universe of each year is the selection's.
-    exporters, importers : the rows / columns to report (ISO3 or numeric codes; default all
-        countries of the flows, in id order). Shares always use trade with all partners.
-    products : codes, prefixes ("84") or ranges ("84-90"): shares are renormalised over them.
+    exporters, importers : the rows / columns to report (ISO3, numeric codes or names; default
+        every country present in the year, in code order). Shares always use trade with all
+        partners; an asked country without trade in a year is NaN there.
+    products : codes, prefixes ("84") or ranges ("84-90") in the flows' classification: shares
+        are renormalised over them.
     groups : {"EAEU": ["ARM", "BLR", "KAZ", "KGZ", "RUS"], ...}: extra rows and columns whose
         trade is the sum of the members' trade (members may overlap between groups). Names of
-        built-in groups (``"EAEU"``, ``["EAEU", "EU27"]``, ``{"Union": "EAEU"}``) take each
-        year's members present in the data (``tradeindex.groups``); ``meta["groups"]`` records
-        the members used per year.
+        built-in groups (``"EAEU"``, ``["EAEU", "EU27"]``, ``{"Union": "EAEU"}``) take their
+        members by `membership`; ``meta["groups"]`` records the members used per year and a
+        warning names members absent from the data.
+    membership : "by-year" (default: each year's members), "fixed" (the last year's members in
+        every year) or a year (that year's members in every year); built-in groups only.
     scale : 100 (default) for 0-100; 1 for 0-1.
     dtype : "float64" or "float32" storage (float32 sums in float64 across 512-product chunks).
     method : "auto", "dense" or "sparse"; see :func:`tradeindex.kernels.complementarity`.
     top_k : K: instead of the full matrix, the K importers with the highest index for each
-        exporter (:class:`tradeindex.TopPartners`), computed without
-        forming the full matrix; ties go to the importer listed first.
+        exporter (:class:`tradeindex.TopPartners`), computed without forming the full matrix;
+        ties go to the importer listed first.
+    self_pairs : False (default): a country with itself (and a group with itself) is NaN and
+        never a top-k partner; True keeps them.
     n_threads : OpenMP threads (None: OMP_NUM_THREADS or all cores).
+    progress : show progress over the years.
 
     Returns
     -------
@@ -144,14 +198,15 @@ def complementarity(flows, *, years=None, exporters=None, importers=None, produc
     >>> tc = tradeindex.complementarity(tradeindex.sample(), years=1990,
     ...                                 groups={"MERCOSUR": ["ARG", "BRA", "PRY", "URY"]})
     >>> tc
-    <IndexMatrix trade complementarity, 1990: 24 exporters x 24 importers, 0 NaN>
+    <IndexMatrix trade complementarity, 1990: 24 exporters x 24 importers, 24 NaN>
     >>> round(tc.loc["JPN", "USA"], 1), round(tc.loc["BRA", "MERCOSUR"], 1)
     (67.9, 32.3)
     """
     return _pairs(flows, "trade complementarity", ("exports", "imports"),
                   ("exporter", "importer", "exporters", "importers"), exporters, importers,
-                  years=years, products=products, groups=groups, scale=scale, dtype=dtype,
-                  method=method, top_k=top_k, n_threads=n_threads, reference=MICHAELY)
+                  years=years, products=products, groups=groups, membership=membership, scale=scale,
+                  dtype=dtype, method=method, top_k=top_k, self_pairs=self_pairs, n_threads=n_threads,
+                  progress=progress, reference=MICHAELY)
 
 
 def _similarity(flows, side, countries, partners, options):
@@ -161,8 +216,8 @@ def _similarity(flows, side, countries, partners, options):
 
 
 def export_similarity(flows, *, years=None, countries=None, partners=None, products=None,
-                      groups=None, scale=100, dtype="float64", method="auto", top_k=None,
-                      n_threads=None):
+                      groups=None, membership="by-year", scale=100, dtype="float64", method="auto",
+                      top_k=None, self_pairs=False, n_threads=None, progress=False):
     """Export similarity of every pair of countries (Finger and Kreinin 1979).
 
     .. math:: ES_{ij} = 100 \\sum_p \\min(x_{ip}, x_{jp}) = 100 \\left(1 - \\tfrac12 \\sum_p |x_{ip} - x_{jp}|\\right)
@@ -171,7 +226,7 @@ def export_similarity(flows, *, years=None, countries=None, partners=None, produ
     in the flows). 100: identical export structures; 0: no product in common. Rows are
     `countries`, columns `partners` (both default to all countries). Options, 0/0 convention
     (NaN for a country without exports in the selection) and results as in
-    :func:`complementarity`; with `top_k` a country's best match is itself (100).
+    :func:`complementarity`; a country with itself is NaN (100 with ``self_pairs=True``).
 
     References
     ----------
@@ -184,17 +239,18 @@ def export_similarity(flows, *, years=None, countries=None, partners=None, produ
     >>> es = tradeindex.export_similarity(tradeindex.sample(), years=1990, countries=["ARG", "BRA"],
     ...                                   partners=["ARG", "BRA", "URY"])
     >>> es.values.round(1)
-    array([[100. ,  36.2,  29.7],
-           [ 36.2, 100. ,  10.5]])
+    array([[ nan,  36.2,  29.7],
+           [36.2,   nan,  10.5]])
     """
-    options = dict(years=years, products=products, groups=groups, scale=scale, dtype=dtype,
-                   method=method, top_k=top_k, n_threads=n_threads)
+    options = dict(years=years, products=products, groups=groups, membership=membership, scale=scale,
+                   dtype=dtype, method=method, top_k=top_k, self_pairs=self_pairs, n_threads=n_threads,
+                   progress=progress)
     return _similarity(flows, "exports", countries, partners, options)
 
 
 def import_similarity(flows, *, years=None, countries=None, partners=None, products=None,
-                      groups=None, scale=100, dtype="float64", method="auto", top_k=None,
-                      n_threads=None):
+                      groups=None, membership="by-year", scale=100, dtype="float64", method="auto",
+                      top_k=None, self_pairs=False, n_threads=None, progress=False):
     """Import similarity of every pair of countries: :func:`export_similarity` on import
     shares, ``100 * sum_p min(m_ip, m_jp)`` (Finger and Kreinin 1979 applied to imports).
 
@@ -214,6 +270,7 @@ def import_similarity(flows, *, years=None, countries=None, partners=None, produ
     >>> ms.values.round(1)
     array([[66., 50.]])
     """
-    options = dict(years=years, products=products, groups=groups, scale=scale, dtype=dtype,
-                   method=method, top_k=top_k, n_threads=n_threads)
+    options = dict(years=years, products=products, groups=groups, membership=membership, scale=scale,
+                   dtype=dtype, method=method, top_k=top_k, self_pairs=self_pairs, n_threads=n_threads,
+                   progress=progress)
     return _similarity(flows, "imports", countries, partners, options)

@@ -1,4 +1,12 @@
-"""TradeFlows: bilateral flows as columns of dense integer ids plus the code tables behind them."""
+"""TradeFlows: bilateral flows as columns of dense integer ids plus the code tables behind them.
+
+Every way in (arrays, frames, files) goes through one builder, :class:`_Builder`: Arrow record
+batches are checked, their codes marked and their columns copied by one compiled parallel pass
+(``_ingest.scan``), then the codes become dense ids in place (``_ingest.remap``) and one more
+pass checks the row order. Product recoding (HS6 -> HS4 -> HS2, HS -> SITC Rev.3) and the
+summing of duplicated rows are one compiled aggregation (``_aggregate.recode``) over the flows
+in (year, exporter, importer) bucket order, which BACI files already have.
+"""
 import warnings
 
 import numpy as np
@@ -8,16 +16,23 @@ import scipy.sparse as sp
 
 from ._validation import (check_amounts, check_choice, check_columns, check_digits,
                           check_duplicates, check_length, check_no_nulls, check_no_self_trade,
-                          check_not_aggregate, check_one_year, check_year, fail)
-from . import _aggregate
+                          check_not_aggregate, check_one_year, check_unmapped, check_year, fail)
+from . import _aggregate, _ingest
 from .codes import CountryTable, ProductTable, concordance, pad_product_codes
-from .kernels import group_totals
+from .config import effective_threads
+from .kernels import _runs, group_totals
 from .result import TradeMatrix
 
 COLUMNS = ("year", "exporter", "importer", "product", "value", "quantity")
 #: Country x product sums are accumulated densely while the cells number at most
 #: DENSE_CELLS_PER_FLOW per flow plus DENSE_CELLS_MIN; beyond, as a sparse matrix.
 DENSE_CELLS_PER_FLOW, DENSE_CELLS_MIN = 4, 1 << 20
+#: Integer codes in [0, SMALL_CODE) are their own keys in the ingestion pass; other codes (text,
+#: negative or larger integers) get keys from SMALL_CODE up.
+SMALL_CODE = 1 << 24
+#: Bucket counting sorts (duplicates, recoding) while the (year, exporter, importer) buckets
+#: number at most this many per flow plus a million; beyond (firm-level data), a comparison sort.
+BUCKETS_PER_FLOW = 4
 
 
 def _arrow(param, x):
@@ -31,46 +46,248 @@ def _arrow(param, x):
         fail(param, "a one-dimensional column of codes or numbers", f"{type(x).__name__} ({err})", TypeError)
 
 
-def _null_rows(arr):
-    return np.flatnonzero(pc.is_null(arr).to_numpy(zero_copy_only=False)) if arr.null_count else []
-
-
-def _numbers(param, arr, describe, *, allow_nan=False):
-    """A numeric pyarrow column as float64 numpy (nulls become NaN when `allow_nan`)."""
-    if not (pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type)):
-        fail(param, "numeric (integer or float)", f"a column of type {arr.type}", TypeError)
-    if not allow_nan:
-        check_no_nulls(param, _null_rows(arr), describe)
-    out = arr.cast(pa.float64()).to_numpy(zero_copy_only=False)
-    return check_amounts(param, out, describe, allow_nan=allow_nan)
-
-
-def _encode(col):
-    """(raw, lut, uniques) in O(n): each row's code is uniques[lut[raw[row]]]. Small non-negative
-    integer codes are their own raw keys; other codes go through pyarrow's dictionary encoding
-    (kept when the reader already dictionary-encoded the column). The caller composes `lut` with
-    its own small maps and gathers once: one n-sized array per column, not three."""
-    if pa.types.is_integer(col.type):
-        values = col.to_numpy(zero_copy_only=False) if len(col) else np.zeros(0, np.int64)
-        if len(values) and 0 <= values.min() and values.max() < 1 << 24:
-            uniques = np.flatnonzero(np.bincount(values))
-            lut = np.zeros(uniques[-1] + 1, np.int32)
-            lut[uniques] = np.arange(len(uniques), dtype=np.int32)
-            return values, lut, uniques.tolist()
-    if not pa.types.is_dictionary(col.type):
-        col = col.dictionary_encode()
-    chunks = pa.table({"c": col}).unify_dictionaries()["c"].chunks
-    if not chunks:
-        return np.zeros(0, np.int32), np.zeros(0, np.int32), []
-    indices = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks])
-    used = np.bincount(indices, minlength=len(chunks[0].dictionary)) > 0  # a reader's dictionary may hold unused values
-    lut = np.cumsum(used, dtype=np.int32) - 1
-    return indices, lut, [v for v, u in zip(chunks[0].dictionary.to_pylist(), used) if u]
-
-
-def _is_text(arr):
-    t = arr.type.value_type if pa.types.is_dictionary(arr.type) else arr.type
+def _is_text(t):
+    t = t.value_type if pa.types.is_dictionary(t) else t
     return pa.types.is_string(t) or pa.types.is_large_string(t)
+
+
+class _KeyMap:
+    """Codes of one kind (countries: exporter and importer share one map; products) -> int32
+    keys: a non-negative integer below SMALL_CODE is its own key, any other code (text, large
+    or negative integers) the next key from SMALL_CODE up, across all batches."""
+
+    def __init__(self, param):
+        self.param, self.other, self.kind = param, {}, None
+
+    def encode(self, param, arr):
+        """int32 keys of one Arrow array without nulls (a zero-copy view when possible)."""
+        kind = "text" if _is_text(arr.type) else "number" if pa.types.is_integer(arr.type) else None
+        if kind is None:
+            fail(param, "country or product codes (integers or text)", f"a column of type {arr.type}", TypeError)
+        if self.kind not in (None, kind):
+            fail(param, f"codes of the same kind as the others ({self.kind})", f"{kind} codes", TypeError)
+        self.kind = kind
+        if kind == "number" and len(arr):
+            lo, hi = pc.min_max(arr).values()
+            if lo.as_py() >= 0 and hi.as_py() < SMALL_CODE:
+                return arr.cast(pa.int32()).to_numpy(zero_copy_only=False)
+        if not len(arr):
+            return np.zeros(0, np.int32)
+        enc = arr if pa.types.is_dictionary(arr.type) else arr.dictionary_encode()
+        lut = np.array([self.key(v) for v in enc.dictionary.to_pylist()], dtype=np.int32)
+        return lut[enc.indices.to_numpy(zero_copy_only=False)]
+
+    def key(self, code):
+        if isinstance(code, int) and 0 <= code < SMALL_CODE:
+            return code
+        return SMALL_CODE + self.other.setdefault(code, len(self.other))
+
+    def size(self):
+        return SMALL_CODE + len(self.other) if self.other else 0
+
+    def codes(self, keys):
+        """The original code of each key."""
+        back = list(self.other)
+        return [int(k) if k < SMALL_CODE else back[k - SMALL_CODE] for k in keys]
+
+
+class _Source:
+    """Where rows of a build came from, for error messages: arrays (row numbers) or files."""
+
+    def __init__(self):
+        self.parts = []  # (first output row, file name or None, kind)
+
+    def add(self, start, name, kind):
+        if name is not None or not self.parts:
+            self.parts.append((start, name, kind))
+
+    def locate(self, row):
+        starts = [p[0] for p in self.parts]
+        start, name, kind = self.parts[max(int(np.searchsorted(starts, row, side="right")) - 1, 0)]
+        if name is None:
+            return f"row {row}"
+        if kind == "csv":
+            return f"line {row - start + 2} of {name}"  # 1-based, after the header line
+        return f"row {row - start} of {name}"
+
+
+class _Describe:
+    """The context of one row in an error message ("year 1990, exporter 32, ...") and, through
+    ``locate``, where the row is (a row number, or a file and line): used by _validation."""
+
+    def __init__(self, builder):
+        self.builder, self.flows = builder, None
+
+    def locate(self, row):
+        return self.builder.source.locate(row)
+
+    def __call__(self, row):
+        b, f = self.builder, self.flows
+        parts = []
+        if b.years:
+            year = b.year_col[row] if b.year_col is not None else min(b.years)
+            parts.append(f"year {int(year)}")
+        for c in ("exporter", "importer", "product"):
+            key = int(b.cols[c][row])
+            if f is None:
+                code = (b.products if c == "product" else b.countries).codes([key])[0]
+            elif c == "product":
+                code = f.products.code[key]
+            else:
+                code = int(f.countries.code[key]) if f.countries.code[key] >= 0 else f.countries.label[key]
+            parts.append(f"{c} {code!r}")
+        return ", ".join(parts)
+
+
+class _Builder:
+    """Collects Arrow batches of flows into TradeFlows columns: one compiled pass per batch
+    checks values, quantities and self-trade, marks the codes present and copies the columns;
+    :meth:`finish` turns codes into dense ids, checks nulls, aggregates and duplicates, and builds
+    the code tables. Every failing check is raised after all batches, with the first failing
+    row (file and line for files) and the count, as the single-array checks do."""
+
+    def __init__(self, n_rows, *, quantity, hs=None, product_width=None, duplicates="error",
+                 n_threads=None):
+        check_choice("duplicates", duplicates, ("error", "sum"))
+        self.t = effective_threads(n_threads)
+        self.n, self.hs, self.width, self.duplicates = 0, hs, product_width, duplicates
+        self.cols = {"exporter": np.empty(n_rows, np.int32), "importer": np.empty(n_rows, np.int32),
+                     "product": np.empty(n_rows, np.int32), "value": np.empty(n_rows)}
+        self.cols["quantity"] = np.empty(n_rows) if quantity else np.zeros(0)
+        self.years, self.year_col = set(), None
+        self.countries, self.products = _KeyMap("countries"), _KeyMap("products")
+        self.seen_c = np.zeros((self.t, 1), np.uint8)
+        self.seen_p = np.zeros((self.t, 1), np.uint8)
+        self.bad = np.zeros((self.t, 3), np.int64)
+        self.nulls = {}
+        self.source = _Source()
+        self.describe = _Describe(self)
+
+    def add(self, batch, *, year=None, name=None, kind="arrays"):
+        """Add the rows of `batch` (pa.RecordBatch/Table with columns exporter, importer,
+        product, value and optionally quantity, year) with `year` for all rows when it has no
+        year column."""
+        start, n = self.n, batch.num_rows
+        if start + n > len(self.cols["value"]):
+            self._grow(start + n)
+        self.source.add(start, name, kind)
+        cols = {c: (batch.column(c).combine_chunks() if isinstance(batch, pa.Table) else batch.column(c))
+                for c in batch.schema.names}
+        keys = {}
+        for c in ("exporter", "importer", "product"):
+            arr = self._no_nulls(c, cols[c], start)
+            keys[c] = (self.products if c == "product" else self.countries).encode(c, arr)
+        value = self._numbers("value", self._no_nulls("value", cols["value"], start))
+        qty = (self._numbers("quantity", cols["quantity"]) if "quantity" in cols and len(self.cols["quantity"])
+               else np.zeros(0))
+        self._add_years(cols.get("year"), year, start, n)
+        self._ensure_seen(keys)
+        out = {c: a[start:start + n] for c, a in self.cols.items() if len(a)}
+        first = np.full((self.t, 3), n, np.int64)
+        bad = np.zeros((self.t, 3), np.int64)
+        _ingest.scan(keys["exporter"], keys["importer"], keys["product"], value, qty, self.seen_c, self.seen_p,
+                     out["exporter"], out["importer"], out["product"], out["value"],
+                     out.get("quantity", np.zeros(0)), bad, first, self.t)
+        self.bad += bad
+        self.n += n
+
+    # -- pieces of add() ---------------------------------------------------------------------------
+    def _grow(self, need):
+        for c, a in self.cols.items():
+            if len(a):
+                bigger = np.empty(max(need, int(1.25 * len(a))), a.dtype)
+                bigger[:self.n] = a[:self.n]
+                self.cols[c] = bigger
+        if self.year_col is not None:
+            self.year_col = np.resize(self.year_col, len(self.cols["value"]))
+
+    def _no_nulls(self, param, arr, start):
+        if arr.null_count:
+            rows = np.flatnonzero(pc.is_null(arr).to_numpy(zero_copy_only=False)) + start
+            self.nulls.setdefault(param, []).append(rows)
+            if pa.types.is_dictionary(arr.type):
+                arr = arr.dictionary_decode()
+            arr = arr.fill_null(pa.scalar("" if _is_text(arr.type) else 0, arr.type))
+        return arr
+
+    @staticmethod
+    def _numbers(param, arr):
+        """float64 numpy view of a numeric column (nulls -> NaN; a copy only when needed)."""
+        if not (pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type)):
+            fail(param, "numeric (integer or float)", f"a column of type {arr.type}", TypeError)
+        return np.ascontiguousarray(arr.cast(pa.float64()).to_numpy(zero_copy_only=False))
+
+    def _add_years(self, col, year, start, n):
+        if col is None:
+            if year is not None:
+                if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
+                    fail("year", "an integer year or a column of years", repr(year), TypeError)
+                self.years.add(int(year))
+                if self.year_col is not None:
+                    self.year_col[start:start + n] = year
+            return
+        if not pa.types.is_integer(col.type):
+            fail("year", "integer years", f"a column of type {col.type}", TypeError)
+        col = self._no_nulls("year", col, start)
+        lo, hi = (v.as_py() for v in pc.min_max(col).values()) if n else (None, None)
+        if n and lo == hi and self.year_col is None and not self.years - {lo}:
+            self.years.add(lo)  # one year so far: no column needed
+            return
+        if self.year_col is None:
+            self.year_col = np.empty(len(self.cols["value"]), np.int32)
+            self.year_col[:start] = next(iter(self.years)) if self.years else 0
+        self.year_col[start:start + n] = col.cast(pa.int32()).to_numpy(zero_copy_only=False)
+        self.years.update(np.unique(self.year_col[start:start + n]).tolist() if n else [])
+
+    def _ensure_seen(self, keys):
+        for name, seen, ks in (("seen_c", self.seen_c, (keys["exporter"], keys["importer"])),
+                               ("seen_p", self.seen_p, (keys["product"],))):
+            need = max([int(k.max()) + 1 for k in ks if len(k)] + [seen.shape[1]])
+            if need > seen.shape[1]:
+                bigger = np.zeros((self.t, need), np.uint8)
+                bigger[:, :seen.shape[1]] = seen
+                setattr(self, name, bigger)
+
+    # -- finish --------------------------------------------------------------------------------
+    def _raise_bad(self, cols):
+        describe = self.describe
+        for param, chunks in self.nulls.items():
+            check_no_nulls(param, np.concatenate(chunks), describe)
+        bad = self.bad.sum(axis=0)
+        if bad[0]:
+            check_amounts("value", cols["value"], describe)
+        if bad[1]:
+            check_amounts("quantity", cols["quantity"], describe, allow_nan=True)
+        if bad[2]:
+            check_no_self_trade(cols["exporter"], cols["importer"], describe)
+
+    def finish(self):
+        n = self.n
+        cols = {c: a[:n] for c, a in self.cols.items() if len(a)}
+        if self.year_col is not None:
+            cols["year"] = self.year_col[:n]
+        self._raise_bad(cols)
+        seen_c = np.flatnonzero(self.seen_c.any(axis=0)) if n else np.zeros(0, np.int64)
+        seen_p = np.flatnonzero(self.seen_p.any(axis=0)) if n else np.zeros(0, np.int64)
+        codes_c = self.countries.codes(seen_c)
+        check_not_aggregate("exporter", codes_c)
+        countries, where = CountryTable.from_codes(codes_c)
+        country_id = np.full(max(self.seen_c.shape[1], 1), -1, np.int32)
+        country_id[seen_c] = where
+        padded = pad_product_codes(self.products.codes(seen_p), self.width)
+        table, product_where = np.unique(np.asarray(padded, dtype=object).astype(str), return_inverse=True)
+        product_id = np.full(max(self.seen_p.shape[1], 1), -1, np.int32)
+        product_id[seen_p] = product_where.astype(np.int32)
+        _ingest.remap(cols["exporter"], cols["importer"], cols["product"], country_id, product_id, self.t)
+        if len(countries) < len(seen_c):  # two codes named one country (e.g. "ARG" and "arg")
+            check_no_self_trade(cols["exporter"], cols["importer"], self.describe)
+        year = cols.pop("year", None)
+        flows = TradeFlows(year if year is not None else (min(self.years) if self.years else None),
+                           cols["exporter"], cols["importer"], cols["product"], cols["value"],
+                           cols.get("quantity"), countries, ProductTable(table.astype(object)),
+                           hs=self.hs.upper() if self.hs else None, n_rows=n)
+        self.describe.flows = flows  # the columns now hold ids
+        return flows._deduplicate(self.duplicates, self.describe)
 
 
 class TradeFlows:
@@ -80,10 +297,13 @@ class TradeFlows:
     name) and ``products`` (code strings, leading zeros kept); the tables hold exactly the
     countries and products present. Values are float64 (thousands of USD in BACI); quantities
     float64 with NaN where not reported. Build with :func:`tradeindex.read_baci`,
-    :meth:`from_frame`, :meth:`from_arrays` or :func:`tradeindex.sample`.
+    :meth:`from_frame`, :meth:`from_arrays` or :func:`tradeindex.sample`; a whole release is
+    read year by year through :func:`tradeindex.scan_baci`.
 
     The columns are read-only NumPy arrays: ``year``, ``exporter``, ``importer``, ``product``
-    (int32 ids), ``value``, ``quantity``. Methods return new objects, never modify this one.
+    (int32 ids), ``value``, ``quantity``. Flows of one year store no year column and flows read
+    without quantities no quantity column (``year`` and ``quantity`` are then constant views
+    that take no memory). Methods return new objects, never modify this one.
 
     Examples
     --------
@@ -95,19 +315,52 @@ class TradeFlows:
     """
 
     def __init__(self, year, exporter, importer, product, value, quantity, countries, products,
-                 *, hs=None, has_year=True, notes=()):
+                 *, hs=None, notes=(), n_rows=None):
+        n = len(value) if n_rows is None else n_rows
         self._cols = {}
-        for name, arr in zip(COLUMNS, (year, exporter, importer, product, value, quantity)):
+        for name, arr in zip(COLUMNS[1:], (exporter, importer, product, value, quantity)):
+            if arr is None:
+                continue
             arr = np.asarray(arr)
             arr.flags.writeable = False
             self._cols[name] = arr
+        if year is None or np.isscalar(year):
+            self._year = None if year is None else int(year)
+        else:
+            year = np.asarray(year, dtype=np.int32)
+            year.flags.writeable = False
+            low, high = (int(year.min()), int(year.max())) if n else (0, 0)
+            self._cols["year"], self._year = (year, None) if low != high else (None, low if n else None)
+            if self._cols["year"] is None:
+                del self._cols["year"]
+        self._n = n
         self.countries, self.products = countries, products
-        self.hs, self._has_year, self.notes = hs, has_year, tuple(notes)
+        self.hs, self.notes = hs, tuple(notes)
+
+    @property
+    def year(self):
+        """The read-only year column (a constant view when the flows hold one year)."""
+        if "year" in self._cols:
+            return self._cols["year"]
+        return np.broadcast_to(np.int32(self._year if self._year is not None else 0), (self._n,))
+
+    @property
+    def quantity(self):
+        """The read-only quantity column (NaN where not reported; all NaN, as a constant view,
+        when the flows were read without quantities)."""
+        if "quantity" in self._cols:
+            return self._cols["quantity"]
+        return np.broadcast_to(np.float64(np.nan), (self._n,))
+
+    @property
+    def has_quantity(self):
+        """Whether the flows hold a quantity column (read_baci(..., quantity=False) skips it)."""
+        return "quantity" in self._cols
 
     # -- constructors ------------------------------------------------------------------------
     @classmethod
     def from_arrays(cls, exporter, importer, product, value, *, quantity=None, year=None,
-                    hs=None, duplicates="error", product_width=None):
+                    hs=None, duplicates="error", product_width=None, n_threads=None):
         """Flows from parallel columns (NumPy arrays, lists, pandas Series or pyarrow arrays).
 
         Parameters
@@ -141,41 +394,10 @@ class TradeFlows:
             cols["year"] = _arrow("year", year)
         for name, arr in cols.items():
             check_length(name, arr, n, "exporter")
-
-        def describe(row):
-            return ", ".join(f"{k} {cols[k][row].as_py()!r}" for k in ("year", "exporter", "importer", "product")
-                             if k in cols)
-
-        for name in ("exporter", "importer", "product"):
-            check_no_nulls(name, _null_rows(cols[name]), describe)
-        value = _numbers("value", cols["value"], describe)
-        qty = (_numbers("quantity", cols["quantity"], describe, allow_nan=True) if quantity is not None
-               else np.full(n, np.nan))
-        years, has_year = cls._years(year, cols.get("year"), n, describe)
-
-        exp_raw, exp_lut, exp_codes = _encode(cols["exporter"])
-        imp_raw, imp_lut, imp_codes = _encode(cols["importer"])
-        if _is_text(cols["exporter"]) != _is_text(cols["importer"]):
-            fail("importer", "codes of the same kind as exporter (both numeric or both text)",
-                 f"exporter {cols['exporter'].type}, importer {cols['importer'].type}", TypeError)
-        check_not_aggregate("exporter", exp_codes)
-        check_not_aggregate("importer", imp_codes)
-        union = list(dict.fromkeys(exp_codes + imp_codes))
-        countries, where = CountryTable.from_codes(union)
-        exporter_ids = where[exp_lut][exp_raw]  # exporter codes come first in `union`
-        index = {c: n for n, c in enumerate(union)}
-        importer_ids = where[np.array([index[c] for c in imp_codes], dtype=np.int64)][imp_lut][imp_raw]
-        check_no_self_trade(exporter_ids, importer_ids, describe)
-
-        prod_raw, prod_lut, prod_codes = _encode(cols["product"])
-        padded = pad_product_codes(prod_codes, product_width)
-        table, prod_where = np.unique(np.asarray(padded, dtype=object).astype(str), return_inverse=True)
-        products = ProductTable(table.astype(object))
-        product_ids = prod_where.astype(np.int32)[prod_lut][prod_raw]
-
-        flows = cls(years, exporter_ids, importer_ids, product_ids, value, qty, countries, products,
-                    hs=hs, has_year=has_year)
-        return flows._deduplicate(duplicates, describe)
+        builder = _Builder(n, quantity=quantity is not None, hs=hs, product_width=product_width,
+                           duplicates=duplicates, n_threads=n_threads)
+        builder.add(pa.table(cols), year=None if "year" in cols else year)
+        return builder.finish()
 
     @classmethod
     def from_frame(cls, frame, *, exporter, importer, product, value, quantity=None, year=None,
@@ -205,71 +427,87 @@ class TradeFlows:
                                quantity=get["quantity"], year=get.get("year", year), hs=hs,
                                duplicates=duplicates)
 
-    @staticmethod
-    def _years(year, col, n, describe):
-        if col is None:
-            if year is None:
-                return np.zeros(n, np.int32), False
-            if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
-                fail("year", "an integer year or a column of years", repr(year), TypeError)
-            return np.full(n, year, np.int32), True
-        if not pa.types.is_integer(col.type):
-            fail("year", "integer years", f"a column of type {col.type}", TypeError)
-        check_no_nulls("year", _null_rows(col), describe)
-        return col.to_numpy(zero_copy_only=False).astype(np.int32, copy=False), True
-
     # -- columns and tables ----------------------------------------------------------------------
     def __len__(self):
-        return len(self._cols["value"])
+        return self._n
 
     @property
     def years(self):
         """Sorted years present (empty when the flows carry no year)."""
+        if "year" not in self._cols:
+            return [] if self._year is None or not self._n else [self._year]
         if "_years" not in self.__dict__:  # the columns are read-only: compute once
-            self._years = np.unique(self.year).tolist() if self._has_year and len(self) else []
+            year = self._cols["year"]
+            low = int(year.min())
+            self._years = (low + np.flatnonzero(np.bincount(year - low))).tolist()
         return list(self._years)
 
-    def _key(self):
-        """int64 (year, exporter, importer, product) key, increasing in BACI's file order."""
-        y0 = int(self.year.min()) if len(self) else 0
-        n_c, n_p = len(self.countries), len(self.products)
-        key = (self.year.astype(np.int64) - y0) * n_c + self.exporter
-        return (key * n_c + self.importer) * n_p + self.product
+    def _columns(self):
+        """Every stored column by name (year only when it varies, quantity only when read)."""
+        return dict(self._cols)
 
     def _replace(self, rows=None, **cols):
-        """New flows with some rows (an index array or mask) and/or columns replaced."""
+        """New flows with some rows (an index array, mask or slice) and/or columns replaced."""
         new = {k: (v if rows is None else v[rows]) for k, v in self._cols.items()}
         new.update(cols)
-        return TradeFlows(*(new[k] for k in COLUMNS), self.countries, self.products, hs=self.hs,
-                          has_year=self._has_year, notes=self.notes)
+        n = len(new["value"])
+        year = new.get("year", self._year)
+        return TradeFlows(year, new["exporter"], new["importer"], new["product"], new["value"],
+                          new.get("quantity"), self.countries, self.products, hs=self.hs,
+                          notes=self.notes, n_rows=n)
+
+    def _buckets(self):
+        """(year, exporter, importer) buckets: (first year, number of years) and their count."""
+        years = self.years or [0]
+        return years[0], years[-1] - years[0] + 1, (years[-1] - years[0] + 1) * len(self.countries) ** 2
+
+    def _kernel_columns(self, with_quantity=False):
+        """(year, exporter, importer, product, value, quantity, y0, n_years) for the bucket
+        kernels: year empty for one year, quantity empty unless asked (and read)."""
+        y0, n_years, _ = self._buckets()
+        year = self._cols.get("year", np.zeros(0, np.int32))
+        qty = self._cols["quantity"] if with_quantity and self.has_quantity else np.zeros(0)
+        return (year, self.exporter, self.importer, self.product, self.value, qty, y0, n_years)
 
     def _deduplicate(self, duplicates, describe):
-        if _aggregate.first_unsorted(self.year, self.exporter, self.importer, self.product) == len(self):
-            return self  # sorted and unique, as BACI files are: one pass, no copy
-        if self._count_duplicates() == 0:
+        t = effective_threads(None)
+        year = self._cols.get("year", np.zeros(0, np.int32))
+        if _ingest.first_unsorted(year, self.exporter, self.importer, self.product,
+                                  np.full(t, len(self), np.int64), t) == len(self):
+            return self  # sorted and unique, as BACI files are: one parallel pass, no copy
+        n_dup = self._count_duplicates()
+        if n_dup == 0:
             return self  # unsorted but unique: O(n) bucket check
-        key, order, start = self._groups()
         if duplicates == "error":
+            key, order, start = self._groups()
             repeat = np.ones(len(key), bool)
             repeat[start] = False
             dup_rows = np.sort(order[repeat])
             first_group = np.searchsorted(key[order], key[dup_rows[0]], side="left")
             check_duplicates(dup_rows, int(order[first_group]), describe)
-        flows = self._combine(order, start)
-        note = f"duplicates='sum': {len(key) - len(start)} duplicated rows were summed into {len(start)} flows"
+        flows = self._recode(np.arange(len(self.products), dtype=np.int32), self.products)
+        note = (f"duplicates='sum': {len(self) - len(flows)} duplicated rows were summed into "
+                f"{len(flows)} flows")
         warnings.warn(note, UserWarning, stacklevel=3)
         flows.notes = flows.notes + (note,)
         return flows
 
+    def _key(self):
+        """int64 (year, exporter, importer, product) key, increasing in BACI's file order."""
+        y0 = self.years[0] if self.years else 0
+        n_c, n_p = len(self.countries), len(self.products)
+        key = (self.year.astype(np.int64) - y0) * n_c + self.exporter
+        return (key * n_c + self.importer) * n_p + self.product
+
     def _count_duplicates(self):
         """Rows repeating an earlier (year, exporter, importer, product): compiled O(n) check
         (a counting sort by year and pair); falls back to sorting when the buckets outnumber rows."""
-        n_c, y0 = len(self.countries), int(self.year.min())
-        n_buckets = (int(self.year.max()) - y0 + 1) * n_c * n_c
-        if n_buckets > 4 * len(self) + 1_000_000:
+        y0, _, n_buckets = self._buckets()
+        if n_buckets > BUCKETS_PER_FLOW * len(self) + 1_000_000:
             key = np.sort(self._key())
             return int((key[1:] == key[:-1]).sum())
-        return _aggregate.count_duplicates(self.year, self.exporter, self.importer, self.product, y0, n_c,
+        return _aggregate.count_duplicates(np.ascontiguousarray(self.year), self.exporter, self.importer,
+                                           self.product, y0, len(self.countries),
                                            np.zeros(n_buckets + 1, np.int64), np.empty(len(self), np.int64),
                                            np.full(len(self.products), -1, np.int64))
 
@@ -281,11 +519,49 @@ class TradeFlows:
         k = key[order]
         return key, order, np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
 
-    def _combine(self, order, start):
-        """Sum values (and quantities; NaN if any part is missing) over groups of sorted rows."""
+    def _recode(self, new_id, products, n_threads=None):
+        """Flows whose product ids are mapped through `new_id` (old id -> new id into `products`,
+        -1: rows left out), with rows meeting on one (year, exporter, importer, new product)
+        summed (quantities too: NaN when any part is missing); sorted by (year, exporter,
+        importer, product). One compiled pass in bucket order (a counting sort first unless
+        the rows come sorted by year, exporter and importer, as BACI's do)."""
+        new_id = np.ascontiguousarray(new_id, dtype=np.int32)
+        y0, n_years, n_buckets = self._buckets()
+        n_c = len(self.countries)
+        if n_buckets > BUCKETS_PER_FLOW * len(self) + 1_000_000:  # firm-level data: sort instead
+            return self._recode_by_sorting(new_id, products)
+        t = effective_threads(n_threads)
+        cols = self._kernel_columns(with_quantity=True)
+        offsets, product, value, quantity, _ = _runs(cols, n_c, len(self.products), t)
+        n_new = max(len(products), 1)
+        out_offsets = np.zeros(n_buckets + 1, np.int64)
+        scratch = (np.full((t, n_new), -1, np.int64), np.zeros((t, n_new)),
+                   np.zeros((t, n_new) if len(quantity) else (t, 0)), np.empty((t, n_new), np.int32))
+        none = np.zeros(0, np.int32)
+        _aggregate.recode(offsets, product, value, quantity, new_id, n_c, y0, out_offsets, none, none, none,
+                          none, np.zeros(0), np.zeros(0), *scratch, False, t)
+        np.cumsum(out_offsets, out=out_offsets)
+        n = int(out_offsets[-1])
+        out = {"year": np.empty(n if n_years > 1 else 0, np.int32), "exporter": np.empty(n, np.int32),
+               "importer": np.empty(n, np.int32), "product": np.empty(n, np.int32), "value": np.empty(n),
+               "quantity": np.empty(n if len(quantity) else 0)}
+        _aggregate.recode(offsets, product, value, quantity, new_id, n_c, y0, out_offsets, out["year"],
+                          out["exporter"], out["importer"], out["product"], out["value"], out["quantity"],
+                          *scratch, True, t)
+        return TradeFlows(out["year"] if n_years > 1 else self._year, out["exporter"], out["importer"],
+                          out["product"], out["value"], out["quantity"] if self.has_quantity else None,
+                          self.countries, products, hs=self.hs, notes=self.notes)
+
+    def _recode_by_sorting(self, new_id, products):
+        """_recode by a comparison sort, for flows whose (year, exporter, importer) buckets far
+        outnumber the rows (firm-level data)."""
+        keep = np.flatnonzero(new_id[self.product] >= 0)
+        flows = self._replace(keep, product=new_id[self.product[keep]])
+        flows.products = products
+        _, order, start = flows._groups()
         first = order[start]
-        return self._replace(first, value=np.add.reduceat(self.value[order], start),
-                             quantity=np.add.reduceat(self.quantity[order], start))
+        qty = {"quantity": np.add.reduceat(flows.quantity[order], start)} if flows.has_quantity else {}
+        return flows._replace(first, value=np.add.reduceat(flows.value[order], start), **qty)
 
     def _compact(self):
         """Shrink the code tables to the countries and products still present."""
@@ -294,6 +570,8 @@ class TradeFlows:
         used_c[self.importer] = True
         used_p = np.zeros(len(self.products), bool)
         used_p[self.product] = True
+        if used_c.all() and used_p.all():
+            return self
         remap_c = np.cumsum(used_c, dtype=np.int32) - 1
         remap_p = np.cumsum(used_p, dtype=np.int32) - 1
         flows = self._replace(exporter=remap_c[self.exporter], importer=remap_c[self.importer],
@@ -301,6 +579,17 @@ class TradeFlows:
         flows.countries = self.countries.take(np.flatnonzero(used_c))
         flows.products = self.products.take(np.flatnonzero(used_p))
         return flows
+
+    def _year_slice(self, years):
+        """The rows of `years` (a list of years present): views when the rows are grouped by
+        year (as read), a copy otherwise; code tables shrunk to what the rows use."""
+        if "year" not in self._cols:
+            return self
+        year = self._cols["year"]
+        if len(years) == 1 and np.all(year[1:] >= year[:-1]):
+            lo, hi = np.searchsorted(year, years[0], "left"), np.searchsorted(year, years[0], "right")
+            return self._replace(slice(lo, hi))._compact()
+        return self._replace(np.flatnonzero(np.isin(year, years)))._compact()
 
     # -- selection and aggregation ---------------------------------------------------------------
     def select(self, *, years=None, exporters=None, importers=None, products=None):
@@ -344,7 +633,9 @@ class TradeFlows:
         """
         width = max((len(c) for c in self.products.code), default=0)
         digits = check_digits("digits", digits, width)
-        return self._recode_products([c[:digits] for c in self.products.code], self.products.classification)
+        table, where = np.unique(np.array([c[:digits] for c in self.products.code], dtype=str),
+                                 return_inverse=True)
+        return self._recode(where, ProductTable(table.astype(object), self.products.classification))
 
     def convert(self, to="sitc3", *, digits=3, hs=None, unmapped="drop"):
         """Flows in SITC Rev.3 product codes, cut to `digits` characters (3 = the 3-digit groups of
@@ -354,7 +645,8 @@ class TradeFlows:
         SITC Rev.3 (World Bank WITS) or HS 2017 -> SITC Rev.3 (UN Statistics Division). Needs
         6-digit HS codes. HS codes missing from the table are reported (a warning and ``notes``
         with their count and value share) and dropped (``unmapped="drop"``), or raise
-        (``unmapped="error"``).
+        (``unmapped="error"``). More than a quarter of the value unmapped is always an error:
+        the revision is almost certainly wrong.
 
         Examples
         --------
@@ -366,35 +658,37 @@ class TradeFlows:
         check_choice("to", str(to).lower(), ("sitc3",))
         check_choice("unmapped", unmapped, ("drop", "error"))
         digits = check_digits("digits", digits, 5)
+        if self.products.classification != "HS":
+            fail("flows", "HS product codes to convert to SITC Rev.3",
+                 f"{self.products.classification} codes (these flows were converted already)")
         table = concordance(hs or self.hs)
         lengths = sorted({len(c) for c in self.products.code})
         if lengths != [6] and len(self.products):
-            fail("products", "6-digit HS codes to convert to SITC (convert before aggregate_products)",
+            fail("products", "6-digit HS codes to convert to SITC Rev.3 (BACI's HS6; convert before "
+                 "aggregate_products, and read HS6 data: a concordance maps 6-digit codes only)",
                  f"{'/'.join(map(str, lengths))}-digit codes")
         new = [table.get(c) for c in self.products.code]
         missing = np.array([c is None for c in new], dtype=bool)
-        flows = self
+        notes = ()
         if missing.any():
-            lost = missing[self.product]
+            lost = group_totals(self.product, self.value, max(len(self.products), 1))[missing].sum()
+            total = float(self.value.sum())
             codes = [c for c, m in zip(self.products.code, missing) if m]
-            note = (f"convert: {len(codes)} HS codes without an SITC Rev.3 match ({', '.join(codes[:5])}"
-                    f"{' ...' if len(codes) > 5 else ''}): {int(lost.sum())} flows, "
-                    f"{100 * self.value[lost].sum() / max(self.value.sum(), 1e-300):.3f}% of value, dropped")
-            if unmapped == "error":
-                fail("products", "HS codes with an SITC Rev.3 match (or unmapped='drop')", note)
+            note = (f"convert: {len(codes)} {hs or self.hs} codes without an SITC Rev.3 match "
+                    f"({', '.join(codes[:5])}{' ...' if len(codes) > 5 else ''}): "
+                    f"{100 * lost / max(total, 1e-300):.3f}% of value, left out")
+            check_unmapped(lost, total, hs or self.hs, note, strict=unmapped == "error")
             warnings.warn(note, UserWarning, stacklevel=2)
-            flows = self._replace(np.flatnonzero(~lost))._compact()
-            flows.notes = flows.notes + (note,)
-            new = [table[c] for c in flows.products.code]
-        return flows._recode_products([c[:digits] for c in new], "SITC3")
-
-    def _recode_products(self, new_codes, classification):
-        """Map each product id to a new code (one per current product) and sum rows that meet."""
-        table, where = np.unique(np.asarray(new_codes, dtype=object).astype(str), return_inverse=True)
-        flows = self._replace(product=where.astype(np.int32)[self.product])
-        flows.products = ProductTable(table.astype(object), classification)
-        _, order, start = flows._groups()
-        return flows._combine(order, start)
+            notes = (note,)
+        cut = [c[:digits] if c is not None else "" for c in new]
+        table_new, where = np.unique(np.array(cut, dtype=str), return_inverse=True)
+        where = where.astype(np.int32)
+        if missing.any():  # "" sorts first: unmapped codes -> -1, the rest shift down by one
+            where -= 1
+            table_new = table_new[1:]
+        flows = self._recode(where, ProductTable(table_new.astype(object), "SITC3"))
+        flows.notes = flows.notes + notes
+        return flows._compact()
 
     # -- matrices and totals ---------------------------------------------------------------------
     def _year_rows(self, year):
@@ -402,7 +696,7 @@ class TradeFlows:
             check_one_year("year", self.years)
             return slice(None)
         check_year("year", year, self.years)
-        return self.year == year
+        return slice(None) if "year" not in self._cols else self._cols["year"] == year
 
     def _side_values(self, side, rows):
         """Countries x products sums of the exports (or imports) in `rows` (a slice or mask): a
@@ -412,8 +706,8 @@ class TradeFlows:
         value, product = self.value[rows], self.product[rows]
         shape = (len(self.countries), len(self.products))
         if shape[0] * shape[1] <= DENSE_CELLS_PER_FLOW * len(value) + DENSE_CELLS_MIN:
-            cells = group_totals(ids.astype(np.int64) * shape[1] + product, value, shape[0] * shape[1])
-            return cells.reshape(shape)
+            cells = group_totals(ids.astype(np.int64) * shape[1] + product, value, max(shape[0] * shape[1], 1))
+            return cells[:shape[0] * shape[1]].reshape(shape)
         m = sp.csr_array((value, (ids, product)), shape=shape)
         m.sum_duplicates()
         return m
@@ -447,9 +741,9 @@ class TradeFlows:
 
     def country_totals(self, n_threads=None):
         """(exports, imports): float64 totals per country id over all rows (compiled kernel)."""
-        n = len(self.countries)
-        return (group_totals(self.exporter, self.value, n, n_threads=n_threads),
-                group_totals(self.importer, self.value, n, n_threads=n_threads))
+        n = max(len(self.countries), 1)
+        return (group_totals(self.exporter, self.value, n, n_threads=n_threads)[:len(self.countries)],
+                group_totals(self.importer, self.value, n, n_threads=n_threads)[:len(self.countries)])
 
     # -- display ---------------------------------------------------------------------------------
     def summary(self):
@@ -459,13 +753,14 @@ class TradeFlows:
         span = f"{years[0]}-{years[-1]} ({len(years)} years)" if len(years) > 1 else (str(years[0]) if years else "none recorded")
         top = np.argsort(-exp)[:5]
         digits = sorted({len(c) for c in self.products.code})
+        missing_q = f"{int(np.isnan(self.quantity).sum()):,} rows without a quantity" if self.has_quantity else "not read"
         lines = [
             f"TradeFlows: {len(self):,} flows",
             f"  years     : {span}",
             f"  countries : {len(self.countries)} ({int((exp > 0).sum())} exporting, {int((imp > 0).sum())} importing)",
             f"  products  : {len(self.products):,} ({'/'.join(map(str, digits))}-character codes{self._classification()})",
             f"  value     : {self.value.sum():,.1f} (sum of flows, in the data's unit)",
-            f"  quantity  : {np.isnan(self.quantity).sum():,} rows without a quantity",
+            f"  quantity  : {missing_q}",
             "  top exporters: " + ", ".join(f"{self.countries.label[i]} {exp[i]:,.0f}" for i in top if exp[i] > 0),
         ]
         lines += [f"  note: {n}" for n in self.notes]
@@ -477,12 +772,20 @@ class TradeFlows:
         return (f"<TradeFlows {len(self):,} flows, {span}, {len(self.countries)} countries, "
                 f"{len(self.products):,} products{self._classification()}>")
 
+    @property
+    def classification(self):
+        """The product classification, with the HS revision: "HS17", "SITC3 (from HS17)", "HS"."""
+        cls = self.products.classification
+        if cls == "HS":
+            return self.hs or "HS"
+        return f"{cls} (from {self.hs})" if self.hs else cls
+
     def _classification(self):
         if self.products.classification != "HS":
             return f", {self.products.classification}" + (f" (from {self.hs})" if self.hs else "")
         return f", {self.hs}" if self.hs else ""
 
 
-for _name in COLUMNS:
+for _name in COLUMNS[1:5]:
     setattr(TradeFlows, _name, property(lambda self, _n=_name: self._cols[_n],
                                         doc=f"The read-only {_name} column (NumPy array)."))

@@ -6,137 +6,205 @@ Conventions shared by every function here:
   the flows: aggregate first with ``TradeFlows.aggregate_products`` for HS4 or HS2 indices).
 * Bilateral (``by="pair"``): X = flows i -> j, M = flows j -> i, product by product; the cell
   [i, j] is i's index against j (GL is symmetric; marginal IIT's B and the vertical up/down split
-  are not). The diagonal is NaN.
+  are not). A country with itself (the diagonal) is NaN: a country does not trade with itself.
 * Reporter vs a partner group (``by="country"``): X and M are the reporter's exports to and
   imports from the group's members (the reporter itself excluded), summed over partners product
   by product before any per-product term. ``partners=None`` is the world (every country of the
-  flows); a dict gives one column per named group.
+  flows); a dict gives one column per named group; built-in groups take their members by
+  ``membership`` ("by-year": each year's; "fixed": the last year's; or a given year's).
 * Indices are on the 0-100 scale (``scale=100``; ``scale=1`` gives shares) and NaN - never 0 -
   where a denominator is zero (no trade at all, or, for the adjusted indices, only one-way trade).
-* The flows' columns are never modified; one compiled pass matches flows (i, j, p) with their
-  mirror (j, i, p) by a parallel counting sort on the pair (skipped when the rows already come
-  sorted by year, exporter, importer as BACI files do) and a small dense buffer per thread.
+* One year is read and computed at a time (two for marginal IIT); the flows' columns are never
+  modified; one compiled pass matches flows (i, j, p) with their mirror (j, i, p) by a parallel
+  counting sort on the pair (skipped when the rows already come sorted by exporter and
+  importer, as BACI files do) and a small dense buffer per thread.
 """
 from collections import namedtuple
+from functools import partial
 
 import numpy as np
 
-from ._validation import (check_adjust, check_alpha, check_choice, check_partner_groups,
-                          check_scale, check_two_years, check_years)
-from .codes import GROUPS, Group, resolve_groups
+from ._validation import (check_adjust, check_alpha, check_choice, check_membership,
+                          check_partner_groups, check_scale, check_two_years)
+from ._years import axis_ids, fixed_axis, groups_in_year, run, source_years, stack
+from .codes import GROUPS, Group
 from .kernels import group_sums, pair_sums, ratio
-from .result import IndexMatrix, IndexPanel, _pandas
+from .result import IndexMatrix, _pandas
+from .sources import Request
 
 #: The trade types of :func:`trade_types`, in the order of the kernel's outputs.
 TRADE_TYPES = ("one_way", "horizontal", "vertical_up", "vertical_down", "unallocated")
 MarginalIIT = namedtuple("MarginalIIT", ["A", "B"])
 
 
-# -- TradeFlows -> labelled results ---------------------------------------------------------------
-def _prepare(flows, years, products, with_quantity=False):
-    """The selected flows, the kernel columns and the slot of each year present."""
-    if years is not None or products is not None:
-        flows = flows.select(years=years, products=products)
-    present = []
-    if flows._has_year and len(flows):  # = flows.years, in O(n) instead of a sort
-        low, high = int(flows.year.min()), int(flows.year.max())
-        present = [low] if low == high else (low + np.flatnonzero(np.bincount(flows.year - low))).tolist()
-    y0 = present[0] if present else 0
-    n_years = present[-1] - y0 + 1 if present else 1
-    empty = np.zeros(0, flows.value.dtype)
-    cols = (flows.year, flows.exporter, flows.importer, flows.product, flows.value,
-            flows.quantity if with_quantity else empty, y0, n_years)
-    return flows, cols, present, [y - y0 for y in present]
+# -- what each index takes from the kernel's sums -------------------------------------------------
+def _gl(out, totals, scale):
+    return {"gl": (ratio(out[..., 0], out[..., 1], scale), "Grubel-Lloyd")}
 
 
-def _label(values, years, slots, rows, cols, name, row_name, col_name, meta):
-    """IndexMatrix for one year (or none recorded), IndexPanel for several (values: Y x R x C)."""
-    if len(years) > 1:
-        return IndexPanel(values[slots], years, rows, cols, name, row_name, col_name, meta)
-    return IndexMatrix(values[0], rows, cols, name, row_name, col_name, years[0] if years else None, meta)
+def _gl_products(xm, totals, scale, adjust):
+    x, m = xm[..., 0], xm[..., 1]
+    if adjust == "aquino":
+        t = (totals[..., 0] + totals[..., 1])[..., None]
+        x = ratio(x * t, 2 * totals[..., 0][..., None], 1.0)
+        m = ratio(m * t, 2 * totals[..., 1][..., None], 1.0)
+    return {"exports": xm[..., 0], "imports": xm[..., 1], "grubel_lloyd": ratio(x + m - np.abs(x - m), x + m, scale)}
 
 
-def _partner_setup(flows, by, reporters, partners, meta):
-    """Reporter ids and named partner groups (lists of ids) of a by='country'/'product' call; the
-    groups' members (labels) are recorded in meta["partners"]."""
-    groups = check_partner_groups(partners, by)
-    rep = (np.arange(len(flows.countries)) if reporters is None
-           else flows.countries.ids(reporters, "reporters"))
-    ids = {name: (np.arange(len(flows.countries)) if g is None
-                  else flows.countries.ids(g, f"partners[{name!r}]" if len(groups) > 1 else "partners"))
-           for name, g in groups.items()}
-    meta["partners"] = {name: flows.countries.label[g].tolist() for name, g in ids.items()}
-    return rep, ids
+def _miit(out, totals, scale):
+    return {"A": (ratio(out[..., 0], out[..., 1], scale), "marginal IIT A"),
+            "B": (ratio(out[..., 2], out[..., 1], scale), "marginal IIT B")}
 
 
-def _pair_axes(flows, reporters, partners):
-    check_partner_groups(partners, "pair")
-    rows = np.arange(len(flows.countries)) if reporters is None else flows.countries.ids(reporters, "reporters")
-    cols = np.arange(len(flows.countries)) if partners is None else flows.countries.ids(partners, "partners")
-    return rows, cols
+def _miit_products(xm, totals, scale):
+    dx, dm = xm[..., 0], xm[..., 1]
+    w = np.abs(dx) + np.abs(dm)
+    return {"d_exports": dx, "d_imports": dm, "marginal_iit_a": ratio(w - np.abs(dx - dm), w, scale),
+            "marginal_iit_b": ratio(dx - dm, w, scale)}
 
 
-def _product_table(flows, years, slots, rep, names, xm, columns):
-    """Long table (year, reporter, group, product, *columns) for every (reporter, group,
-    product) with trade (X or M not 0); `columns` maps names to arrays shaped like xm[..., 0];
-    `years` labels the slots (no year column when empty)."""
-    xm = xm[slots]
+def _types(out, totals, scale, method):
+    total = totals + totals.T if totals.ndim == 2 else totals.sum(axis=-1)  # pair: X + M; group: X + M
+    shares = ratio(out, total[..., None], scale)
+    return {name: (shares[..., k], f"trade type {name} ({method})") for k, name in enumerate(TRADE_TYPES)}
+
+
+# -- one year (or one window of years) of flows -> labelled results ------------------------------------
+def _columns(flows, value=None, with_quantity=False):
+    """Kernel columns of one window of flows: one year slot, `value` for the values."""
+    qty = flows.quantity if with_quantity and flows.has_quantity else np.zeros(0)
+    return (np.zeros(0, flows.exporter.dtype), flows.exporter, flows.importer, flows.product,
+            flows.value if value is None else value, np.ascontiguousarray(qty), 0, 1)
+
+
+def _is_group(spec):
+    """A reporters / partners entry naming a built-in group (or a Group)."""
+    return isinstance(spec, Group) or (isinstance(spec, str) and spec.upper() in GROUPS)
+
+
+def _axis(flows, keys, param):
+    """A fixed axis of countries, or None (every country present, or a built-in group's members)."""
+    return None if keys is None or _is_group(keys) else fixed_axis(flows, keys, param)
+
+
+def _products(products):
+    if products is None:
+        return None
+    return tuple(x.strip() for x in products.split(",") if x.strip()) if isinstance(products, str) \
+        else tuple(map(str, products))
+
+
+def _reporters(flows, spec, axis, year, membership, years):
+    """(ids, labels, codes) of the reporters in `year`: a fixed list of countries (id -1 where
+    absent that year), every country present, or a built-in group's members that year."""
+    if _is_group(spec):
+        ((_, ids),), _ = groups_in_year(flows, {"reporters": spec}, "reporters", year, membership, years)
+        return ids, flows.countries.label[ids], flows.countries.code[ids]
+    return axis_ids(flows, axis)
+
+
+def _partner_groups(flows, partners, by, year, membership, years):
+    """[(name, member ids)] of the partner groups in `year` (None = every country) and their
+    members' labels, for meta."""
+    spec = check_partner_groups(partners, by)
+    named, _ = groups_in_year(flows, {n: g for n, g in spec.items() if g is not None}, "partners", year,
+                              membership, years)
+    named = dict(named)
+    groups = [(n, np.arange(len(flows.countries)) if g is None else named[n]) for n, g in spec.items()]
+    return groups, {n: flows.countries.label[ids].tolist() for n, ids in groups}
+
+
+def _pair_year(flows, window, *, mode, pick, rows_axis, cols_axis, scale, options, value=None):
+    """One window of a by="pair" index: kernel sums for every pair, `pick` makes the index,
+    labelled rows x cols (NaN for an asked country absent that year)."""
+    change = value(flows) if value else None
+    out, totals = pair_sums(_columns(flows, change, mode in ("ghm", "ff")), len(flows.countries),
+                            len(flows.products), mode, **options)
+    r, rl, rc = axis_ids(flows, rows_axis)
+    c, cl, cc = axis_ids(flows, cols_axis)
+    meta = {"classification": flows.classification}
+    results = {}
+    for key, (values, name) in pick(out[0], totals[0], scale).items():
+        full = np.full((len(r), len(c)), np.nan)
+        full[np.ix_(r >= 0, c >= 0)] = values[np.ix_(r[r >= 0], c[c >= 0])]
+        results[key] = IndexMatrix(full, rl, cl, name, "reporter", "partner", window[-1], dict(meta),
+                                   row_codes=rc, col_codes=cc)
+    return results
+
+
+def _group_year(flows, window, *, mode, pick, reporters, rows_axis, partners, by, membership, years,
+                scale, options, value=None):
+    """One window of a by="country" / "product" index: reporters x partner groups (each
+    reporter's trade with the group's members, itself excluded)."""
+    year = window[-1]
+    rep, rl, rc = _reporters(flows, reporters, rows_axis, year, membership, years)
+    groups, members = _partner_groups(flows, partners, by, year, membership, years)
+    present = rep[rep >= 0]
+    change = value(flows) if value else None
+    out, totals, xm = group_sums(_columns(flows, change, mode in ("ghm", "ff")), len(flows.countries),
+                                 len(flows.products), present, [g for _, g in groups], mode,
+                                 per_product=by == "product", **options)
+    names = np.asarray([n for n, _ in groups], dtype=object)
+    if by == "product":
+        return _product_table(flows, window, present, names, xm[0], pick(xm[0], totals[0], scale))
+    meta = {"partners": {year: members}, "classification": flows.classification}
+    results = {}
+    for key, (values, name) in pick(out[0], totals[0], scale).items():
+        full = np.full((len(rep), len(names)), np.nan)
+        full[rep >= 0] = values
+        results[key] = IndexMatrix(full, rl, names, name, "reporter", "partner", year, dict(meta),
+                                   row_codes=rc, col_codes=np.full(len(names), -1, np.int64))
+    return results
+
+
+def _product_table(flows, window, rep, names, xm, columns):
+    """Long table (year, reporter, reporter_code, partner, product, *columns), one row per
+    (reporter, partner group, product) with trade (X or M not 0)."""
     keep = (xm[..., 0] != 0) | (xm[..., 1] != 0)
-    y, r, g, p = np.nonzero(keep)
+    r, g, p = np.nonzero(keep)
     table = {}
-    if years:
-        table["year"] = np.asarray(years)[y]
+    if window[-1] is not None and len(window) == 1:
+        table["year"] = np.full(len(r), window[0])
     table["reporter"] = flows.countries.label[rep][r]
-    table["group"] = np.asarray(names, dtype=object)[g]
+    table["reporter_code"] = flows.countries.code[rep][r]
+    table["partner"] = names[g]
     table["product"] = flows.products.code[p]
     for name, arr in columns.items():
-        table[name] = arr[slots][keep]
+        table[name] = arr[keep]
     return _pandas().DataFrame(table)
 
 
-def _is_builtin(group):
-    return isinstance(group, Group) or (isinstance(group, str) and group.upper() in GROUPS)
-
-
-def _names_builtin(partners):
-    """Does `partners` name built-in groups ("EAEU", ["EAEU", "EU27"], {"Union": "EAEU"})?"""
-    if isinstance(partners, dict):
-        return any(_is_builtin(g) for g in partners.values())
-    if partners is None or isinstance(partners, (str, Group)):
-        return _is_builtin(partners)
-    return len(partners) > 0 and all(_is_builtin(g) for g in partners)
-
-
-def _resolve(partners, year, flows):
-    """Built-in groups as lists of their members in `year` present in the flows."""
-    present = flows.countries.iso3
-    if isinstance(partners, dict):
-        return {name: resolve_groups({name: g}, "partners", year, present)[name] if _is_builtin(g) else g
-                for name, g in partners.items()}
-    return resolve_groups(partners, "partners", year, present)
-
-
-def _each_year(fn, flows, years, partners, **options):
-    """Built-in groups change members over time (Armenia joins the EAEU in 2015): call `fn` once
-    per year with that year's members and stack the results like a multi-year call."""
-    years, panel = check_years("years", years, flows.years)
-    parts = [fn(flows, years=y, partners=_resolve(partners, y, flows), **options) for y in years]
-    return _stack(parts, years) if panel else parts[0]
-
-
-def _stack(parts, years):
-    if isinstance(parts[0], dict):
-        return {k: _stack([p[k] for p in parts], years) for k in parts[0]}
-    if not isinstance(parts[0], IndexMatrix):
+def _run(source, compute, years, panel, meta, *, windows=None, request=Request()):
+    """Every window through the driver, then one result per index key: the matrix of the one
+    year asked or a panel (or one long table for by="product"), with `meta` added."""
+    parts = run(source, compute, years=years, windows=windows, request=request,
+                progress=meta.pop("progress"), label=meta["index"])
+    if not isinstance(parts[0], dict):
         return _pandas().concat(parts, ignore_index=True)
-    first = parts[0]
-    meta = dict(first.meta, partners={y: p.meta.get("partners") for y, p in zip(years, parts)})
-    return IndexPanel(np.stack([p.values for p in parts]), years, first.rows, first.cols, first.name,
-                      first.row_name, first.col_name, meta)
+    out = {}
+    for key in parts[0]:
+        one = [p[key] for p in parts]
+        out[key] = stack(one) if panel else one[0]
+        out[key].meta.update(meta)
+    return out
+
+
+def _compute(by, mode, pick, pick_products, flows, reporters, partners, membership, years, scale, options,
+             value=None):
+    """The per-window computation of a Grubel-Lloyd family index, by pair or by partner group."""
+    if by == "pair":
+        check_partner_groups(partners, "pair")
+        return partial(_pair_year, mode=mode, pick=pick, rows_axis=_axis(flows, reporters, "reporters"),
+                       cols_axis=fixed_axis(flows, partners, "partners"), scale=scale, options=options,
+                       value=value)
+    check_partner_groups(partners, by)
+    return partial(_group_year, mode=mode, pick=pick_products if by == "product" else pick,
+                   reporters=reporters, rows_axis=_axis(flows, reporters, "reporters"), partners=partners,
+                   by=by, membership=membership, years=years, scale=scale, options=options, value=value)
 
 
 def grubel_lloyd(flows, *, by="pair", reporters=None, partners=None, products=None, years=None,
-                 adjust=None, scale=100, n_threads=None):
+                 adjust=None, membership="by-year", scale=100, n_threads=None, progress=False):
     r"""Grubel-Lloyd index of intra-industry trade, for all pairs, reporters vs partner groups, or
     per product.
 
@@ -190,40 +258,27 @@ def grubel_lloyd(flows, *, by="pair", reporters=None, partners=None, products=No
     100.0
     """
     check_choice("by", by, ("pair", "country", "product"))
-    if by != "pair" and _names_builtin(partners):
-        return _each_year(grubel_lloyd, flows, years, partners, by=by, reporters=reporters,
-                          products=products, adjust=adjust, scale=scale, n_threads=n_threads)
     adjust = check_adjust(adjust, by)
     scale = check_scale("scale", scale)
-    flows, cols, years, slots = _prepare(flows, years, products)
-    meta = {"scale": scale, "adjust": adjust, "products": products, "by": by,
-            "zero_division": "NaN where there is no trade (or only one-way trade when adjusted)"}
-    n_c, n_p = len(flows.countries), len(flows.products)
-    if by == "pair":
-        rows, cols_ = _pair_axes(flows, reporters, partners)
-        out, _ = pair_sums(cols, n_c, n_p, "gl", adjust=adjust, n_threads=n_threads)
-        gl = ratio(out[..., 0], out[..., 1], scale)[:, rows][:, :, cols_]
-        return _label(gl, years, slots, flows.countries.label[rows], flows.countries.label[cols_],
-                      "Grubel-Lloyd", "reporter", "partner", meta)
-    rep, groups = _partner_setup(flows, by, reporters, partners, meta)
-    out, totals, xm = group_sums(cols, n_c, n_p, rep, list(groups.values()), "gl", adjust=adjust,
-                                 per_product=by == "product", n_threads=n_threads)
-    names = list(groups)
-    if by == "country":
-        return _label(ratio(out[..., 0], out[..., 1], scale), years, slots, flows.countries.label[rep],
-                      np.asarray(names, dtype=object), "Grubel-Lloyd", "reporter", "group", meta)
-    x, m = xm[..., 0], xm[..., 1]
-    if adjust == "aquino":
-        t = (totals[..., 0] + totals[..., 1])[..., None]
-        x = ratio(x * t, 2 * totals[..., 0][..., None], 1.0)
-        m = ratio(m * t, 2 * totals[..., 1][..., None], 1.0)
-    gl = ratio(x + m - np.abs(x - m), x + m, scale)
-    return _product_table(flows, years, slots, rep, names, xm,
-                          {"exports": xm[..., 0], "imports": xm[..., 1], "gl": gl})
+    years, panel = source_years(flows, years)
+    membership = check_membership(membership, years)
+    meta = {"index": "Grubel-Lloyd", "scale": scale, "adjust": adjust, "products": products, "by": by,
+            "membership": membership, "progress": progress,
+            "zero_division": "NaN where there is no trade (or only one-way trade when adjusted); a "
+                             "country with itself is NaN"}
+    compute = _compute(by, "gl", _gl, partial(_gl_products, adjust=adjust), flows, reporters, partners,
+                       membership, years, scale, {"adjust": adjust, "n_threads": n_threads})
+    result = _run(flows, compute, years, panel, meta, request=Request(products=_products(products)))
+    return result if by == "product" else result["gl"]
+
+
+def _change(start, end, flows):
+    """Each flow's change from `start` to `end`: + its value in `end`, - its value in `start`."""
+    return np.where(flows.year == end, flows.value, np.where(flows.year == start, -flows.value, 0.0))
 
 
 def marginal_iit(flows, start, end, *, by="pair", reporters=None, partners=None, products=None,
-                 scale=100, n_threads=None):
+                 membership="fixed", scale=100, n_threads=None, progress=False):
     r"""Marginal intra-industry trade between two years (Brulhart 1994), A and B indices.
 
     With :math:`\Delta X_p`, :math:`\Delta M_p` the changes of exports and imports of product p
@@ -264,44 +319,24 @@ def marginal_iit(flows, start, end, *, by="pair", reporters=None, partners=None,
     (66.666667, 33.333333)
     """
     check_choice("by", by, ("pair", "country", "product"))
-    check_two_years(start, end, flows.years)
-    if by != "pair" and _names_builtin(partners):
-        partners = _resolve(partners, end, flows)  # built-in groups: their members in `end`
+    years, _ = source_years(flows, None)
+    check_two_years(start, end, years)
     scale = check_scale("scale", scale)
-    if products is not None:
-        flows = flows.select(products=products)
-    change = np.where(flows.year == end, flows.value, np.where(flows.year == start, -flows.value, 0.0))
-    empty = np.zeros(0, flows.exporter.dtype)
-    cols = (empty, flows.exporter, flows.importer, flows.product, change, np.zeros(0), 0, 1)
-    n_c, n_p = len(flows.countries), len(flows.products)
-    meta = {"scale": scale, "start": start, "end": end, "products": products, "by": by,
+    membership = check_membership(membership, [start, end])
+    membership = end if membership in ("fixed", "by-year") else membership  # one composition for a change
+    meta = {"index": "marginal IIT", "scale": scale, "start": start, "end": end, "products": products,
+            "by": by, "membership": membership, "progress": progress,
             "zero_division": "NaN where no trade changed"}
-    if by == "pair":
-        rows, cols_ = _pair_axes(flows, reporters, partners)
-        out, _ = pair_sums(cols, n_c, n_p, "miit", n_threads=n_threads)
-        out = out[0][rows][:, cols_]
-        labels = flows.countries.label[rows], flows.countries.label[cols_]
-        return MarginalIIT(*(IndexMatrix(ratio(out[..., k], out[..., 1], scale), *labels, name,
-                                         "reporter", "partner", end, meta)
-                             for k, name in ((0, "marginal IIT A"), (2, "marginal IIT B"))))
-    rep, groups = _partner_setup(flows, by, reporters, partners, meta)
-    out, _, xm = group_sums(cols, n_c, n_p, rep, list(groups.values()), "miit",
-                            per_product=by == "product", n_threads=n_threads)
-    names = np.asarray(list(groups), dtype=object)
-    if by == "country":
-        return MarginalIIT(*(IndexMatrix(ratio(out[0, ..., k], out[0, ..., 1], scale),
-                                         flows.countries.label[rep], names, name, "reporter",
-                                         "group", end, meta)
-                             for k, name in ((0, "marginal IIT A"), (2, "marginal IIT B"))))
-    dx, dm = xm[..., 0], xm[..., 1]
-    w = np.abs(dx) + np.abs(dm)
-    return _product_table(flows, [], [0], rep, list(names), xm,
-                          {"d_exports": dx, "d_imports": dm, "A": ratio(w - np.abs(dx - dm), w, scale),
-                           "B": ratio(dx - dm, w, scale)})
+    compute = _compute(by, "miit", _miit, _miit_products, flows, reporters, partners, membership,
+                       [start, end], scale, {"n_threads": n_threads}, value=partial(_change, start, end))
+    result = _run(flows, compute, None, False, meta, windows=[(start, end)],
+                  request=Request(products=_products(products)))
+    return result if by == "product" else MarginalIIT(result["A"], result["B"])
 
 
 def trade_types(flows, *, alpha=0.15, method="ghm", by="pair", reporters=None, partners=None,
-                products=None, years=None, scale=100, n_threads=None):
+                products=None, years=None, membership="by-year", scale=100, n_threads=None,
+                progress=False):
     r"""Trade types from unit values: one-way, two-way horizontal, two-way vertical (up / down
     market), and unallocated (no usable quantity), as shares of total trade X + M.
 
@@ -354,26 +389,13 @@ def trade_types(flows, *, alpha=0.15, method="ghm", by="pair", reporters=None, p
     alpha = check_alpha(alpha)
     check_choice("method", method, ("ghm", "ff"))
     check_choice("by", by, ("pair", "country"))
-    if by != "pair" and _names_builtin(partners):
-        return _each_year(trade_types, flows, years, partners, alpha=alpha, method=method, by=by,
-                          reporters=reporters, products=products, scale=scale, n_threads=n_threads)
     scale = check_scale("scale", scale)
+    years, panel = source_years(flows, years)
+    membership = check_membership(membership, years)
     band = (1 - alpha, 1 + alpha) if method == "ghm" else (1 / (1 + alpha), 1 + alpha)
-    flows, cols, years, slots = _prepare(flows, years, products, with_quantity=True)
-    n_c, n_p = len(flows.countries), len(flows.products)
-    meta = {"scale": scale, "alpha": alpha, "method": method, "products": products, "by": by,
+    meta = {"index": f"trade types ({method})", "scale": scale, "alpha": alpha, "method": method,
+            "products": products, "by": by, "membership": membership, "progress": progress,
             "zero_division": "NaN where there is no trade"}
-    if by == "pair":
-        rows, cols_ = _pair_axes(flows, reporters, partners)
-        out, totals = pair_sums(cols, n_c, n_p, method, band=band, n_threads=n_threads)
-        total = (totals + totals.transpose(0, 2, 1))[..., None]
-        shares = ratio(out, total, scale)[:, rows][:, :, cols_]
-        labels = flows.countries.label[rows], flows.countries.label[cols_], "reporter", "partner"
-    else:
-        rep, groups = _partner_setup(flows, by, reporters, partners, meta)
-        out, totals, _ = group_sums(cols, n_c, n_p, rep, list(groups.values()), method, band=band,
-                                    n_threads=n_threads)
-        shares = ratio(out, totals.sum(axis=-1, keepdims=True), scale)
-        labels = flows.countries.label[rep], np.asarray(list(groups), dtype=object), "reporter", "group"
-    return {name: _label(shares[..., k], years, slots, labels[0], labels[1], f"trade type {name} ({method})",
-                         labels[2], labels[3], dict(meta)) for k, name in enumerate(TRADE_TYPES)}
+    compute = _compute(by, method, partial(_types, method=method), None, flows, reporters, partners,
+                       membership, years, scale, {"band": band, "n_threads": n_threads})
+    return _run(flows, compute, years, panel, meta, request=Request(quantity=True, products=_products(products)))

@@ -8,7 +8,8 @@ from . import _aggregate, _complementarity
 from . import _grubel_lloyd as _gl
 from ._validation import (as_float64, check_adjust, check_amounts, check_choice, check_float_dtype,
                           check_length, check_no_self_trade, check_numeric, check_positive_int,
-                          check_same_products, check_scale, check_top_k, check_trade_values, fail)
+                          check_same_products, check_scale, check_top_k, check_trade_values, fail,
+                          check_exclude)
 from .config import effective_threads
 
 # Grubel-Lloyd kernel modes and output widths
@@ -314,14 +315,17 @@ def complementarity_blocks(X, M, *, rows=1024, scale=1.0, dtype="float64", metho
         yield start, _finish(out, part, ms, scale, dtype)
 
 
-def complementarity_top_k(X, M, k, *, scale=1.0, dtype="float64", method="auto", n_threads=None):
+def complementarity_top_k(X, M, k, *, exclude=None, scale=1.0, dtype="float64", method="auto",
+                          n_threads=None):
     """For each row j of X, the `k` rows of M with the highest :func:`complementarity` and their
     values, computed block by block without forming the C1 x C2 matrix.
 
     Returns ``(values, index)``, both (C1, k): values (of `dtype`, highest first) and the row
     positions in M (int64). Ties go to the lower index. Rows of M without trade (NaN) are never
     chosen; rows of X without trade get NaN values and index -1, as do slots beyond the number
-    of rows of M with trade. When X and M are the same matrix, a row's best match is itself.
+    of rows of M with trade. `exclude` (C1 ints, -1 for none) leaves out row exclude[j] of M
+    for row j of X: a self-pair, e.g. ``exclude=np.arange(C1)`` when X and M are the same
+    countries (without it a row's best match is then itself).
 
     Examples
     --------
@@ -334,9 +338,16 @@ def complementarity_top_k(X, M, k, *, scale=1.0, dtype="float64", method="auto",
     """
     k = check_top_k(k)
     M = check_trade_values("M", M)
+    n_m = M.shape[0]
     keep = np.flatnonzero(np.asarray(M.sum(axis=1)).ravel() > 0)  # the kernel sees no NaN column
     M = sp.csr_array(M)[keep] if sp.issparse(M) else np.asarray(M)[keep]
     xs, ms, method, dtype = _prepare(X, M, dtype, method)
+    skip = np.zeros(0, np.int64)
+    if exclude is not None:
+        exclude = check_exclude(exclude, len(xs.valid), n_m)
+        position = np.full(n_m + 1, -1, np.int64)  # a row of M -> its position among the kept rows
+        position[keep] = np.arange(len(keep))
+        skip = position[exclude]  # exclude == -1 reads the sentinel position[n_m] = -1
     threads = effective_threads(n_threads)
     C1, C2, kk = len(xs.valid), len(keep), min(k, len(keep))
     values = np.full((C1, k), np.nan)
@@ -346,11 +357,11 @@ def complementarity_top_k(X, M, k, *, scale=1.0, dtype="float64", method="auto",
         i = np.empty((C1, kk), dtype=ms.idx.dtype if method == "sparse" else np.int64)
         if method == "dense":
             scratch = np.empty((threads, 4, C2))
-            _complementarity.top_k_dense(xs.dense, ms.dense, scratch, v, i, threads)
+            _complementarity.top_k_dense(xs.dense, ms.dense, skip, scratch, v, i, threads)
         else:
             scratch = np.zeros((threads, C2))
             _complementarity.top_k_sparse(xs.ptr, xs.idx, xs.val, ms.ptr, ms.idx, ms.val,
-                                          scratch, v, i, threads)
+                                          skip, scratch, v, i, threads)
         values[:, :kk], index[:, :kk] = v * scale, keep[i]
     values[~xs.valid], index[~xs.valid] = np.nan, -1
     return values.astype(dtype, copy=False), index

@@ -26,7 +26,7 @@ from ._validation import check_choice, fail
 from .codes import resolve_groups
 from .complementarity import complementarity
 from .intra_industry import grubel_lloyd, marginal_iit
-from .io import _progress
+from ._progress import progress_bar as _progress
 from .kernels import group_totals
 
 
@@ -166,7 +166,7 @@ def regional_report(flows, group, *, years=None, products=None, compare=None, cl
     pflows = flows.select(products=products) if products is not None else flows
     tc_rows, gl_rows, share_rows = [], [], []
     tc = None
-    for year in _progress(years, "report", progress):
+    for year in _progress(years, "report", enabled=progress):
         listed = _one_group(group, "group", year)[1]
         members = _present(flows, listed, gname, year, notes)
         if not members:

@@ -94,6 +94,8 @@ class IndexMatrix(_LongTable):
     col_name: str = "col"
     year: object = None
     meta: dict = field(default_factory=dict)
+    row_codes: np.ndarray = None
+    col_codes: np.ndarray = None
 
     @property
     def loc(self):
@@ -164,6 +166,8 @@ class IndexPanel(_LongTable):
     row_name: str = "row"
     col_name: str = "col"
     meta: dict = field(default_factory=dict)
+    row_codes: np.ndarray = None
+    col_codes: np.ndarray = None
 
     def __getitem__(self, year):
         pos = _positions([str(y) for y in self.years], str(year), "year")
@@ -200,6 +204,8 @@ class TopPartners(_LongTable):
     row_name: str = "row"
     col_name: str = "col"
     meta: dict = field(default_factory=dict)
+    row_codes: np.ndarray = None
+    partner_codes: np.ndarray = None
 
     def __repr__(self):
         return (f"<TopPartners {self.name}: top {self.values.shape[-1]} {self.col_name}s for "

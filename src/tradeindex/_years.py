@@ -1,0 +1,234 @@
+"""The one per-year driver every index function goes through.
+
+For each window of years (one year; two for marginal IIT) it loads the flows of that window
+from the source (a :class:`~tradeindex.sources.LazyFlows` reads them, pushing the request down;
+in-memory :class:`~tradeindex.TradeFlows` are sliced, views where the rows are grouped by
+year), calls the computation, keeps its (small) result and releases the flows before the next
+window: nothing holds more years than the computation needs. With a Dask client the windows
+run as tasks on the cluster instead (the paths of a lazy source travel, not the data).
+"""
+import warnings
+
+import numpy as np
+
+from ._validation import check_years, fail
+from .codes import country_codes, country_label, resolve_groups
+from .flows import TradeFlows
+from .sources import LazyFlows, Request
+
+
+def source_years(source, years, param="years"):
+    """(the years asked, as a list, and whether a panel was asked) for a TradeFlows or
+    LazyFlows source; see _validation.check_years."""
+    _check_source(source)
+    return check_years(param, years, source.years)
+
+
+def _check_source(source):
+    if not isinstance(source, (TradeFlows, LazyFlows)):
+        fail("flows", "TradeFlows (read_baci, sample, TradeFlows.from_frame) or LazyFlows (scan_baci)",
+             type(source).__name__, TypeError)
+
+
+def load(source, years, request=Request()):
+    """The flows of `years` (a list; [None] for flows without years) as the computation needs
+    them: the request's rows, columns and products only."""
+    if isinstance(source, LazyFlows):
+        return source._load(list(years), request)
+    flows = source if years == [None] else source._year_slice(list(years))
+    return _apply_request(flows, request)
+
+
+def _apply_request(flows, request):
+    """In memory, what changes the numbers: the request's products. (The countries of a
+    request only spare a reader rows the computation does not look at: in memory nothing is
+    read, so they are not applied.)"""
+    if request.products is not None:
+        flows = flows.select(products=list(request.products))
+    return flows
+
+
+def run(source, compute, *, years=None, windows=None, request=Request(), progress=False,
+        label="computing", client=None):
+    """[compute(flows, window) for each window], the flows of one window in memory at a time.
+
+    `windows` defaults to one per year of `years` (a list of years of the source). `compute`
+    must be a module-level function (or a functools.partial of one) for Dask."""
+    _check_source(source)
+    if windows is None:
+        windows = [(y,) for y in years]
+    if client is not None:
+        from ._dask import run_on_cluster
+        return run_on_cluster(client, source, compute, windows, request)
+    from ._progress import progress_bar
+    out = []
+    for window in progress_bar(windows, label, labels=[_name(w) for w in windows], enabled=progress):
+        flows = load(source, list(window), request)
+        out.append(compute(flows, window))
+        del flows
+    return out
+
+
+def _name(window):
+    return "-".join("all" if y is None else str(y) for y in window)
+
+
+# -- what each year's computation sees: its countries, its groups' members ----------------------------
+def fixed_axis(source, keys, param):
+    """The countries asked for as rows or columns, resolved once for every year: None (every
+    country present in each year) or (codes, labels) in code order. Keys are checked against
+    the flows (in memory) or the reference country tables (lazy input), so that a country
+    absent in some year gives NaN there instead of an error."""
+    if keys is None:
+        return None
+    if isinstance(source, TradeFlows):
+        ids = source.countries.ids(keys, param)
+        return source.countries.code[ids], source.countries.label[ids]
+    codes = country_codes(keys, param)
+    return codes, np.array([country_label(c) for c in codes], dtype=object)
+
+
+def axis_ids(flows, axis):
+    """(ids in `flows` (-1 where absent), labels, codes) of a fixed axis, or of every country
+    of the flows when `axis` is None."""
+    countries = flows.countries
+    if axis is None:
+        return np.arange(len(countries)), countries.label, countries.code
+    codes, labels = axis
+    by_code = {int(c): n for n, c in enumerate(countries.code) if c >= 0}
+    by_label = {str(lab): n for n, lab in enumerate(countries.label)}
+    ids = np.array([by_code.get(int(c), -1) if c >= 0 else by_label.get(str(lab), -1)
+                    for c, lab in zip(codes, labels)], dtype=np.int64)
+    return ids, np.asarray(labels, dtype=object), np.asarray(codes, dtype=np.int64)
+
+
+def membership_year(membership, year, years):
+    """The year whose composition a built-in group takes in `year`: that year ("by-year"),
+    the last year asked ("fixed") or a given year."""
+    if membership == "by-year" or year is None:
+        return year
+    if membership == "fixed":
+        return max(y for y in years if y is not None)
+    return membership
+
+
+def groups_in_year(flows, spec, param, year, membership, years):
+    """[(name, ids of the members present)] of the groups in `spec` for `year`, and
+    {name: {"members": [...], "absent": [...]}}: the members used and the members listed
+    but not in that year's data (a warning names them once per call)."""
+    if spec is None:
+        return [], {}
+    listed = resolve_groups(spec, param, membership_year(membership, year, years))
+    out, info = [], {}
+    for name, members in listed.items():
+        ids, absent = [], []
+        for m in members:
+            try:
+                ids.extend(flows.countries.ids([m], param).tolist())
+            except ValueError:
+                absent.append(m)
+        ids = np.unique(np.asarray(ids, dtype=np.int64))
+        out.append((name, ids))
+        info[name] = {"members": flows.countries.label[ids].tolist(), "absent": [str(a) for a in absent]}
+    return out, info
+
+
+def group_notes(members, absent_members):
+    """Warnings (and the text for meta["notes"]) about members absent from the data and groups
+    without members in some years, from {year: {name: members used}} and {year: {name: absent}}."""
+    absent, empty = {}, {}
+    for year, groups in members.items():
+        for name, used in groups.items():
+            for a in absent_members.get(year, {}).get(name, []):
+                absent.setdefault((name, a), []).append(year)
+            if not used:
+                empty.setdefault(name, []).append(year)
+    notes = [f"{name}: {member} is not in the data in {_years_text(ys)}; left out of the group there"
+             for (name, member), ys in absent.items()]
+    notes += [f"{name} has no member in the data in {_years_text(ys)} (before it existed, or no "
+              f"member trades): its rows and columns are NaN there" for name, ys in empty.items()]
+    for note in notes:
+        warnings.warn(note, UserWarning, stacklevel=4)
+    return notes
+
+
+def _years_text(years):
+    years = [y for y in years if y is not None]
+    if not years:
+        return "the flows"
+    if len(years) > 2 and years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}-{years[-1]}"
+    return ", ".join(map(str, years))
+
+
+# -- assembling the years ------------------------------------------------------------------------------
+def _union(axes):
+    """The union of per-year axes [(labels, codes)]: countries (code >= 0) by code, then the
+    other entries (groups, free-text labels) in order of first appearance."""
+    seen = {}
+    for labels, codes in axes:
+        for lab, c in zip(labels, codes):
+            key = ("c", int(c)) if c >= 0 else ("l", str(lab))
+            seen.setdefault(key, (lab, int(c)))
+    keys = sorted((k for k in seen if k[0] == "c"), key=lambda k: k[1]) + [k for k in seen if k[0] == "l"]
+    return keys, np.array([seen[k][0] for k in keys], dtype=object), np.array([seen[k][1] for k in keys], np.int64)
+
+
+def _positions(keys, labels, codes):
+    where = {k: n for n, k in enumerate(keys)}
+    return np.array([where[("c", int(c)) if c >= 0 else ("l", str(lab))] for lab, c in zip(labels, codes)],
+                    dtype=np.int64)
+
+
+def merge_meta(metas, years):
+    """One meta for a panel: entries equal in every year kept once, per-year dicts merged."""
+    out = {}
+    for key in dict.fromkeys(k for m in metas for k in m):
+        values = [m.get(key) for m in metas]
+        if all(isinstance(v, dict) and set(v) <= set(years) for v in values if v is not None) and \
+                any(isinstance(v, dict) for v in values):
+            out[key] = {y: v for m in metas for y, v in (m.get(key) or {}).items()}
+        elif all(_same(v, values[0]) for v in values):
+            out[key] = values[0]
+        else:
+            out[key] = dict(zip(years, values))
+    return out
+
+
+def _same(a, b):
+    try:
+        return bool(a == b)
+    except ValueError:
+        return False
+
+
+def stack(parts):
+    """IndexPanel from per-year IndexMatrix whose axes may differ, aligned on the union of
+    rows and of columns (NaN where a year lacks an entry)."""
+    from .result import IndexPanel
+    years = [p.year for p in parts]
+    rkeys, rows, rcodes = _union([(p.rows, p.row_codes) for p in parts])
+    ckeys, cols, ccodes = _union([(p.cols, p.col_codes) for p in parts])
+    values = np.full((len(parts), len(rows), len(cols)), np.nan, dtype=parts[0].values.dtype)
+    for n, p in enumerate(parts):
+        values[n][np.ix_(_positions(rkeys, p.rows, p.row_codes), _positions(ckeys, p.cols, p.col_codes))] = p.values
+    first = parts[0]
+    return IndexPanel(values, years, rows, cols, first.name, first.row_name, first.col_name,
+                      merge_meta([p.meta for p in parts], years), row_codes=rcodes, col_codes=ccodes)
+
+
+def stack_top(parts):
+    """TopPartners of several years from one TopPartners per year (rows aligned on the union)."""
+    from .result import TopPartners
+    years = [p.years[0] for p in parts]
+    rkeys, rows, rcodes = _union([(p.rows, p.row_codes) for p in parts])
+    k = parts[0].values.shape[-1]
+    values = np.full((len(parts), len(rows), k), np.nan)
+    partners = np.full((len(parts), len(rows), k), "", dtype=object)
+    pcodes = np.full((len(parts), len(rows), k), -1, np.int64)
+    for n, p in enumerate(parts):
+        pos = _positions(rkeys, p.rows, p.row_codes)
+        values[n, pos], partners[n, pos], pcodes[n, pos] = p.values[0], p.partners[0], p.partner_codes[0]
+    first = parts[0]
+    return TopPartners(values, partners, years, rows, first.name, first.row_name, first.col_name,
+                       merge_meta([p.meta for p in parts], years), row_codes=rcodes, partner_codes=pcodes)

@@ -1,0 +1,549 @@
+"""Where flows come from: BACI releases read lazily, year by year, and the bundled sample.
+
+A BACI release is a set of yearly partitions. :func:`scan_baci` looks at a path without reading
+any flows and returns :class:`LazyFlows`: the official .zip (``BACI_HS17_Y2017_V202401.csv``
+members beside the code tables), a folder of yearly CSV / .csv.gz / Parquet files (an unzipped
+release included), a hive-partitioned Parquet dataset (``t=2017/part-0.parquet``), or one file
+(CSV or Parquet) holding one or many years. Each index function then reads one year at a time
+(marginal IIT two), releasing it before the next; the years, countries and products a
+computation needs are pushed down to the reader (files of other years are never opened, Parquet
+row groups are skipped by their statistics, rows are filtered by Arrow before they are
+converted) and only the columns it needs are read (``q`` only for unit values).
+:func:`read_baci` reads what it is asked for at once, as a :class:`TradeFlows`.
+"""
+import re
+import warnings
+import zipfile
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from ._validation import check_columns, check_year, fail
+from .codes import concordance, country_codes, expand_product_spec
+from .flows import TradeFlows, _Builder
+
+BACI_NAME = re.compile(r"BACI_(HS\d\d)_Y(\d{4})", re.IGNORECASE)
+HIVE_YEAR = re.compile(r"^(t|year)=(\d{4})$")
+#: BACI's columns: year, exporter, importer, product, value (thousands of USD), quantity (tons).
+BACI_COLUMNS = {"t": "year", "i": "exporter", "j": "importer", "k": "product", "v": "value", "q": "quantity"}
+REQUIRED = ["t", "i", "j", "k", "v"]
+# BACI right-aligns q and writes NA for missing; the float parser skips leading blanks but a
+# padded "   NA" must be listed as a null literal.
+_CSV_NULLS = ["", "NA"] + [" " * w + "NA" for w in range(1, 25)]
+_CSV_BLOCK = 4 << 20  # 4 MB: ~100 parallel parse blocks per BACI year instead of ~400 of 1 MB
+
+
+@dataclass(frozen=True)
+class Part:
+    """One piece of a release: a CSV file (plain or .gz), a CSV inside a .zip, or a Parquet
+    file / hive partition. `year`: the one year it holds (from its name or partition), or None
+    when it may hold several (rows are then filtered by year)."""
+    kind: str          # "csv", "zip" or "parquet"
+    path: str
+    member: str = None  # the CSV inside a .zip
+    year: int = None
+    name: str = ""     # for messages: the file name (and the .zip's)
+    baci: bool = False  # a BACI-named file: 6-digit product codes
+
+
+@dataclass(frozen=True)
+class Request:
+    """What one computation needs from a year: quantities or not, and the rows it will look at
+    (None: all): products (prefixes in the flows' classification after the lazy steps) and
+    countries (rows where the exporter is in `exporters` OR the importer in `importers`)."""
+    quantity: bool = False
+    products: tuple = None
+    exporters: tuple = None
+    importers: tuple = None
+
+
+def _csv_types(baci):
+    # BACI files write k as six zero-padded digits: read as int32 (fast) and pad back; other CSV
+    # files keep k as text (leading zeros, mixed widths)
+    return {"t": pa.int32(), "i": pa.int32(), "j": pa.int32(),
+            "k": pa.int32() if baci else pa.dictionary(pa.int32(), pa.string()),
+            "v": pa.float64(), "q": pa.float64()}
+
+
+def _read_error(part, err):
+    what = {"csv": "a readable CSV file with BACI's columns t,i,j,k,v[,q]",
+            "zip": "a readable BACI .zip member (CSV with columns t,i,j,k,v[,q])",
+            "parquet": "a readable Parquet file with BACI's columns t,i,j,k,v[,q]"}[part.kind]
+    fail(f"file {part.name}", what, f"{type(err).__name__}: {str(err).strip().splitlines()[0]}")
+
+
+def _csv_table(part, columns):
+    read = pacsv.ReadOptions(block_size=_CSV_BLOCK)
+    convert = pacsv.ConvertOptions(column_types=_csv_types(part.baci), null_values=_CSV_NULLS,
+                                   strings_can_be_null=False, include_columns=columns,
+                                   include_missing_columns=False)
+    if part.kind == "zip":
+        with zipfile.ZipFile(part.path) as zf, zf.open(part.member) as fh:
+            return pacsv.read_csv(fh, read_options=read, convert_options=convert)
+    return pacsv.read_csv(part.path, read_options=read, convert_options=convert)
+
+
+def _header(part):
+    """Column names of a part (reads the first line or the Parquet schema only)."""
+    try:
+        if part.kind == "parquet":
+            return ds.dataset(part.path, format="parquet").schema.names
+        opts = pacsv.ReadOptions(block_size=1 << 16)
+        if part.kind == "zip":
+            with zipfile.ZipFile(part.path) as zf, zf.open(part.member) as fh:
+                return pacsv.open_csv(fh, read_options=opts).schema.names
+        return pacsv.open_csv(part.path, read_options=opts).schema.names
+    except (pa.ArrowInvalid, OSError, zipfile.BadZipFile, EOFError) as err:
+        _read_error(part, err)
+
+
+def _text_quantity(col):
+    """A q column stored as text (padded, NA for missing), e.g. in a user's Parquet: float64."""
+    if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+        text = pc.utf8_trim_whitespace(col)
+        missing = pc.or_(pc.equal(text, "NA"), pc.equal(text, ""))
+        return pc.if_else(missing, pa.scalar(None, pa.string()), text).cast(pa.float64())
+    return col
+
+
+class LazyFlows:
+    """Flows not read yet: the yearly partitions of a BACI release plus the steps to apply to
+    each year once read (``select``, ``convert``, ``aggregate_products``, each returning a new
+    LazyFlows). Every index function accepts it and reads one year at a time; ``collect()``
+    reads the asked years into one :class:`TradeFlows`.
+
+    Examples
+    --------
+    >>> import tradeindex
+    >>> from importlib import resources
+    >>> path = resources.files("tradeindex") / "data" / "comtrade_sample_hs4_1989_1990.csv.gz"
+    >>> lazy = tradeindex.scan_baci(path, hs="HS92")
+    >>> lazy.years
+    [1989, 1990]
+    >>> len(lazy.select(products="84").collect(years=1990)) > 0
+    True
+    """
+
+    def __init__(self, parts, hs=None, *, steps=(), duplicates="error", notes=(), path=None):
+        self.parts = dict(sorted(parts.items()))   # {year: [Part, ...]}
+        self.hs, self.steps, self.duplicates = hs, tuple(steps), duplicates
+        self.notes, self.path = tuple(notes), path
+
+    @property
+    def years(self):
+        """The years of the release (from file names, partitions or Parquet statistics)."""
+        return list(self.parts)
+
+    def __repr__(self):
+        ys = self.years
+        span = f"{ys[0]}-{ys[-1]} ({len(ys)} years)" if len(ys) > 1 else (str(ys[0]) if ys else "no year")
+        files = len({(p.path, p.member) for ps in self.parts.values() for p in ps})
+        steps = "".join(f".{name}({', '.join(f'{k}={v!r}' for k, v in kw.items())})" for name, kw in self.steps)
+        return f"<LazyFlows {span}, {files} file(s){', ' + self.hs if self.hs else ''}{steps}>"
+
+    # -- lazy steps, applied to every year once read ---------------------------------------------
+    def _then(self, name, **kwargs):
+        return LazyFlows(self.parts, self.hs, steps=self.steps + ((name, kwargs),),
+                         duplicates=self.duplicates, notes=self.notes, path=self.path)
+
+    def select(self, *, years=None, exporters=None, importers=None, products=None):
+        """Lazy :meth:`TradeFlows.select`: `years` limits the partitions read; the rest is
+        applied to each year (and pushed down to the reader)."""
+        lazy = self
+        if years is not None:
+            ys = [years] if np.isscalar(years) else list(years)
+            for y in ys:
+                check_year("years", y, self.years)
+            lazy = LazyFlows({y: self.parts[y] for y in ys}, self.hs, steps=self.steps,
+                             duplicates=self.duplicates, notes=self.notes, path=self.path)
+        if exporters is None and importers is None and products is None:
+            return lazy
+        return lazy._then("select", exporters=exporters, importers=importers, products=products)
+
+    def convert(self, to="sitc3", *, digits=3, hs=None, unmapped="drop"):
+        """Lazy :meth:`TradeFlows.convert`, applied to each year as it is read."""
+        concordance(hs or self.hs)  # an unknown revision fails now, not in the middle of a run
+        return self._then("convert", to=to, digits=digits, hs=hs, unmapped=unmapped)
+
+    def aggregate_products(self, digits):
+        """Lazy :meth:`TradeFlows.aggregate_products`, applied to each year as it is read."""
+        return self._then("aggregate_products", digits=digits)
+
+    @property
+    def classification(self):
+        """The product classification the steps lead to ("HS" or "SITC3")."""
+        return "SITC3" if any(name == "convert" for name, _ in self.steps) else "HS"
+
+    # -- reading ---------------------------------------------------------------------------------
+    def collect(self, years=None, *, quantity=True, progress=False):
+        """Read `years` (default all) into one TradeFlows, the lazy steps applied."""
+        years = self.years if years is None else ([years] if np.isscalar(years) else list(years))
+        for y in years:
+            check_year("years", y, self.years)
+        return self._load(years, Request(quantity=quantity), progress=progress)
+
+    def _load(self, years, request=Request(), progress=False):
+        """The flows of `years` (a list of years of the release) with the steps applied; the
+        request's rows and columns pushed down to the reader."""
+        products = self._raw_products(request.products)
+        builder, tables = None, []
+        groups = {}
+        for y in years:
+            for part in self.parts[y]:
+                groups.setdefault(part, []).append(y)
+        items = list(groups.items())
+        if progress:
+            from ._progress import progress_bar
+            items = progress_bar(items, "reading", labels=[p.name for p, _ in items])
+        for part, ys in items:
+            tables.append((part, self._read(part, ys, request, products)))
+        n = sum(t.num_rows for _, t in tables)
+        builder = _Builder(n, quantity=request.quantity, hs=self.hs, duplicates=self.duplicates,
+                           product_width=6 if all(p.baci for p, _ in tables) and tables else None)
+        while tables:  # each table is released once copied: the year is held once, not twice
+            part, table = tables.pop(0)
+            year = part.year if part.year is not None and "year" not in table.column_names else None
+            kind = "csv" if part.kind in ("csv", "zip") else "parquet"
+            batches = table.to_batches()
+            del table
+            for i in range(len(batches)):
+                builder.add(batches[i], year=year, name=part.name, kind=kind)
+                batches[i] = None
+        flows = builder.finish()
+        flows.notes = flows.notes + self.notes
+        return self._apply(flows, request)
+
+    def _apply(self, flows, request):
+        for name, kwargs in self.steps:
+            flows = getattr(flows, name)(**kwargs)
+        if request.products is not None:
+            flows = flows.select(products=list(request.products))
+        return flows
+
+    def _raw_products(self, specs):
+        """Product codes of the files matching `specs` (in the classification after the steps),
+        for an Arrow filter, or None (no product filter can be pushed down)."""
+        steps = [s for s in self.steps if s[0] == "select" and s[1]["products"] is not None]
+        specs = list(specs or ()) if specs is not None else None
+        if any(name == "aggregate_products" for name, _ in self.steps):
+            return None
+        if self.classification == "SITC3":
+            if specs is None:
+                return None
+            _, kw = next(s for s in self.steps if s[0] == "convert")
+            table = concordance(kw["hs"] or self.hs)
+            prefixes = [p for s in specs for p in expand_product_spec(s, "SITC3")]
+            return ("exact", sorted(h for h, s in table.items() if s.startswith(tuple(prefixes))))
+        if specs is None and not steps:
+            return None
+        prefixes = [p for s in (specs or []) + [x for _, kw in steps for x in _spec_list(kw["products"])]
+                    for p in expand_product_spec(s, "HS")]
+        return ("prefix", sorted(set(prefixes)))
+
+    def _read(self, part, years, request, products):
+        """One part as an Arrow table with BACI's columns renamed to the flows' names, filtered
+        to `years` (when the part may hold others), the countries and products of the request."""
+        names = _header(part)
+        check_columns(f"file {part.name}", names, REQUIRED if part.year is None or part.kind != "parquet"
+                      or "t" in names else REQUIRED[1:])
+        columns = [c for c in ("t", "i", "j", "k", "v") if c in names] + (["q"] if request.quantity and "q" in names else [])
+        expr = _filter(part, years, request, products, names)
+        try:
+            if part.kind == "parquet":
+                table = ds.dataset(part.path, format="parquet").to_table(columns=columns, filter=expr)
+            else:
+                table = _csv_table(part, columns)
+                if expr is not None:
+                    table = table.filter(expr)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OSError, zipfile.BadZipFile, EOFError) as err:
+            _read_error(part, err)
+        if "q" in table.column_names:
+            table = table.set_column(table.column_names.index("q"), "q", _text_quantity(table["q"]))
+        elif request.quantity:
+            table = table.append_column("q", pa.nulls(table.num_rows, pa.float64()))
+        return table.rename_columns([BACI_COLUMNS[c] for c in table.column_names])
+
+    def to_parquet(self, folder, *, progress=False):
+        """Write the release as a hive-partitioned Parquet dataset (``folder/t=YEAR/part-0.parquet``),
+        one year at a time (bounded memory), the lazy steps applied; returns a LazyFlows over it.
+        Parquet reads several times faster than CSV: convert a release once for repeated work."""
+        from ._years import run
+        folder = Path(folder)
+
+        def write(flows, years):
+            year = years[0]
+            out = folder / f"t={year}"
+            out.mkdir(parents=True, exist_ok=True)
+            table = pa.table({"i": flows.countries.code[flows.exporter].astype(np.int32),
+                              "j": flows.countries.code[flows.importer].astype(np.int32),
+                              "k": pa.array(flows.products.code[flows.product].astype(str)),
+                              "v": flows.value, "q": pa.array(flows.quantity, from_pandas=True)})
+            tmp = out / "part-0.parquet.tmp"
+            pq.write_table(table, tmp)
+            tmp.replace(out / "part-0.parquet")
+            return year
+
+        run(self, write, request=Request(quantity=True), progress=progress, label="writing")
+        return scan_baci(folder, hs=self.hs)
+
+
+def _spec_list(specs):
+    return [s.strip() for s in specs.split(",")] if isinstance(specs, str) else [str(s) for s in specs]
+
+
+def _filter(part, years, request, products, names):
+    """The Arrow filter of a part's rows: its years (when it may hold others), the request's
+    countries, the product codes."""
+    terms = []
+    if part.year is None and "t" in names:
+        terms.append(ds.field("t").isin(years))
+    if request.exporters is not None or request.importers is not None:
+        either = [ds.field(c).isin(country_codes(keys, param).tolist())
+                  for c, keys, param in (("i", request.exporters, "exporters"), ("j", request.importers, "importers"))
+                  if keys is not None]
+        terms.append(either[0] if len(either) == 1 else either[0] | either[1])
+    if products is not None:
+        terms.append(_product_filter(part, *products))
+    expr = None
+    for t in terms:
+        expr = t if expr is None else expr & t
+    return expr
+
+
+def _product_filter(part, mode, codes):
+    """k in the exact 6-digit `codes`, or k starting with one of the prefixes `codes`."""
+    as_int = part.baci and part.kind in ("csv", "zip")
+    k = ds.field("k")
+    if mode == "exact":
+        return k.isin([int(c) for c in codes]) if as_int else k.isin(list(codes) + [c.lstrip("0") for c in codes])
+    terms = []
+    for p in codes:
+        if as_int:  # 6-digit codes: a prefix is a range
+            lo = int(p.ljust(6, "0"))
+            terms.append((k >= lo) & (k <= int(p.ljust(6, "9"))))
+        else:
+            terms.append(pc.starts_with(k.cast(pa.string()), p))
+    expr = terms[0]
+    for t in terms[1:]:
+        expr = expr | t
+    return expr
+
+
+# -- finding the parts of a release ------------------------------------------------------------------
+def _is_data(p):
+    return p.suffix == ".parquet" or p.name.endswith((".csv", ".csv.gz"))
+
+
+def _code_table(name):
+    return re.search(r"(country|product)_codes", name, re.IGNORECASE) is not None
+
+
+def _baci_parts(files, kind_of):
+    """{year: [Part]} of BACI-named files; the same year twice is an error naming both."""
+    parts, seen = {}, {}
+    for f, path, member in files:
+        m = BACI_NAME.search(f)
+        year = int(m.group(2))
+        if year in seen:
+            fail("path", "one data file per year (BACI's data files are taken by name)",
+                 f"year {year} twice: {seen[year]} and {f}; remove one (a CSV and its Parquet copy "
+                 "hold the same flows: reading both would double every value)")
+        seen[year] = f
+        parts[year] = [Part(kind_of(f), str(path), member, year, f, baci=True)]
+    return parts
+
+
+def _scanned_parts(kind, path, name):
+    """{year: [Part]} of one file whose name says no year: the years of its `t` column (Parquet
+    statistics when they settle it, else a pass over the column)."""
+    part = Part(kind, str(path), None, None, name)
+    names = _header(part)
+    check_columns(f"file {name}", names, REQUIRED)
+    try:
+        if kind == "parquet":
+            years = _parquet_years(path)
+        else:
+            t = _csv_table(part, ["t"])["t"]
+            years = pc.unique(t).to_pylist()
+    except (pa.ArrowInvalid, OSError, EOFError) as err:
+        _read_error(part, err)
+    if not years:
+        fail(f"file {name}", "BACI flows (at least one data row)", "no data rows (a header only)")
+    return {int(y): [part] for y in years if y is not None}
+
+
+def _parquet_years(path):
+    meta = pq.ParquetFile(path).metadata
+    col = meta.schema.names.index("t")
+    years = set()
+    for g in range(meta.num_row_groups):
+        stats = meta.row_group(g).column(col).statistics
+        if stats is not None and stats.has_min_max and stats.min == stats.max:
+            years.add(stats.min)
+        else:  # a row group with several years (or no statistics): read its years
+            t = pq.ParquetFile(path).read_row_group(g, columns=["t"])["t"]
+            years.update(pc.unique(t).to_pylist())
+    return sorted(y for y in years if y is not None)
+
+
+def _folder_parts(path, notes):
+    files = sorted(p for p in path.iterdir() if p.is_file() and _is_data(p) and not p.name.startswith("."))
+    baci = [p for p in files if BACI_NAME.search(p.name)]
+    if baci:
+        ignored = [p.name for p in files if p not in baci and not _code_table(p.name)]
+        if ignored:
+            notes.append(f"scan_baci: files without a BACI data name left out of {path.name}: {', '.join(ignored)}")
+        return _baci_parts([(p.name, p, None) for p in baci],
+                           lambda f: "parquet" if f.endswith(".parquet") else "csv")
+    hive = sorted(p for p in path.iterdir() if p.is_dir() and HIVE_YEAR.match(p.name))
+    if hive:
+        return {int(HIVE_YEAR.match(d.name).group(2)): [Part("parquet", str(d), None, int(HIVE_YEAR.match(d.name).group(2)),
+                                                            f"{path.name}/{d.name}")]
+                for d in hive}
+    data = [p for p in files if not _code_table(p.name)]
+    if not data:
+        fail("path", "a folder of BACI data files (CSV, .csv.gz, Parquet) or a hive-partitioned dataset",
+             f"none in {str(path)!r}")
+    parts = {}
+    for p in data:
+        for year, ps in _scanned_parts("parquet" if p.suffix == ".parquet" else "csv", p, p.name).items():
+            parts.setdefault(year, []).extend(ps)
+    return parts
+
+
+def _zip_parts(path):
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+    except (zipfile.BadZipFile, OSError) as err:
+        fail(f"file {path.name}", "a readable .zip archive (the official BACI release)", f"{type(err).__name__}: {err}")
+    data = [n for n in names if BACI_NAME.search(n) and n.endswith(".csv")]
+    if not data:
+        fail(f"file {path.name}", "a BACI release .zip holding BACI_HSxx_Yyyyy_Vxxxxxx.csv files",
+             f"no such member (members: {', '.join(names[:6])}{' ...' if len(names) > 6 else ''})")
+    return _baci_parts([(n, path, n) for n in data], lambda f: "zip")
+
+
+def scan_baci(path, *, hs=None, duplicates="error"):
+    """A BACI release (or any flows in BACI's columns), lazily: nothing is read but the file
+    names, Parquet statistics and headers.
+
+    Parameters
+    ----------
+    path : the official BACI .zip, a folder (an unzipped release: yearly
+        ``BACI_HSxx_Yyyyy_Vxxxxxx.csv`` files beside ``country_codes_*.csv``,
+        ``product_codes_*.csv`` and ``Readme.txt``, or yearly Parquet files, or a
+        hive-partitioned Parquet dataset ``t=2017/...``), or one CSV / .csv.gz / Parquet file
+        with one or many years. Columns ``t`` (year), ``i`` (exporter), ``j`` (importer), ``k``
+        (product), ``v`` (value, thousands of USD), optionally ``q`` (quantity, tons).
+    hs : the HS revision of the codes ("HS92", "HS17", ...) when the file names do not say it.
+    duplicates : "error" (default) or "sum", as in :meth:`TradeFlows.from_arrays`.
+
+    Data files are taken by name in a release (code tables and read-me files are not flows;
+    other data files beside BACI's are left out, with a note); the same year twice (a CSV and
+    its Parquet copy) is an error naming both files. Files of several HS revisions cannot be
+    mixed.
+
+    Returns
+    -------
+    LazyFlows: pass it to any index function or the report (one year in memory at a time), or
+    ``.collect(years)`` into TradeFlows.
+
+    Examples
+    --------
+    >>> import tradeindex
+    >>> from importlib import resources
+    >>> lazy = tradeindex.scan_baci(resources.files("tradeindex") / "data" / "comtrade_sample_hs4_1989_1990.csv.gz")
+    >>> lazy.years, len(lazy.collect(1989))
+    ([1989, 1990], 112155)
+    """
+    path = Path(path)
+    if not path.exists():
+        fail("path", "an existing BACI file, .zip or directory", repr(str(path)), FileNotFoundError)
+    notes = []
+    if path.is_dir():
+        parts = _folder_parts(path, notes)
+    elif path.suffix.lower() == ".zip":
+        parts = _zip_parts(path)
+    elif BACI_NAME.search(path.name):
+        parts = _baci_parts([(path.name, path, None)], lambda f: "parquet" if f.endswith(".parquet") else "csv")
+    else:
+        parts = _scanned_parts("parquet" if path.suffix == ".parquet" else "csv", path, path.name)
+    revisions = {BACI_NAME.search(p.name).group(1).upper() for ps in parts.values() for p in ps
+                 if BACI_NAME.search(p.name)}
+    if len(revisions) > 1 or (hs and revisions and hs.upper() not in revisions):
+        fail("path", "files of one HS revision (do not mix BACI vintages or revisions)",
+             f"{sorted(revisions | ({hs.upper()} if hs else set()))}")
+    hs = (hs or (next(iter(revisions)) if revisions else None))
+    for note in notes:
+        warnings.warn(note, UserWarning, stacklevel=2)
+    return LazyFlows(parts, hs.upper() if hs else None, duplicates=duplicates, notes=notes, path=str(path))
+
+
+def read_baci(path, *, years=None, hs=None, duplicates="error", quantity=True, progress=False):
+    """Read BACI flows into memory: :func:`scan_baci` then ``collect(years)``.
+
+    `path` is a yearly CSV (plain or .gz), the official BACI .zip, a Parquet file, a folder or
+    a hive-partitioned dataset (see :func:`scan_baci`); a list of such paths is read as one.
+    BACI quirks handled: ``q`` as padded text with ``NA`` (missing -> NaN); ``k`` with or
+    without leading zeros (restored to 6 digits in BACI-named files, else to an even width). The
+    HS revision is taken from `hs` or from BACI file names (``BACI_HS92_Y2021_V202401.csv`` ->
+    "HS92") and kept as ``flows.hs``. `years` reads only those years (other files are never
+    opened); `quantity=False` skips the ``q`` column. For a whole release prefer
+    :func:`scan_baci`, which every index function reads one year at a time.
+
+    Examples
+    --------
+    >>> import tradeindex
+    >>> from importlib import resources
+    >>> f = tradeindex.read_baci(resources.files("tradeindex") / "data" / "comtrade_sample_hs4_1989_1990.csv.gz")
+    >>> len(f), f.years
+    (229585, [1989, 1990])
+    """
+    paths = [path] if isinstance(path, (str, Path)) or hasattr(path, "__fspath__") else list(path)
+    scans = [scan_baci(p, hs=hs, duplicates=duplicates) for p in paths]
+    lazy = scans[0] if len(scans) == 1 else _merge(scans, hs, duplicates)
+    if years is not None:
+        wanted = [years] if np.isscalar(years) else [int(y) for y in years]
+        if not set(wanted) & set(lazy.years):
+            fail("path", "BACI files for the years asked", f"none in {path!r} for years {sorted(wanted)} "
+                 f"(years there: {lazy.years})", FileNotFoundError)
+        years = [y for y in wanted if y in lazy.parts]
+    return lazy.collect(years, quantity=quantity, progress=progress)
+
+
+def _merge(scans, hs, duplicates):
+    parts = {}
+    for s in scans:
+        for y, ps in s.parts.items():
+            parts.setdefault(y, []).extend(ps)
+    revisions = {s.hs for s in scans if s.hs}
+    if len(revisions) > 1:
+        fail("path", "files of one HS revision (do not mix BACI vintages or revisions)", f"{sorted(revisions)}")
+    return LazyFlows(parts, hs or (revisions.pop() if revisions else None), duplicates=duplicates,
+                     notes=tuple(n for s in scans for n in s.notes))
+
+
+def sample():
+    """The bundled real sample: UN Comtrade flows of 1989 and 1990 between 23 reporters
+    (22 countries and the Southern African Customs Union), 1,241 HS 4-digit products
+    (HS 1988/92), values in thousands of USD, with quantities where reported.
+    Source: the R package zerotradeflow (MIT), from UN Comtrade; see ``data/README.md``.
+
+    Examples
+    --------
+    >>> import tradeindex
+    >>> f = tradeindex.sample()
+    >>> len(f), len(f.countries), len(f.products), f.years
+    (229585, 23, 1241, [1989, 1990])
+    """
+    path = resources.files("tradeindex").joinpath("data", "comtrade_sample_hs4_1989_1990.csv.gz")
+    with resources.as_file(path) as p:
+        return read_baci(p, hs="HS92")
