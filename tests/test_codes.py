@@ -84,7 +84,8 @@ def test_convert_errors(sample):
     f = tradeindex.TradeFlows.from_arrays([4], [8], ["847130"], [1.0])
     with pytest.raises(ValueError, match=r"hs must be the HS revision of the flows .*found none recorded"):
         f.convert("sitc3")
-    with pytest.raises(ValueError, match=r"hs must be a revision with a bundled SITC Rev.3 concordance .*found 'HS12'"):
-        f.convert("sitc3", hs="HS12")
+    with pytest.raises(ValueError, match=r"hs must be an HS revision with an SITC Rev.3 concordance: HS92 .*found 'HS2017'"):
+        f.convert("sitc3", hs="HS2017")
+    assert f.convert("sitc3", hs="h4").products.code.tolist() == ["752"]  # every BACI revision converts
     with pytest.raises(ValueError, match=r"to must be one of 'sitc3'; found 'sitc4'"):
         f.convert("sitc4", hs="HS92")

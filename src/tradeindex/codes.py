@@ -1,4 +1,6 @@
-"""Code tables: countries (BACI numeric code, ISO3, name) and products (code strings).
+"""Code tables: countries (BACI numeric code, ISO3, name), products (code strings) and the HS ->
+SITC Rev.3 concordances of every BACI revision (:data:`CONVERTIBLE`; BACI's own 271000 maps to
+group 334, codes without a counterpart such as monetary gold 710820 stay unmapped).
 
 Countries are labelled by ISO3 from the bundled BACI table (CEPII BACI V202401) plus
 ``data/country_codes_extra.csv`` (UN Comtrade codes BACI does not use, e.g. 381 Italy). A
@@ -7,11 +9,18 @@ numeric code in neither table keeps its code as its label. When two codes presen
 """
 import csv
 import functools
+import types
 from importlib import resources
 
 import numpy as np
 
 from ._validation import check_known, fail
+
+
+def _read_data(name):
+    """Rows of a bundled CSV file in data/ as dicts."""
+    with resources.files("tradeindex").joinpath("data", name).open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
 
 
 @functools.lru_cache(maxsize=None)
@@ -254,10 +263,14 @@ PRODUCT_SETS = {
     },
 }
 
-CONCORDANCES = {"HS88": "hs92_to_sitc3.csv", "HS92": "hs92_to_sitc3.csv", "HS17": "hs17_to_sitc3.csv"}
-#: Codes BACI uses that are not HS17 subheadings: 271000 holds petroleum oils (HS 2710) BACI
-#: cannot split; it maps to SITC Rev.3 group 334 like every 2710 subheading.
-BACI_EXTRA_SITC3 = {"HS17": {"271000": "334"}}
+#: The HS revisions with an SITC Rev.3 concordance, by their canonical names (BACI's H0 ... H6).
+CONVERTIBLE = ("HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22")
+#: Other spellings of each revision (matched case-insensitively): BACI's H0..H6, HS88 for HS92.
+HS_ALIASES = {"HS88": "HS92", **{f"H{n}": hs for n, hs in enumerate(CONVERTIBLE)}}
+#: Codes BACI uses that are not HS subheadings: 271000 holds petroleum oils (HS 2710) BACI cannot
+#: split; it maps to SITC Rev.3 group 334 like every 2710 subheading, in every revision whose table
+#: lacks it (all but HS92 and HS96, whose tables have it: 334 and 33400).
+BACI_EXTRA_SITC3 = {"271000": "334"}
 
 
 def product_set(name, classification):
@@ -267,16 +280,93 @@ def product_set(name, classification):
     return PRODUCT_SETS[name][classification]
 
 
-@functools.lru_cache(maxsize=None)
-def concordance(hs):
-    """{HS6 code: SITC Rev.3 code} for an HS revision with a bundled table (HS88/HS92, HS17)."""
+def hs_revision(hs, param="hs"):
+    """The canonical name (one of :data:`CONVERTIBLE`) of an HS revision spelt 'HS92', 'hs88',
+    'H0', ... 'HS22', 'H6'.
+
+    Examples
+    --------
+    >>> from tradeindex.codes import hs_revision
+    >>> hs_revision("h4"), hs_revision("HS88")
+    ('HS12', 'HS92')
+    """
     if hs is None:
-        fail("hs", "the HS revision of the flows (e.g. 'HS92'): pass read_baci(..., hs=) or convert(..., hs=)",
+        fail(param, "the HS revision of the flows (e.g. 'HS92'): pass read_baci(..., hs=) or convert(..., hs=)",
              "none recorded", ValueError)
-    if hs.upper() not in CONCORDANCES:
-        fail("hs", "a revision with a bundled SITC Rev.3 concordance (" + ", ".join(CONCORDANCES) + ")", repr(hs))
-    name = CONCORDANCES[hs.upper()]
-    with resources.files("tradeindex").joinpath("data", name).open(encoding="utf-8") as fh:
-        rows = csv.DictReader(fh)
-        key = rows.fieldnames[0]
-        return {**{row[key]: row["sitc3"] for row in rows}, **BACI_EXTRA_SITC3.get(hs.upper(), {})}
+    key = str(hs).strip().upper()
+    if key not in CONVERTIBLE and key not in HS_ALIASES:
+        fail(param, "an HS revision with an SITC Rev.3 concordance: " + ", ".join(
+            f"{rev} ({', '.join(a for a, r in HS_ALIASES.items() if r == rev)})" for rev in CONVERTIBLE), repr(hs))
+    return HS_ALIASES.get(key, key)
+
+
+@functools.lru_cache(maxsize=None)
+def _concordance_arrays(revision):
+    """(HS codes, SITC codes) of a canonical revision, sorted by HS code, read-only: the bundled
+    table without its rows that have no SITC Rev.3 code (empty, or a placeholder such as
+    'II000'), plus BACI_EXTRA_SITC3 where the table lacks a code."""
+    rows = _read_data(f"{revision.lower()}_to_sitc3.csv")
+    key = next(iter(rows[0]))
+    table = {**BACI_EXTRA_SITC3, **{row[key]: row["sitc3"] for row in rows if row["sitc3"].isdigit()}}
+    hs = np.array(sorted(table), dtype=str)
+    sitc = np.array([table[c] for c in hs], dtype=str)
+    hs.setflags(write=False)
+    sitc.setflags(write=False)
+    return hs, sitc
+
+
+def concordance_table(hs):
+    """HS -> SITC Rev.3 concordance of a revision as two aligned arrays, for converters that work
+    on arrays: the same data as :func:`concordance`.
+
+    Parameters
+    ----------
+    hs : str
+        The HS revision: one of :data:`CONVERTIBLE` or an alias in :data:`HS_ALIASES`
+        (case-insensitive).
+
+    Returns
+    -------
+    hs_codes : ndarray of str
+        6-digit HS codes, sorted.
+    sitc_codes : ndarray of str
+        Their SITC Rev.3 codes (3 to 5 characters; the first 3 are the group). Both arrays are
+        read-only and shared between calls.
+
+    Examples
+    --------
+    >>> from tradeindex.codes import concordance_table
+    >>> hs, sitc = concordance_table("HS17")
+    >>> hs[:2].tolist(), sitc[:2].tolist(), len(hs) == len(sitc)
+    (['010121', '010129'], ['00151', '00151'], True)
+    """
+    return _concordance_arrays(hs_revision(hs))
+
+
+@functools.lru_cache(maxsize=None)
+def _concordance_mapping(revision):
+    return types.MappingProxyType(dict(zip(*(a.tolist() for a in _concordance_arrays(revision)))))
+
+
+def concordance(hs):
+    """{HS6 code: SITC Rev.3 code} (a read-only mapping) for an HS revision.
+
+    Sources: HS 1988/92 -> SITC Rev.3 from the World Bank WITS, HS 2017 from the UN Statistics
+    Division, the other revisions from the UNSD tables as compiled in the R package concordance
+    (see ``data/README.md``). BACI's ``271000`` maps to group 334 in every revision; codes without
+    an SITC Rev.3 counterpart (``710820`` monetary gold, ``711890`` legal-tender coin) are absent.
+
+    Parameters
+    ----------
+    hs : str
+        The HS revision: 'HS92' (also 'HS88', 'H0'), 'HS96' ('H1'), 'HS02' ('H2'), 'HS07' ('H3'),
+        'HS12' ('H4'), 'HS17' ('H5') or 'HS22' ('H6'), case-insensitive.
+
+    Examples
+    --------
+    >>> from tradeindex.codes import concordance
+    >>> table = concordance("HS12")
+    >>> table["870323"], table["271000"], "710820" in table
+    ('78120', '334', False)
+    """
+    return _concordance_mapping(hs_revision(hs))
