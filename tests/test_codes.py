@@ -1,4 +1,4 @@
-"""Country groups by year, product sets, HS -> SITC Rev.3 conversion."""
+"""Country labels and keys, country groups by year, product sets, HS -> SITC Rev.3 conversion."""
 import csv
 from importlib import resources
 
@@ -6,7 +6,113 @@ import numpy as np
 import pytest
 
 import tradeindex
-from tradeindex.codes import GROUPS, resolve_groups
+from tradeindex import codes
+from tradeindex.codes import GROUPS, CountryTable, country_codes, country_label, resolve_groups
+
+#: The four ISO3s with two codes in the bundled tables: (current code, historic code).
+SHARED_ISO3 = {"BEL": (56, 58), "DEU": (276, 280), "SDN": (729, 736), "ITA": (380, 381)}
+
+
+@pytest.mark.parametrize("iso3", SHARED_ISO3)
+def test_label_depends_on_the_code_alone(iso3):
+    current, other = SHARED_ISO3[iso3]
+    want = {current: iso3, other: f"{iso3}({other})"}
+    for selection in ([current, other], [current], [other], [other, 4, current], [other, 12345]):
+        table, _ = CountryTable.from_codes(selection)
+        got = dict(zip(table.code.tolist(), table.label.tolist()))
+        assert {c: got[c] for c in want if c in got} == {c: want[c] for c in selection if c in want}
+        assert table.take(np.arange(len(table)) == 0).label[0] == got[table.code[0]]  # a subset keeps its labels
+    assert country_label(current) == iso3 and country_label(np.int16(other)) == f"{iso3}({other})"
+
+
+def test_labels_of_the_reference_are_unique_and_one_per_iso3():
+    ref = codes.country_reference()
+    labels = [country_label(c) for c in ref]
+    assert len(set(labels)) == len(ref)
+    plain = [c for c in ref if country_label(c) == (ref[c][0] or str(c))]
+    assert sorted(ref[c][0] for c in plain) == sorted({iso for iso, _ in ref.values()})
+    assert {iso: [c for c in ref if ref[c][0] == iso] for iso in SHARED_ISO3} == \
+        {iso: list(pair) for iso, pair in SHARED_ISO3.items()}
+    assert sum(country_label(c) != ref[c][0] for c in ref) == len(SHARED_ISO3)
+
+
+@pytest.fixture
+def reference(monkeypatch):
+    """Swap in a made-up reference table (the lookups are rebuilt from it, then restored)."""
+    def use(table):
+        monkeypatch.setattr(codes, "country_reference", lambda: table)
+        codes._country_index.cache_clear()
+    yield use
+    codes._country_index.cache_clear()
+
+
+def test_current_code_by_name_then_lowest(reference):
+    reference({5: ("AAA", "Aland (...1990)"), 9: ("AAA", "Aland"),  # the end year decides
+               3: ("BBB", "Bland"), 7: ("BBB", "Bland (customs union)"),  # no end year: the lowest
+               2: ("CCC", "Cland (...1991)"), 4: ("CCC", "Cland (...2001)")})  # all ended: the lowest
+    assert [country_label(c) for c in (5, 9, 3, 7, 2, 4)] == ["AAA(5)", "AAA", "BBB", "BBB(7)", "CCC", "CCC(4)"]
+
+
+def test_unknown_codes_and_free_text():
+    table, position = CountryTable.from_codes(["firm-7", "BEL(58)", " bel ", "RUS", "Belgium"])
+    assert table.code.tolist() == [56, 58, 643, -1, -1]  # text: an ISO3 is its current code; labels
+    assert table.label.tolist() == ["BEL", "BEL(58)", "RUS", "Belgium", "firm-7"]
+    assert position.tolist() == [4, 1, 0, 2, 3]
+    ids = lambda keys: table.ids(keys, "countries").tolist()
+    assert ids("Belgium") == [0, 3] and ids("firm-7") == [4] and ids("BEL") == [0, 1] and ids(["RUS", 643]) == [2]
+    with pytest.raises(ValueError, match=r"found 'FIRM-7'$"):
+        ids("FIRM-7")  # free text is matched as written
+    table, _ = CountryTable.from_codes([12345, 58])
+    assert table.label.tolist() == ["BEL(58)", "12345"] and table.iso3.tolist() == ["BEL", "12345"]
+    assert country_label(12345) == "12345"
+
+
+def test_keys_in_a_panel_spanning_belgium_luxembourg():
+    f = tradeindex.TradeFlows.from_arrays([58, 56, 276, 643], [276, 276, 56, 56], ["01", "01", "01", "01"],
+                                          [1.0, 2.0, 3.0, 4.0], year=[1998, 1999, 1999, 1999])
+    assert f.countries.label.tolist() == ["BEL", "BEL(58)", "DEU", "RUS"]
+    ids = lambda keys: f.countries.code[f.countries.ids(keys, "countries")].tolist()
+    assert ids("BEL") == ids(" bel ") == [56, 58]
+    assert ids("BEL(58)") == ids("bel(58)") == ids(58) == ids(np.int64(58)) == ids("58") == ids("058") == [58]
+    assert ids("Belgium") == ids("BELGIUM") == [56]
+    assert ids("Belgium-Luxembourg") == ids("belgium-luxembourg (...1998)") == [58]
+    assert ids("russian federation") == [643]
+    assert ids(["BEL(58)", "DEU", 643]) == ids(np.array([58, 276, 643])) == [58, 276, 643]
+    assert f.select(years=1998).countries.label.tolist() == ["BEL(58)", "DEU"]  # same label alone
+    assert f.select(exporters="BEL").exporter.size == 2
+
+
+def test_key_errors():
+    f = tradeindex.TradeFlows.from_arrays([58, 276], [276, 58], ["01", "01"], [1.0, 2.0])
+    for keys, found in [("XYZ", "'XYZ'"), (["DEU", "Belgium"], "'Belgium'"), ([56, "Narnia"], "56, 'Narnia'"),
+                        ("BEL(56)", "'BEL(56)'"), (5.0, "5.0"), (True, "True")]:
+        with pytest.raises(ValueError) as err:
+            f.countries.ids(keys, "exporters")
+        assert str(err.value) == f"exporters must be countries present in these flows (2 in all); found {found}"
+    with pytest.raises(ValueError, match=r"^exporters must be countries present in these flows \(2 in all\); found 'XYZ'"):
+        f.select(exporters=["DEU", "XYZ"])
+
+
+def test_country_codes_from_the_reference_alone():
+    assert country_codes("BEL").tolist() == [56, 58]
+    assert country_codes(["bel(58)", "Germany", "DEU(280)", " 842 ", np.int32(999), 4]).tolist() == [4, 58, 276, 280,
+                                                                                                     842, 999]
+    assert country_codes(["Sudan"]).tolist() == [729, 736] and country_codes("Sudan (...2011)").tolist() == [736]
+    assert country_codes("Italy").tolist() == [380, 381] and country_codes("ITA(381)").tolist() == [381]
+    assert country_codes("russian federation").tolist() == [643] and country_codes([]).dtype == np.int64
+    n = len(codes.country_reference())
+    with pytest.raises(ValueError) as err:
+        country_codes(["BEL", "Narnia", 5.5, "BEL(56)"], "exporters")
+    assert str(err.value) == ("exporters must be countries of the bundled code tables, given as ISO3 ('BEL'), label "
+                              f"('BEL(58)'), numeric code or name ({n} in all); found 'Narnia', 5.5, 'BEL(56)'")
+    with pytest.raises(TypeError, match=r"^code must be a numeric country code \(an integer\); found '56'"):
+        country_label("56")
+
+
+def test_every_text_key_names_one_iso3():
+    ref = codes.country_reference()
+    for key, found in codes._country_index()[2].items():
+        assert len({ref[c][0] for c in found}) == 1, key
 
 
 def test_group_membership_by_year():
@@ -84,7 +190,8 @@ def test_convert_errors(sample):
     f = tradeindex.TradeFlows.from_arrays([4], [8], ["847130"], [1.0])
     with pytest.raises(ValueError, match=r"hs must be the HS revision of the flows .*found none recorded"):
         f.convert("sitc3")
-    with pytest.raises(ValueError, match=r"hs must be a revision with a bundled SITC Rev.3 concordance .*found 'HS12'"):
-        f.convert("sitc3", hs="HS12")
+    with pytest.raises(ValueError, match=r"hs must be an HS revision with an SITC Rev.3 concordance: HS92 .*found 'HS2017'"):
+        f.convert("sitc3", hs="HS2017")
+    assert f.convert("sitc3", hs="h4").products.code.tolist() == ["752"]  # every BACI revision converts
     with pytest.raises(ValueError, match=r"to must be one of 'sitc3'; found 'sitc4'"):
         f.convert("sitc4", hs="HS92")

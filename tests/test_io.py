@@ -26,7 +26,7 @@ def test_sample_facts(sample):
     assert sample.years == [1989, 1990]
     assert sample.hs == "HS92"
     assert set(sample.countries.label) == set(
-        "ARG BOL BRA CAN CHL CHN COL DEU ECU FRA IND ITA JPN KOR MEX NLD NZL PER PRY URY USA VEN ZA1".split())
+        "ARG BOL BRA CAN CHL CHN COL DEU ECU FRA IND ITA(381) JPN KOR MEX NLD NZL PER PRY URY USA VEN ZA1".split())
     assert sample.products.code[0] == "0101"
 
 
@@ -40,7 +40,7 @@ def test_sample_against_raw_csv(sample, sample_frame):
                          & (sample.countries.code[sample.importer] == row.j)
                          & (sample.products.code[sample.product] == row.k))
     assert len(pos) == 1 and sample.value[pos[0]] == row.v
-    assert labels[251] == "FRA" and labels[842] == "USA" and labels[381] == "ITA"
+    assert labels[251] == "FRA" and labels[842] == "USA" and labels[381] == "ITA(381)"
 
 
 def test_baci_slice(baci_slice_path):

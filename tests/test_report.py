@@ -17,8 +17,8 @@ def report(sample):
 
 @pytest.fixture(scope="module")
 def df(sample):
-    iso = sample.countries.iso3
-    return pd.DataFrame({"t": sample.year, "i": iso[sample.exporter], "j": iso[sample.importer],
+    label = sample.countries.label  # what the report's tables show (Italy 381 is 'ITA(381)')
+    return pd.DataFrame({"t": sample.year, "i": label[sample.exporter], "j": label[sample.importer],
                          "k": sample.products.code[sample.product], "v": sample.value})
 
 

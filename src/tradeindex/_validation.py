@@ -142,9 +142,9 @@ def check_columns(param, available, required):
              "no column " + ", ".join(map(repr, missing)) + "; columns are " + ", ".join(map(repr, available)))
 
 
-def check_known(param, unknown, what, universe_size):
+def check_known(param, unknown, what, universe_size, where="present in these flows"):
     if unknown:
-        fail(param, f"{what} present in these flows ({universe_size} in all)",
+        fail(param, f"{what} {where} ({universe_size} in all)",
              ", ".join(map(repr, unknown[:10])) + (f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""))
 
 

@@ -1,67 +1,192 @@
-"""Code tables: countries (BACI numeric code, ISO3, name) and products (code strings).
+"""Code tables: countries, products, country groups and HS -> SITC Rev.3 concordances.
 
-Countries are labelled by ISO3 from the bundled BACI table (CEPII BACI V202401) plus
-``data/country_codes_extra.csv`` (UN Comtrade codes BACI does not use, e.g. 381 Italy). A
-numeric code in neither table keeps its code as its label. When two codes present share an ISO3
-(BACI's historic codes: 58 Belgium-Luxembourg and 56 Belgium) both are labelled ``ISO3(code)``.
+Countries come from the bundled BACI table (CEPII BACI V202401) plus
+``data/country_codes_extra.csv`` (codes BACI's table lacks: 381 Italy, the UN Comtrade code of
+the bundled sample and of BACI files before V202401). Each numeric code has an ISO3 and a name.
+
+Country labels
+--------------
+The label of a numeric code depends on the code alone, never on the other countries of a table
+or a selection, so one country keeps one label across years, panels and files:
+
+- the *current* code of an ISO3 is labelled by the ISO3 (56 -> ``'BEL'``);
+- every other code sharing that ISO3 is labelled ``ISO3(code)`` (58 -> ``'BEL(58)'``), always,
+  also when it is the only code of that ISO3 in a table;
+- a numeric code in neither table is labelled by its code as text (999 -> ``'999'``);
+- a text code not in the tables (a firm, a region) keeps its text as label.
+
+The current code of an ISO3 is the one whose reference name has no end year "(...YYYY)"; when
+several have none, the lowest. The bundled tables have four shared ISO3s: BEL 56 (58 =
+Belgium-Luxembourg, ...1998), DEU 276 (280 = Fed. Rep. of Germany, ...1990), SDN 729 (736 =
+Sudan, ...2011) and ITA 380 (381, Italy's UN Comtrade code: the bundled sample shows
+``'ITA(381)'``).
+
+Country keys
+------------
+Wherever countries are selected (:meth:`CountryTable.ids`, :func:`country_codes`) a key is an
+ISO3 (all codes with that ISO3: ``'BEL'`` gives 56 and 58), a label (``'BEL(58)'``), a numeric
+code (an int, a NumPy integer or a digit string such as ``'58'``) or a country name
+(case-insensitive, the whole name or the name without its closing remark in parentheses:
+``'Belgium'``, ``'russian federation'``, ``'Sudan'`` for 729 and ``'Sudan (...2011)'`` = 736).
+
+Concordances
+------------
+:func:`concordance` and :func:`concordance_table` map the 6-digit codes of every BACI HS
+revision (:data:`CONVERTIBLE`) to SITC Rev.3 (see ``data/README.md`` for the sources). BACI's
+own ``271000`` (petroleum oils it cannot split) maps to SITC group 334 where a table lacks it;
+codes without an SITC Rev.3 counterpart (monetary gold ``710820``, legal-tender coin ``711890``)
+stay unmapped, and the converter reports them.
+
+Examples
+--------
+>>> from tradeindex import codes
+>>> codes.country_label(56), codes.country_label(58), codes.country_label(999)
+('BEL', 'BEL(58)', '999')
+>>> codes.country_codes(["Belgium", "DEU", 381]).tolist()
+[56, 276, 280, 381]
+>>> codes.concordance("H3")["847130"]
+'75220'
 """
 import csv
 import functools
+import re
+import types
+from collections.abc import Iterable
 from importlib import resources
 
 import numpy as np
 
 from ._validation import check_known, fail
 
+#: A reference name ending in "(...YYYY)" (e.g. "Belgium-Luxembourg (...1998)") is a historic code.
+_END_YEAR = re.compile(r"\(\.\.\.\d{4}\)\s*$")
+_REMARK = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def _read_data(name):
+    """Rows of a bundled CSV file in data/ as dicts."""
+    with resources.files("tradeindex").joinpath("data", name).open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
 
 @functools.lru_cache(maxsize=None)
 def country_reference():
     """{numeric code: (iso3, name)} from the bundled tables."""
-    ref = {}
-    for name in ("country_codes_V202401.csv", "country_codes_extra.csv"):
-        with resources.files("tradeindex").joinpath("data", name).open(encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                ref[int(row["country_code"])] = (row["country_iso3"], row["country_name"])
-    return ref
+    return {int(row["country_code"]): (row["country_iso3"], row["country_name"])
+            for name in ("country_codes_V202401.csv", "country_codes_extra.csv") for row in _read_data(name)}
 
 
 @functools.lru_cache(maxsize=None)
-def _iso3_to_code():
-    out = {}
-    for code, (iso3, _) in sorted(country_reference().items(), reverse=True):
-        out[iso3] = code  # the lowest code wins: the current one (56 BEL before 58)
-    return out
+def _country_index():
+    """The lookups built once from the reference: the label of each code, the code of each
+    upper-cased label (an ISO3 is the label of its current code), and the codes of each
+    upper-cased key (ISO3, label, name, name without its closing remark)."""
+    ref = country_reference()
+    by_iso = {}
+    for code in sorted(ref):
+        by_iso.setdefault(ref[code][0] or str(code), []).append(code)
+    label = {}
+    for iso, codes in by_iso.items():
+        current = next((c for c in codes if not _END_YEAR.search(ref[c][1])), codes[0])
+        label.update({c: iso if c == current else f"{iso}({c})" for c in codes})
+    keys = {}
+    for code, (iso3, name) in sorted(ref.items()):
+        for key in dict.fromkeys(k.upper() for k in (iso3, label[code], name, _REMARK.sub("", name))):
+            keys.setdefault(key, []).append(code)
+    return label, {text.upper(): code for code, text in label.items()}, keys
+
+
+def country_label(code):
+    """The stable label of one numeric country code (see the module notes): its ISO3 when it is
+    the current code of that ISO3, ``ISO3(code)`` for another code of the same ISO3, the code as
+    text when it is in neither bundled table.
+
+    Examples
+    --------
+    >>> from tradeindex.codes import country_label
+    >>> [country_label(c) for c in (276, 280, 4, 12345)]
+    ['DEU', 'DEU(280)', 'AFG', '12345']
+    """
+    if isinstance(code, (bool, np.bool_)) or not isinstance(code, (int, np.integer)):
+        fail("code", "a numeric country code (an integer)", repr(code), TypeError)
+    return _country_index()[0].get(int(code), str(int(code)))
+
+
+def _key_list(keys):
+    """One key or an iterable of keys, as a list."""
+    return [keys] if isinstance(keys, str) or not isinstance(keys, Iterable) else list(keys)
+
+
+def _key_codes(key):
+    """Numeric codes a country key stands for: the code of an integer or a digit string (as given,
+    known or not), the reference codes of an ISO3, label or name; [] for anything else."""
+    if isinstance(key, (int, np.integer)) and not isinstance(key, (bool, np.bool_)):
+        return [int(key)]
+    if not isinstance(key, str):
+        return []
+    key = key.strip()
+    return [int(key)] if key.isascii() and key.isdigit() else _country_index()[2].get(key.upper(), [])
+
+
+def country_codes(keys, param="countries"):
+    """Numeric codes of country keys, resolved against the bundled reference tables alone (no
+    flows needed, e.g. to filter files by country before reading them).
+
+    Parameters
+    ----------
+    keys : str, int or iterable of them
+        ISO3 (all its codes), label (``'BEL(58)'``), numeric code (kept as given, even when not in
+        the tables) or country name; see the module notes.
+    param : str
+        The parameter name used in the error message.
+
+    Returns
+    -------
+    ndarray of int64
+        The codes, sorted, without repeats.
+
+    Raises
+    ------
+    ValueError
+        For a key that is none of these.
+
+    Examples
+    --------
+    >>> from tradeindex.codes import country_codes
+    >>> country_codes("BEL").tolist(), country_codes(["DEU(280)", "58", 999]).tolist()
+    ([56, 58], [58, 280, 999])
+    """
+    out, unknown = [], []
+    for key in _key_list(keys):
+        codes = _key_codes(key)
+        out.extend(codes) if codes else unknown.append(key)
+    check_known(param, unknown, "countries", len(country_reference()),
+                "of the bundled code tables, given as ISO3 ('BEL'), label ('BEL(58)'), numeric code or name")
+    return np.unique(np.asarray(out, dtype=np.int64))
 
 
 class CountryTable:
     """The countries of a TradeFlows: ``code`` (numeric, -1 for a text label not in the tables),
-    ``iso3`` (label), ``name``; ids are positions, in numeric-code order (text-only labels last)."""
+    ``iso3``, ``name`` and ``label`` (the stable label of each code, see the module notes); ids are
+    positions, in numeric-code order (text-only labels last)."""
 
     def __init__(self, code, iso3, name):
         self.code = np.asarray(code, dtype=np.int64)
         self.iso3 = np.asarray(iso3, dtype=object)
         self.name = np.asarray(name, dtype=object)
-        iso, counts = np.unique(self.iso3.astype(str), return_counts=True)
-        clash = set(iso[counts > 1])
-        self.label = np.array([f"{i}({c})" if i in clash else i for i, c in zip(self.iso3, self.code)],
+        self.label = np.array([country_label(c) if c >= 0 else i for c, i in zip(self.code.tolist(), self.iso3)],
                               dtype=object)
 
     @classmethod
     def from_codes(cls, codes):
-        """Table of unique numeric codes or text labels (ISO3 or free text), and the table
-        position of each input code."""
-        ref, iso_ref = country_reference(), _iso3_to_code()
+        """Table of unique numeric codes or text labels (ISO3, a label like 'BEL(58)', or free
+        text), and the table position of each input code. An ISO3 stands for its current code."""
+        ref, by_label = country_reference(), _country_index()[1]
         rows = []
         for c in codes:
-            if isinstance(c, str):
-                key = c.strip()
-                code = iso_ref.get(key.upper(), -1)
-                iso3, name = (key.upper(), ref[code][1]) if code >= 0 else (key, key)
-            else:
-                code = int(c)
-                iso3, name = ref.get(code, (str(code), ""))
-                iso3 = iso3 or str(code)
-            rows.append((iso3, code, name))
+            code = by_label.get(c.strip().upper(), -1) if isinstance(c, str) else int(c)
+            iso3, name = ref.get(code, (c.strip(), c.strip()) if code < 0 else (str(code), ""))
+            rows.append((iso3 or str(code), code, name))
         # BACI order (numeric code), then text labels: BACI files are then sorted in id space.
         order = sorted(range(len(rows)), key=lambda n: (rows[n][1] < 0, rows[n][1], rows[n][0]))
         table = cls(*([rows[n][k] for n in order] for k in (1, 0, 2)))
@@ -79,15 +204,16 @@ class CountryTable:
         return f"CountryTable({len(self)} countries: {', '.join(self.label[:12])}{' ...' if len(self) > 12 else ''})"
 
     def ids(self, keys, param):
-        """Ids of countries given by ISO3, label or numeric code (a list, or one key)."""
-        keys = [keys] if isinstance(keys, (str, int, np.integer)) else list(keys)
+        """Ids of the countries given by keys (one key or a list): an ISO3 (all codes with that
+        ISO3), a label, a numeric code or a country name (see the module notes), or the text of a
+        text-only label. A key that matches no country of this table is an error."""
         out, unknown = [], []
-        for k in keys:
-            if isinstance(k, str) and not k.strip().isdigit():
-                hit = np.flatnonzero((self.iso3 == k.strip().upper()) | (self.label == k.strip()))
-            else:
-                hit = np.flatnonzero(self.code == int(k))
-            out.extend(hit) if len(hit) else unknown.append(k)
+        for key in _key_list(keys):
+            hit = np.isin(self.code, _key_codes(key)) & (self.code >= 0)
+            if isinstance(key, str):
+                hit |= (self.code < 0) & (self.label == key.strip())
+            hit = np.flatnonzero(hit)
+            out.extend(hit) if len(hit) else unknown.append(key)
         check_known(param, unknown, "countries", len(self))
         return np.unique(np.asarray(out, dtype=np.int64))
 
@@ -276,10 +402,14 @@ PRODUCT_SETS = {
     },
 }
 
-CONCORDANCES = {"HS88": "hs92_to_sitc3.csv", "HS92": "hs92_to_sitc3.csv", "HS17": "hs17_to_sitc3.csv"}
-#: Codes BACI uses that are not HS17 subheadings: 271000 holds petroleum oils (HS 2710) BACI
-#: cannot split; it maps to SITC Rev.3 group 334 like every 2710 subheading.
-BACI_EXTRA_SITC3 = {"HS17": {"271000": "334"}}
+#: The HS revisions with an SITC Rev.3 concordance, by their canonical names (BACI's H0 ... H6).
+CONVERTIBLE = ("HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22")
+#: Other spellings of each revision (matched case-insensitively): BACI's H0..H6, HS88 for HS92.
+HS_ALIASES = {"HS88": "HS92", **{f"H{n}": hs for n, hs in enumerate(CONVERTIBLE)}}
+#: Codes BACI uses that are not HS subheadings: 271000 holds petroleum oils (HS 2710) BACI cannot
+#: split; it maps to SITC Rev.3 group 334 like every 2710 subheading, in every revision whose table
+#: lacks it (all but HS92 and HS96, whose tables have it: 334 and 33400).
+BACI_EXTRA_SITC3 = {"271000": "334"}
 
 
 def product_set(name, classification):
@@ -289,16 +419,93 @@ def product_set(name, classification):
     return PRODUCT_SETS[name][classification]
 
 
-@functools.lru_cache(maxsize=None)
-def concordance(hs):
-    """{HS6 code: SITC Rev.3 code} for an HS revision with a bundled table (HS88/HS92, HS17)."""
+def hs_revision(hs, param="hs"):
+    """The canonical name (one of :data:`CONVERTIBLE`) of an HS revision spelt 'HS92', 'hs88',
+    'H0', ... 'HS22', 'H6'.
+
+    Examples
+    --------
+    >>> from tradeindex.codes import hs_revision
+    >>> hs_revision("h4"), hs_revision("HS88")
+    ('HS12', 'HS92')
+    """
     if hs is None:
-        fail("hs", "the HS revision of the flows (e.g. 'HS92'): pass read_baci(..., hs=) or convert(..., hs=)",
+        fail(param, "the HS revision of the flows (e.g. 'HS92'): pass read_baci(..., hs=) or convert(..., hs=)",
              "none recorded", ValueError)
-    if hs.upper() not in CONCORDANCES:
-        fail("hs", "a revision with a bundled SITC Rev.3 concordance (" + ", ".join(CONCORDANCES) + ")", repr(hs))
-    name = CONCORDANCES[hs.upper()]
-    with resources.files("tradeindex").joinpath("data", name).open(encoding="utf-8") as fh:
-        rows = csv.DictReader(fh)
-        key = rows.fieldnames[0]
-        return {**{row[key]: row["sitc3"] for row in rows}, **BACI_EXTRA_SITC3.get(hs.upper(), {})}
+    key = str(hs).strip().upper()
+    if key not in CONVERTIBLE and key not in HS_ALIASES:
+        fail(param, "an HS revision with an SITC Rev.3 concordance: " + ", ".join(
+            f"{rev} ({', '.join(a for a, r in HS_ALIASES.items() if r == rev)})" for rev in CONVERTIBLE), repr(hs))
+    return HS_ALIASES.get(key, key)
+
+
+@functools.lru_cache(maxsize=None)
+def _concordance_arrays(revision):
+    """(HS codes, SITC codes) of a canonical revision, sorted by HS code, read-only: the bundled
+    table without its rows that have no SITC Rev.3 code (empty, or a placeholder such as
+    'II000'), plus BACI_EXTRA_SITC3 where the table lacks a code."""
+    rows = _read_data(f"{revision.lower()}_to_sitc3.csv")
+    key = next(iter(rows[0]))
+    table = {**BACI_EXTRA_SITC3, **{row[key]: row["sitc3"] for row in rows if row["sitc3"].isdigit()}}
+    hs = np.array(sorted(table), dtype=str)
+    sitc = np.array([table[c] for c in hs], dtype=str)
+    hs.setflags(write=False)
+    sitc.setflags(write=False)
+    return hs, sitc
+
+
+def concordance_table(hs):
+    """HS -> SITC Rev.3 concordance of a revision as two aligned arrays, for converters that work
+    on arrays: the same data as :func:`concordance`.
+
+    Parameters
+    ----------
+    hs : str
+        The HS revision: one of :data:`CONVERTIBLE` or an alias in :data:`HS_ALIASES`
+        (case-insensitive).
+
+    Returns
+    -------
+    hs_codes : ndarray of str
+        6-digit HS codes, sorted.
+    sitc_codes : ndarray of str
+        Their SITC Rev.3 codes (3 to 5 characters; the first 3 are the group). Both arrays are
+        read-only and shared between calls.
+
+    Examples
+    --------
+    >>> from tradeindex.codes import concordance_table
+    >>> hs, sitc = concordance_table("HS17")
+    >>> hs[:2].tolist(), sitc[:2].tolist(), len(hs) == len(sitc)
+    (['010121', '010129'], ['00151', '00151'], True)
+    """
+    return _concordance_arrays(hs_revision(hs))
+
+
+@functools.lru_cache(maxsize=None)
+def _concordance_mapping(revision):
+    return types.MappingProxyType(dict(zip(*(a.tolist() for a in _concordance_arrays(revision)))))
+
+
+def concordance(hs):
+    """{HS6 code: SITC Rev.3 code} (a read-only mapping) for an HS revision.
+
+    Sources: HS 1988/92 -> SITC Rev.3 from the World Bank WITS, HS 2017 from the UN Statistics
+    Division, the other revisions from the UNSD tables as compiled in the R package concordance
+    (see ``data/README.md``). BACI's ``271000`` maps to group 334 in every revision; codes without
+    an SITC Rev.3 counterpart (``710820`` monetary gold, ``711890`` legal-tender coin) are absent.
+
+    Parameters
+    ----------
+    hs : str
+        The HS revision: 'HS92' (also 'HS88', 'H0'), 'HS96' ('H1'), 'HS02' ('H2'), 'HS07' ('H3'),
+        'HS12' ('H4'), 'HS17' ('H5') or 'HS22' ('H6'), case-insensitive.
+
+    Examples
+    --------
+    >>> from tradeindex.codes import concordance
+    >>> table = concordance("HS12")
+    >>> table["870323"], table["271000"], "710820" in table
+    ('78120', '334', False)
+    """
+    return _concordance_mapping(hs_revision(hs))
