@@ -281,28 +281,6 @@ def pad_product_codes(codes, width=None):
     return [c.zfill(width) for c in codes]
 
 
-def country_label(code):
-    """The label of one numeric country code (its ISO3, or the code as text when unknown)."""
-    iso3 = country_reference().get(int(code), ("", ""))[0]
-    return iso3 or str(int(code))
-
-
-def country_codes(keys, param):
-    """Numeric codes of country keys (ISO3, numeric codes) from the reference tables alone."""
-    keys = [keys] if isinstance(keys, (str, int, np.integer)) else list(keys)
-    out, unknown = [], []
-    for k in keys:
-        if isinstance(k, (int, np.integer)) or (isinstance(k, str) and k.strip().isdigit()):
-            out.append(int(k))
-        elif str(k).strip().upper() in _iso3_to_code():
-            iso = str(k).strip().upper()
-            out.extend(c for c, (i, _) in country_reference().items() if i == iso)
-        else:
-            unknown.append(k)
-    check_known(param, unknown, "countries (ISO3 or numeric codes)", len(country_reference()))
-    return np.unique(np.asarray(out, dtype=np.int64))
-
-
 # -- country groups ------------------------------------------------------------------------------
 class Group:
     """A named country group with membership by year: ``members`` maps ISO3 -> (first year,
