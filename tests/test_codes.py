@@ -175,13 +175,23 @@ def test_convert_against_python_merge(baci_slice_path):
 
 
 def test_convert_reports_unmapped():
+    f = tradeindex.TradeFlows.from_arrays([4, 4, 8], [8, 8, 4], ["870323", "999999", "870323"], [9.0, 1.0, 10.0],
+                                          hs="HS92")
+    with pytest.warns(UserWarning, match=r"1 HS92 codes without an SITC Rev.3 match \(999999\): 1 flows, "
+                                         r"5.000% of value, left out"):
+        s = f.convert("sitc3")
+    assert len(s) == 2 and "5.000% of value" in s.notes[0]
+    with pytest.raises(ValueError, match=r"products must be HS92 codes with an SITC Rev.3 match"):
+        f.convert("sitc3", unmapped="error")
+
+
+def test_convert_wrong_revision_is_an_error():
+    """A wrong hs= that leaves more than a quarter of the value unmapped is an error, not a warning."""
     f = tradeindex.TradeFlows.from_arrays([4, 4, 8], [8, 8, 4], ["870323", "999999", "870323"], [1.0, 3.0, 4.0],
                                           hs="HS92")
-    with pytest.warns(UserWarning, match=r"1 HS codes without an SITC Rev.3 match \(999999\): 1 flows, 37.500% of value, dropped"):
-        s = f.convert("sitc3")
-    assert len(s) == 2 and "37.500% of value" in s.notes[0]
-    with pytest.raises(ValueError, match=r"products must be HS codes with an SITC Rev.3 match"):
-        f.convert("sitc3", unmapped="error")
+    with pytest.raises(ValueError, match=r"hs must be the HS revision of the flows' codes \(with HS92, more than 25% "
+                                         r"of the value has no SITC Rev.3 match\); found 'HS92'; .*37.500% of value"):
+        f.convert("sitc3")
 
 
 def test_convert_errors(sample):

@@ -4,7 +4,18 @@ import pandas as pd
 import pytest
 
 import tradeindex
-from reference import trade_complementarity as naive
+from reference import trade_complementarity
+
+
+def naive(X, M, rows=None, cols=None):
+    """The naive formula with self-pairs NaN (the default): the same country on both axes
+    (the diagonal, when no labels are given) or the same labels."""
+    out = trade_complementarity(X, M)
+    if rows is None:
+        np.fill_diagonal(out, np.nan)
+    else:
+        out[np.equal.outer(np.asarray(rows, dtype=str), np.asarray(cols, dtype=str))] = np.nan
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -31,11 +42,15 @@ def test_sample_1990_against_pandas(flows):
     m = df.pivot_table(index="importer", columns="product", values="value", aggfunc="sum", fill_value=0)
     x, m = x.reindex(columns=m.columns.union(x.columns), fill_value=0), m.reindex(columns=m.columns.union(x.columns), fill_value=0)
     x, m = x.div(x.sum(axis=1), axis=0), m.div(m.sum(axis=1), axis=0)
-    assert tc.values.shape == (23, 23) and not np.isnan(tc.values).any()
+    assert tc.values.shape == (23, 23) and np.array_equal(np.isnan(tc.values), np.eye(23, dtype=bool))
+    with_self = tradeindex.complementarity(flows, years=1990, self_pairs=True)
+    assert not np.isnan(with_self.values).any() and with_self.meta["self_pairs"] and not tc.meta["self_pairs"]
     for j in x.index:
         for k in m.index:
             expected = 100 * (1 - (x.loc[j] - m.loc[k]).abs().sum() / 2)
-            assert tc.loc[j, k] == pytest.approx(expected, rel=1e-10)
+            assert with_self.loc[j, k] == pytest.approx(expected, rel=1e-10)
+            if j != k:
+                assert tc.loc[j, k] == with_self.loc[j, k]
     wide = tc.to_pandas()
     assert list(wide.index) == list(flows.countries.label) and wide.index.name == "exporter"
 
@@ -45,7 +60,7 @@ def test_panel_and_years(flows):
     assert isinstance(panel, tradeindex.IndexPanel) and panel.years == [1989, 1990]
     for year in (1989, 1990):
         one = tradeindex.complementarity(flows, years=year)
-        assert np.array_equal(panel[year].values, one.values)
+        assert np.array_equal(panel[year].values, one.values, equal_nan=True)
         np.testing.assert_allclose(one.values, naive(side_matrix(flows, "exports", year),
                                                      side_matrix(flows, "imports", year)), rtol=1e-10)
     assert len(tradeindex.complementarity(flows, years=[1990])) == 1
@@ -56,7 +71,7 @@ def test_product_subset_renormalises(flows):
     ids = flows.products.ids(["84", "85"], "products")
     expected = naive(side_matrix(flows, "exports", 1990, ids), side_matrix(flows, "imports", 1990, ids))
     np.testing.assert_allclose(tc.values, expected, rtol=1e-10)
-    assert tc.meta["products"] == len(ids)
+    assert tc.meta["products"] == {1990: len(ids)} and tc.meta["product_selection"] == ["84", "85"]
 
 
 def test_no_trade_in_selection_is_nan(flows):
@@ -83,7 +98,8 @@ def test_groups_equal_summed_members(flows):
         rows += [sum(A[ids[c]] for c in group) for group in groups.values()]
         return np.array(rows)
 
-    expected = naive(by_hand(X, ["CHN", "USA"], groups), by_hand(M, ["BRA", "DEU"], groups))
+    expected = naive(by_hand(X, ["CHN", "USA"], groups), by_hand(M, ["BRA", "DEU"], groups), tc.rows, tc.cols)
+    assert np.isnan(tc.loc["MERCOSUR", "MERCOSUR"]) and not np.isnan(tc.loc["MERCOSUR", "SOUTH"])
     np.testing.assert_allclose(tc.values, expected, rtol=1e-10)
     assert tc.loc["CHN", "MERCOSUR"] == pytest.approx(expected[0, 2])
 
@@ -93,6 +109,7 @@ def test_selection_is_a_sub_matrix(flows):
     part = tradeindex.complementarity(flows, years=1990, exporters=["USA", "BRA"], importers=["JPN"])
     assert list(part.rows) == ["BRA", "USA"]  # id (numeric code) order
     np.testing.assert_array_equal(part.values, full.loc[["BRA", "USA"], ["JPN"]].values)
+    assert part.meta["self_pairs"] is False
 
 
 @pytest.mark.parametrize("dtype, method", [("float64", "dense"), ("float64", "sparse"), ("float32", "auto")])
@@ -115,6 +132,12 @@ def test_top_k(flows):
     expected = full[1990].to_pandas().loc["USA"].sort_values(ascending=False, kind="stable")[:3]
     assert list(usa.importer) == list(expected.index)
     np.testing.assert_allclose(usa.trade_complementarity, expected.values, rtol=1e-12)
+    assert "USA" not in set(usa.importer)  # never its own partner (the full matrix's diagonal is NaN)
+    for year in (1989, 1990):
+        ranked = top.partners[top.years.index(year)]
+        assert not (ranked == np.asarray(top.rows, dtype=object)[:, None]).any()
+    with_self = tradeindex.complementarity(flows, top_k=3, groups=groups, self_pairs=True, years=1990)
+    assert (with_self.partners[0] == np.asarray(with_self.rows, dtype=object)[:, None]).any()
 
 
 def test_similarities(flows):
@@ -122,12 +145,13 @@ def test_similarities(flows):
     X = side_matrix(flows, "exports", 1990)
     np.testing.assert_allclose(es.values, naive(X, X), rtol=1e-10, atol=1e-10)
     np.testing.assert_allclose(es.values, es.values.T)
-    np.testing.assert_allclose(np.diag(es.values), 100)
+    assert np.isnan(np.diag(es.values)).all()
+    np.testing.assert_allclose(np.diag(tradeindex.export_similarity(flows, years=1990, self_pairs=True).values), 100)
     assert es.row_name == "country" and es.name == "export similarity"
     ms = tradeindex.import_similarity(flows, years=1989, countries=["USA"], partners=["CAN", "MEX"])
     M = side_matrix(flows, "imports", 1989)
     ids = [flows.countries.ids(c, "c")[0] for c in ("USA", "CAN", "MEX")]
-    np.testing.assert_allclose(ms.values, naive(M[ids[:1]], M[ids[1:]]), rtol=1e-10)
+    np.testing.assert_allclose(ms.values, naive(M[ids[:1]], M[ids[1:]], ["USA"], ["CAN", "MEX"]), rtol=1e-10)
 
 
 def test_outputs_round_trip(flows, tmp_path):

@@ -96,13 +96,15 @@ def check_length(param, arr, n, other):
         fail(param, f"of length {n} like {other}", f"length {len(arr)}")
 
 
-def check_not_aggregate(param, codes, describe=None):
-    """Reject aggregate partners (World, EU...) among the unique codes of a column."""
+def check_not_aggregate(param, codes, rows=None, describe=None):
+    """Reject aggregate partners (World, EU...) among the unique codes of a column; `rows`: where
+    the first of them is, for the message."""
     for code in codes:
         key = code.strip().upper() if isinstance(code, str) else code
         name = AGGREGATE_TEXT.get(key) if isinstance(key, str) else AGGREGATE_NUMERIC.get(int(key))
         if name is not None:
-            fail(param, "a country code, not an aggregate", f"{code!r} ({name})")
+            where = f" {_where(rows, describe)}" if rows is not None and len(rows) else ""
+            fail(param, "a country code, not an aggregate", f"{code!r} ({name}){where}")
 
 
 def check_no_self_trade(exporter_ids, importer_ids, describe=None):

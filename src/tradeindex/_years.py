@@ -11,8 +11,8 @@ import warnings
 
 import numpy as np
 
-from ._validation import check_years, fail
-from .codes import country_codes, country_label, resolve_groups
+from ._validation import check_groups, check_years, fail
+from .codes import Group, country_codes, country_label, resolve_groups
 from .flows import TradeFlows
 from .sources import LazyFlows, Request
 
@@ -86,6 +86,19 @@ def fixed_axis(source, keys, param):
         return source.countries.code[ids], source.countries.label[ids]
     codes = country_codes(keys, param)
     return codes, np.array([country_label(c) for c in codes], dtype=object)
+
+
+def check_group_members(source, spec, param):
+    """Check a groups argument before any year is read: names and non-empty member lists, and
+    every member of a user's own list a known country (in the flows, or the reference tables
+    for lazy input). Built-in groups are known."""
+    if spec is None:
+        return
+    listed = resolve_groups(spec, param)
+    for name, members in check_groups(listed):
+        raw = spec.get(name) if isinstance(spec, dict) else None
+        if raw is not None and not isinstance(raw, (str, Group)):
+            fixed_axis(source, members, param if name == param else f"{param}[{name!r}]")
 
 
 def axis_ids(flows, axis):

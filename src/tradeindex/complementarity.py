@@ -25,7 +25,7 @@ import scipy.sparse as sp
 
 from . import kernels
 from ._validation import (check_choice, check_group_names, check_membership, check_top_k)
-from ._years import (axis_ids, fixed_axis, group_notes, groups_in_year, run, source_years, stack,
+from ._years import (axis_ids, check_group_members, fixed_axis, group_notes, groups_in_year, run, source_years, stack,
                      stack_top)
 from .result import IndexMatrix, TopPartners
 from .sources import Request
@@ -75,7 +75,8 @@ def _pairs_year(flows, window, *, name, sides, axes, row_axis, col_axis, groups,
     same, column = _self_pairs(rows, row_codes, cols, col_codes)
     meta = {"groups": {year: {g: info["members"] for g, info in members.items()}},
             "groups_absent": {year: {g: info["absent"] for g, info in members.items() if info["absent"]}},
-            "method_used": {year: chosen}, "classification": flows.classification}
+            "method_used": {year: chosen}, "classification": flows.classification,
+            "products": {year: len(flows.products)}}
     if top_k:
         values, index = kernels.complementarity_top_k(X, M, top_k, exclude=None if self_pairs else column,
                                                       **options)
@@ -98,6 +99,7 @@ def _pairs(source, name, sides, axes, row_keys, col_keys, *, years, products, gr
     membership = check_membership(membership, years)
     check_choice("method", method, ("auto", "dense", "sparse"))
     row_axis, col_axis = fixed_axis(source, row_keys, axes[2]), fixed_axis(source, col_keys, axes[3])
+    check_group_members(source, groups, "groups")
     request = _request(products, sides, (row_axis, col_axis), groups)
     compute = partial(_pairs_year, name=name, sides=sides, axes=axes, row_axis=row_axis, col_axis=col_axis,
                       groups=groups, membership=membership, years=years, scale=scale, dtype=dtype,

@@ -18,7 +18,7 @@ from ._validation import (check_amounts, check_choice, check_columns, check_digi
                           check_duplicates, check_length, check_no_nulls, check_no_self_trade,
                           check_not_aggregate, check_one_year, check_unmapped, check_year, fail)
 from . import _aggregate, _ingest
-from .codes import CountryTable, ProductTable, concordance, pad_product_codes
+from .codes import CountryTable, ProductTable, concordance, hs_revision, pad_product_codes
 from .config import effective_threads
 from .kernels import _runs, group_totals
 from .result import TradeMatrix
@@ -46,6 +46,25 @@ def _arrow(param, x):
         fail(param, "a one-dimensional column of codes or numbers", f"{type(x).__name__} ({err})", TypeError)
 
 
+def _revision(hs):
+    """An HS revision by its canonical name ("H4" -> "HS12"); other text upper-cased."""
+    if hs is None:
+        return None
+    try:
+        return hs_revision(hs)
+    except ValueError:
+        return str(hs).strip().upper()
+
+
+def _kind(param, t):
+    """'number' or 'text' codes; anything else is a TypeError naming the column."""
+    if _is_text(t):
+        return "text"
+    if pa.types.is_integer(t.value_type if pa.types.is_dictionary(t) else t):
+        return "number"
+    fail(param, "country or product codes (integers or text)", f"a column of type {t}", TypeError)
+
+
 def _is_text(t):
     t = t.value_type if pa.types.is_dictionary(t) else t
     return pa.types.is_string(t) or pa.types.is_large_string(t)
@@ -53,40 +72,43 @@ def _is_text(t):
 
 class _KeyMap:
     """Codes of one kind (countries: exporter and importer share one map; products) -> int32
-    keys: a non-negative integer below SMALL_CODE is its own key, any other code (text, large
-    or negative integers) the next key from SMALL_CODE up, across all batches."""
+    keys across all batches. Integer codes in [0, SMALL_CODE) are their own keys; other integers
+    get keys from SMALL_CODE up; text codes get dense keys from 0 (a map holds one kind)."""
 
-    def __init__(self, param):
-        self.param, self.other, self.kind = param, {}, None
+    def __init__(self):
+        self.kind, self.other = None, {}
+        self.text = pa.array([], pa.string())  # text codes in key order
 
-    def encode(self, param, arr):
+    def encode(self, param, arr, kind):
         """int32 keys of one Arrow array without nulls (a zero-copy view when possible)."""
-        kind = "text" if _is_text(arr.type) else "number" if pa.types.is_integer(arr.type) else None
-        if kind is None:
-            fail(param, "country or product codes (integers or text)", f"a column of type {arr.type}", TypeError)
-        if self.kind not in (None, kind):
-            fail(param, f"codes of the same kind as the others ({self.kind})", f"{kind} codes", TypeError)
         self.kind = kind
-        if kind == "number" and len(arr):
+        if not len(arr):
+            return np.zeros(0, np.int32)
+        if kind == "number":
             lo, hi = pc.min_max(arr).values()
             if lo.as_py() >= 0 and hi.as_py() < SMALL_CODE:
                 return arr.cast(pa.int32()).to_numpy(zero_copy_only=False)
-        if not len(arr):
-            return np.zeros(0, np.int32)
+            enc = arr.dictionary_encode()
+            lut = np.array([self._number_key(v) for v in enc.dictionary.to_pylist()], dtype=np.int32)
+            return lut[enc.indices.to_numpy(zero_copy_only=False)]
         enc = arr if pa.types.is_dictionary(arr.type) else arr.dictionary_encode()
-        lut = np.array([self.key(v) for v in enc.dictionary.to_pylist()], dtype=np.int32)
-        return lut[enc.indices.to_numpy(zero_copy_only=False)]
+        values = enc.dictionary.cast(pa.string())
+        lut = pc.index_in(values, value_set=self.text)
+        if lut.null_count:  # codes not seen before: append them, in order of first appearance
+            new = pc.unique(values.filter(pc.is_null(lut)))
+            self.text = pa.concat_arrays([self.text, new])
+            lut = pc.index_in(values, value_set=self.text)
+        return lut.to_numpy(zero_copy_only=False).astype(np.int32)[enc.indices.to_numpy(zero_copy_only=False)]
 
-    def key(self, code):
-        if isinstance(code, int) and 0 <= code < SMALL_CODE:
+    def _number_key(self, code):
+        if 0 <= code < SMALL_CODE:
             return code
         return SMALL_CODE + self.other.setdefault(code, len(self.other))
 
-    def size(self):
-        return SMALL_CODE + len(self.other) if self.other else 0
-
     def codes(self, keys):
         """The original code of each key."""
+        if self.kind == "text":
+            return self.text.take(pa.array(np.asarray(keys, dtype=np.int64))).to_pylist()
         back = list(self.other)
         return [int(k) if k < SMALL_CODE else back[k - SMALL_CODE] for k in keys]
 
@@ -155,7 +177,7 @@ class _Builder:
                      "product": np.empty(n_rows, np.int32), "value": np.empty(n_rows)}
         self.cols["quantity"] = np.empty(n_rows) if quantity else np.zeros(0)
         self.years, self.year_col = set(), None
-        self.countries, self.products = _KeyMap("countries"), _KeyMap("products")
+        self.countries, self.products = _KeyMap(), _KeyMap()
         self.seen_c = np.zeros((self.t, 1), np.uint8)
         self.seen_p = np.zeros((self.t, 1), np.uint8)
         self.bad = np.zeros((self.t, 3), np.int64)
@@ -174,9 +196,14 @@ class _Builder:
         cols = {c: (batch.column(c).combine_chunks() if isinstance(batch, pa.Table) else batch.column(c))
                 for c in batch.schema.names}
         keys = {}
-        for c in ("exporter", "importer", "product"):
-            arr = self._no_nulls(c, cols[c], start)
-            keys[c] = (self.products if c == "product" else self.countries).encode(c, arr)
+        kinds = {c: _kind(c, cols[c].type) for c in ("exporter", "importer", "product")}
+        if kinds["exporter"] != kinds["importer"]:
+            fail("importer", "codes of the same kind as exporter (both numeric or both text)",
+                 f"exporter {cols['exporter'].type}, importer {cols['importer'].type}", TypeError)
+        for c, m in (("exporter", self.countries), ("importer", self.countries), ("product", self.products)):
+            if m.kind not in (None, kinds[c]):
+                fail(c, f"codes of one kind in every file ({m.kind})", f"{kinds[c]} codes", TypeError)
+            keys[c] = m.encode(c, self._no_nulls(c, cols[c], start), kinds[c])
         value = self._numbers("value", self._no_nulls("value", cols["value"], start))
         qty = (self._numbers("quantity", cols["quantity"]) if "quantity" in cols and len(self.cols["quantity"])
                else np.zeros(0))
@@ -261,6 +288,18 @@ class _Builder:
         if bad[2]:
             check_no_self_trade(cols["exporter"], cols["importer"], describe)
 
+    def _check_aggregates(self, codes, keys):
+        """World, EU and other aggregates are not countries: the first such code found, with the
+        column and row where it is."""
+        for code, key in zip(codes, keys):
+            try:
+                check_not_aggregate("exporter", [code])
+            except ValueError:
+                for col in ("exporter", "importer"):
+                    rows = np.flatnonzero(self.cols[col][:self.n] == key)
+                    if len(rows):
+                        check_not_aggregate(col, [code], rows, self.describe)
+
     def finish(self):
         n = self.n
         cols = {c: a[:n] for c, a in self.cols.items() if len(a)}
@@ -270,11 +309,11 @@ class _Builder:
         seen_c = np.flatnonzero(self.seen_c.any(axis=0)) if n else np.zeros(0, np.int64)
         seen_p = np.flatnonzero(self.seen_p.any(axis=0)) if n else np.zeros(0, np.int64)
         codes_c = self.countries.codes(seen_c)
-        check_not_aggregate("exporter", codes_c)
+        self._check_aggregates(codes_c, seen_c)
         countries, where = CountryTable.from_codes(codes_c)
         country_id = np.full(max(self.seen_c.shape[1], 1), -1, np.int32)
         country_id[seen_c] = where
-        padded = pad_product_codes(self.products.codes(seen_p), self.width)
+        padded = pad_product_codes(self.products.codes(seen_p), self.width if self.products.kind == "number" else None)
         table, product_where = np.unique(np.asarray(padded, dtype=object).astype(str), return_inverse=True)
         product_id = np.full(max(self.seen_p.shape[1], 1), -1, np.int32)
         product_id[seen_p] = product_where.astype(np.int32)
@@ -335,7 +374,7 @@ class TradeFlows:
                 del self._cols["year"]
         self._n = n
         self.countries, self.products = countries, products
-        self.hs, self.notes = hs, tuple(notes)
+        self.hs, self.notes = _revision(hs), tuple(notes)
 
     @property
     def year(self):
@@ -661,7 +700,8 @@ class TradeFlows:
         if self.products.classification != "HS":
             fail("flows", "HS product codes to convert to SITC Rev.3",
                  f"{self.products.classification} codes (these flows were converted already)")
-        table = concordance(hs or self.hs)
+        hs = _revision(hs) or self.hs
+        table = concordance(hs)
         lengths = sorted({len(c) for c in self.products.code})
         if lengths != [6] and len(self.products):
             fail("products", "6-digit HS codes to convert to SITC Rev.3 (BACI's HS6; convert before "
@@ -672,12 +712,13 @@ class TradeFlows:
         notes = ()
         if missing.any():
             lost = group_totals(self.product, self.value, max(len(self.products), 1))[missing].sum()
+            n_lost = int(np.bincount(self.product, minlength=len(self.products))[missing].sum())
             total = float(self.value.sum())
             codes = [c for c, m in zip(self.products.code, missing) if m]
-            note = (f"convert: {len(codes)} {hs or self.hs} codes without an SITC Rev.3 match "
-                    f"({', '.join(codes[:5])}{' ...' if len(codes) > 5 else ''}): "
+            note = (f"convert: {len(codes)} {hs} codes without an SITC Rev.3 match "
+                    f"({', '.join(codes[:5])}{' ...' if len(codes) > 5 else ''}): {n_lost:,} flows, "
                     f"{100 * lost / max(total, 1e-300):.3f}% of value, left out")
-            check_unmapped(lost, total, hs or self.hs, note, strict=unmapped == "error")
+            check_unmapped(lost, total, hs, note, strict=unmapped == "error")
             warnings.warn(note, UserWarning, stacklevel=2)
             notes = (note,)
         cut = [c[:digits] if c is not None else "" for c in new]

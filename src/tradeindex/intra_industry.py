@@ -26,7 +26,7 @@ import numpy as np
 
 from ._validation import (check_adjust, check_alpha, check_choice, check_membership,
                           check_partner_groups, check_scale, check_two_years)
-from ._years import axis_ids, fixed_axis, groups_in_year, run, source_years, stack
+from ._years import axis_ids, check_group_members, fixed_axis, groups_in_year, run, source_years, stack
 from .codes import GROUPS, Group
 from .kernels import group_sums, pair_sums, ratio
 from .result import IndexMatrix, _pandas
@@ -197,7 +197,8 @@ def _compute(by, mode, pick, pick_products, flows, reporters, partners, membersh
         return partial(_pair_year, mode=mode, pick=pick, rows_axis=_axis(flows, reporters, "reporters"),
                        cols_axis=fixed_axis(flows, partners, "partners"), scale=scale, options=options,
                        value=value)
-    check_partner_groups(partners, by)
+    spec = check_partner_groups(partners, by)
+    check_group_members(flows, {n: g for n, g in spec.items() if g is not None}, "partners")
     return partial(_group_year, mode=mode, pick=pick_products if by == "product" else pick,
                    reporters=reporters, rows_axis=_axis(flows, reporters, "reporters"), partners=partners,
                    by=by, membership=membership, years=years, scale=scale, options=options, value=value)

@@ -64,12 +64,8 @@ class Request:
     importers: tuple = None
 
 
-def _csv_types(baci):
-    # BACI files write k as six zero-padded digits: read as int32 (fast) and pad back; other CSV
-    # files keep k as text (leading zeros, mixed widths)
-    return {"t": pa.int32(), "i": pa.int32(), "j": pa.int32(),
-            "k": pa.int32() if baci else pa.dictionary(pa.int32(), pa.string()),
-            "v": pa.float64(), "q": pa.float64()}
+_CSV_TYPES = {"t": pa.int32(), "i": pa.int32(), "j": pa.int32(), "k": pa.dictionary(pa.int32(), pa.string()),
+              "v": pa.float64(), "q": pa.float64()}  # k as text: its leading zeros and width kept
 
 
 def _read_error(part, err):
@@ -81,7 +77,7 @@ def _read_error(part, err):
 
 def _csv_table(part, columns):
     read = pacsv.ReadOptions(block_size=_CSV_BLOCK)
-    convert = pacsv.ConvertOptions(column_types=_csv_types(part.baci), null_values=_CSV_NULLS,
+    convert = pacsv.ConvertOptions(column_types=_CSV_TYPES, null_values=_CSV_NULLS,
                                    strings_can_be_null=False, include_columns=columns,
                                    include_missing_columns=False)
     if part.kind == "zip":
@@ -90,16 +86,18 @@ def _csv_table(part, columns):
     return pacsv.read_csv(part.path, read_options=read, convert_options=convert)
 
 
-def _header(part):
-    """Column names of a part (reads the first line or the Parquet schema only)."""
+def _schema(part):
+    """The columns of a part and their types (reads the Parquet schema, or the start of a CSV
+    with the types the reader will use)."""
     try:
         if part.kind == "parquet":
-            return ds.dataset(part.path, format="parquet").schema.names
+            return ds.dataset(part.path, format="parquet").schema
         opts = pacsv.ReadOptions(block_size=1 << 16)
+        convert = pacsv.ConvertOptions(column_types=_CSV_TYPES, null_values=_CSV_NULLS, strings_can_be_null=False)
         if part.kind == "zip":
             with zipfile.ZipFile(part.path) as zf, zf.open(part.member) as fh:
-                return pacsv.open_csv(fh, read_options=opts).schema.names
-        return pacsv.open_csv(part.path, read_options=opts).schema.names
+                return pacsv.open_csv(fh, read_options=opts, convert_options=convert).schema
+        return pacsv.open_csv(part.path, read_options=opts, convert_options=convert).schema
     except (pa.ArrowInvalid, OSError, zipfile.BadZipFile, EOFError) as err:
         _read_error(part, err)
 
@@ -250,11 +248,11 @@ class LazyFlows:
     def _read(self, part, years, request, products):
         """One part as an Arrow table with BACI's columns renamed to the flows' names, filtered
         to `years` (when the part may hold others), the countries and products of the request."""
-        names = _header(part)
-        check_columns(f"file {part.name}", names, REQUIRED if part.year is None or part.kind != "parquet"
-                      or "t" in names else REQUIRED[1:])
+        schema = _schema(part)
+        names = schema.names
+        check_columns(f"file {part.name}", names, REQUIRED if part.year is None or "t" in names else REQUIRED[1:])
         columns = [c for c in ("t", "i", "j", "k", "v") if c in names] + (["q"] if request.quantity and "q" in names else [])
-        expr = _filter(part, years, request, products, names)
+        expr = _filter(part, years, request, products, schema)
         try:
             if part.kind == "parquet":
                 table = ds.dataset(part.path, format="parquet").to_table(columns=columns, filter=expr)
@@ -298,11 +296,12 @@ def _spec_list(specs):
     return [s.strip() for s in specs.split(",")] if isinstance(specs, str) else [str(s) for s in specs]
 
 
-def _filter(part, years, request, products, names):
+def _filter(part, years, request, products, schema):
     """The Arrow filter of a part's rows: its years (when it may hold others), the request's
-    countries, the product codes."""
+    countries, the product codes (when their type allows it; the selection is applied again
+    after reading in any case)."""
     terms = []
-    if part.year is None and "t" in names:
+    if part.year is None and "t" in schema.names:
         terms.append(ds.field("t").isin(years))
     if request.exporters is not None or request.importers is not None:
         either = [ds.field(c).isin(country_codes(keys, param).tolist())
@@ -310,17 +309,24 @@ def _filter(part, years, request, products, names):
                   if keys is not None]
         terms.append(either[0] if len(either) == 1 else either[0] | either[1])
     if products is not None:
-        terms.append(_product_filter(part, *products))
+        k_type = schema.field("k").type
+        k_type = k_type.value_type if pa.types.is_dictionary(k_type) else k_type
+        if _is_text_type(k_type) or (part.baci and pa.types.is_integer(k_type)):
+            terms.append(_product_filter(pa.types.is_integer(k_type), *products))
     expr = None
     for t in terms:
         expr = t if expr is None else expr & t
     return expr
 
 
-def _product_filter(part, mode, codes):
-    """k in the exact 6-digit `codes`, or k starting with one of the prefixes `codes`."""
-    as_int = part.baci and part.kind in ("csv", "zip")
-    k = ds.field("k")
+def _is_text_type(t):
+    return pa.types.is_string(t) or pa.types.is_large_string(t)
+
+
+def _product_filter(as_int, mode, codes):
+    """k in the exact 6-digit `codes`, or k starting with one of the prefixes `codes` (integer
+    k: 6-digit codes whose leading zeros were lost, so a prefix is a range)."""
+    k = ds.field("k") if as_int else ds.field("k").cast(pa.string())  # a dictionary-encoded k decoded
     if mode == "exact":
         return k.isin([int(c) for c in codes]) if as_int else k.isin(list(codes) + [c.lstrip("0") for c in codes])
     terms = []
@@ -329,7 +335,7 @@ def _product_filter(part, mode, codes):
             lo = int(p.ljust(6, "0"))
             terms.append((k >= lo) & (k <= int(p.ljust(6, "9"))))
         else:
-            terms.append(pc.starts_with(k.cast(pa.string()), p))
+            terms.append(pc.starts_with(k, p))
     expr = terms[0]
     for t in terms[1:]:
         expr = expr | t
@@ -364,8 +370,7 @@ def _scanned_parts(kind, path, name):
     """{year: [Part]} of one file whose name says no year: the years of its `t` column (Parquet
     statistics when they settle it, else a pass over the column)."""
     part = Part(kind, str(path), None, None, name)
-    names = _header(part)
-    check_columns(f"file {name}", names, REQUIRED)
+    check_columns(f"file {name}", _schema(part).names, REQUIRED)
     try:
         if kind == "parquet":
             years = _parquet_years(path)
@@ -462,7 +467,7 @@ def scan_baci(path, *, hs=None, duplicates="error"):
     >>> from importlib import resources
     >>> lazy = tradeindex.scan_baci(resources.files("tradeindex") / "data" / "comtrade_sample_hs4_1989_1990.csv.gz")
     >>> lazy.years, len(lazy.collect(1989))
-    ([1989, 1990], 112155)
+    ([1989, 1990], 105081)
     """
     path = Path(path)
     if not path.exists():
