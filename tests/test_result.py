@@ -411,3 +411,17 @@ def test_panel_and_top_partners_construction_errors(m, top):
         TopPartners(top.values, top.partners, [2016], top.rows, TC, "exporter", "importer", partner_codes=[1, 2])
     with pytest.raises(ValueError, match="col_name must be an axis name different from row_name 'exporter' and from 'year'"):
         IndexPanel(m.values[None], [2016], m.rows, m.cols, TC, "exporter", "year")
+
+
+def test_panel_getitem_many_years(m):
+    p = panel_of(m)
+    assert p[[2016]].years == [2016] and p[2015:].equals(p)
+
+
+def test_xarray_is_optional(m, top, monkeypatch):
+    nameless = TopPartners(top.values, top.partners, [None], top.rows, TC, "exporter", "importer")
+    assert nameless.to_xarray().dims == ("exporter", "rank") and "year" not in nameless.to_arrow().column_names
+    import sys
+    monkeypatch.setitem(sys.modules, "xarray", None)
+    with pytest.raises(ImportError, match=r"to_xarray\(\) needs xarray: pip install 'tradeindex\[xarray\]'"):
+        m.to_xarray()

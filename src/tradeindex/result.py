@@ -686,7 +686,10 @@ class IndexPanel(_Arithmetic, _Result):
         return _Loc(self)
 
     def __getitem__(self, year):
-        return self._matrix(_year_positions(self.years, year))
+        """One year's IndexMatrix (meta reduced to that year's entries); a list or slice of years
+        gives a panel, as ``loc``."""
+        pos = _year_positions(self.years, year)
+        return self._matrix(pos) if np.ndim(pos) == 0 else self._loc((year,))
 
     def _matrix(self, pos):
         year = self.years[pos]
