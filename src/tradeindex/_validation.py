@@ -181,8 +181,11 @@ def check_float_dtype(param, dtype):
 
 def check_trade_values(param, arr):
     """A 2-D NumPy array or scipy.sparse matrix of finite, non-negative numbers (returned as an
-    ndarray or a sparse array, never copied here and never modified)."""
+    ndarray or a sparse array, never copied here and never modified). A labelled matrix holding
+    a scipy.sparse ``.matrix`` (a TradeMatrix: ``flows.exports(2017)``) gives that matrix."""
     import scipy.sparse as sp
+    if not sp.issparse(arr) and sp.issparse(getattr(arr, "matrix", None)):
+        arr = arr.matrix
     if sp.issparse(arr):
         if arr.ndim != 2:  # pragma: no cover - scipy sparse arrays are 2-D here
             fail(param, "a 2-D matrix", f"{arr.ndim} dimensions")
@@ -195,7 +198,7 @@ def check_trade_values(param, arr):
     data = check_numeric(param, np.asarray(data))
     if data.size and not (data.min() >= 0 and np.isfinite(data.max())):  # two passes, no temporaries
         bad = ~np.isfinite(data) | (data < 0)
-        fail(param, "finite and non-negative trade values", f"{data[bad].ravel()[0]!r} ({int(bad.sum())} entries in all)")
+        fail(param, "finite and non-negative trade values", f"{float(data[bad].ravel()[0])!r} ({int(bad.sum())} entries in all)")
     return arr
 
 
