@@ -126,7 +126,8 @@ def test_top_k(flows):
     top = tradeindex.complementarity(flows, top_k=3, groups=groups)
     assert top.values.shape == (2, 24, 3) and top.years == [1989, 1990]
     long = top.to_long()
-    assert list(long.columns) == ["year", "exporter", "rank", "importer", "trade_complementarity"]
+    assert list(long.columns) == ["year", "exporter", "exporter_code", "rank", "importer", "importer_code",
+                                  "trade_complementarity"]
     assert len(long) == 2 * 24 * 3
     usa = long[(long.year == 1990) & (long.exporter == "USA")]
     expected = full[1990].to_pandas().loc["USA"].sort_values(ascending=False, kind="stable")[:3]
@@ -158,11 +159,14 @@ def test_outputs_round_trip(flows, tmp_path):
     tc = tradeindex.complementarity(flows, years=1990, exporters=["BRA", "ARG"])
     tc.to_parquet(tmp_path / "tc.parquet")
     back = pd.read_parquet(tmp_path / "tc.parquet")
-    assert len(back) == 2 * 23
-    np.testing.assert_allclose(back.trade_complementarity.to_numpy(), tc.values.ravel())
+    assert len(back) == 2 * 22  # self-pairs are not pair rows
+    want = tc.values[~np.isnan(tc.values)]
+    np.testing.assert_allclose(back.trade_complementarity.to_numpy(), want)
+    assert list(back.columns) == ["year", "exporter", "exporter_code", "importer", "importer_code",
+                                  "trade_complementarity"]
     top = tradeindex.complementarity(flows, years=1990, top_k=2)
     top.to_csv(tmp_path / "top.csv")
-    assert pd.read_csv(tmp_path / "top.csv").shape == (23 * 2, 5)
+    assert pd.read_csv(tmp_path / "top.csv").shape == (23 * 2, 7)
 
 
 def test_flows_are_not_modified(flows):

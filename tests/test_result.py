@@ -390,7 +390,7 @@ def test_trade_matrix_into_kernels():
     np.testing.assert_array_equal(np.asarray(X), X.matrix.toarray())
     got = kernels.complementarity(X, M, scale=100)
     np.testing.assert_allclose(got, kernels.complementarity(X.matrix, M.matrix, scale=100), equal_nan=True)
-    np.testing.assert_allclose(got, tradeindex.complementarity(flows, years=1990).values, rtol=1e-12)
+    np.testing.assert_allclose(got, tradeindex.complementarity(flows, years=1990, self_pairs=True).values, rtol=1e-12)
     values, index = kernels.complementarity_top_k(X, M, 2)
     assert values.shape == index.shape == (len(X.rows), 2)
     with pytest.raises(ValueError, match="copy=False impossible"):

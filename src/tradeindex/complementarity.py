@@ -25,9 +25,9 @@ import scipy.sparse as sp
 
 from . import kernels
 from ._validation import (check_choice, check_group_names, check_membership, check_top_k)
-from ._years import (axis_ids, check_group_members, fixed_axis, group_notes, groups_in_year, run, source_years, stack,
-                     stack_top)
-from .result import IndexMatrix, TopPartners
+from ._years import (axis_ids, check_group_members, fixed_axis, group_notes, groups_in_year, run,
+                     source_years)
+from .result import IndexMatrix, IndexPanel, TopPartners
 from .sources import Request
 
 CONVENTIONS = ("shares renormalised over the selected products; trade with all partners in the "
@@ -105,7 +105,7 @@ def _pairs(source, name, sides, axes, row_keys, col_keys, *, years, products, gr
                       groups=groups, membership=membership, years=years, scale=scale, dtype=dtype,
                       method=method, top_k=top_k, self_pairs=self_pairs, n_threads=n_threads)
     parts = run(source, compute, years=years, request=request, progress=progress, label=name)
-    result = (stack_top(parts) if top_k else stack(parts)) if panel or top_k and len(parts) > 1 else parts[0]
+    result = (TopPartners.from_years(parts) if top_k else IndexPanel.from_matrices(parts)) if panel else parts[0]
     meta = result.meta
     meta.update({"index": name, "formula": f"{scale} * sum_p min(a_p, b_p) = {scale} * (1 - sum_p |a_p - b_p| / 2)",
                  "rows": f"{axes[0]} shares of {sides[0]}", "cols": f"{axes[1]} shares of {sides[1]}",

@@ -26,10 +26,10 @@ import numpy as np
 
 from ._validation import (check_adjust, check_alpha, check_choice, check_membership,
                           check_partner_groups, check_scale, check_two_years)
-from ._years import axis_ids, check_group_members, fixed_axis, groups_in_year, run, source_years, stack
+from ._years import axis_ids, check_group_members, fixed_axis, groups_in_year, run, source_years
 from .codes import GROUPS, Group
 from .kernels import group_sums, pair_sums, ratio
-from .result import IndexMatrix, _pandas
+from .result import IndexMatrix, IndexPanel, _pandas
 from .sources import Request
 
 #: The trade types of :func:`trade_types`, in the order of the kernel's outputs.
@@ -184,7 +184,7 @@ def _run(source, compute, years, panel, meta, *, windows=None, request=Request()
     out = {}
     for key in parts[0]:
         one = [p[key] for p in parts]
-        out[key] = stack(one) if panel else one[0]
+        out[key] = IndexPanel.from_matrices(one) if panel else one[0]
         out[key].meta.update(meta)
     return out
 
