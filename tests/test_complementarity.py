@@ -184,7 +184,7 @@ def test_flows_are_not_modified(flows):
     ({"years": 2001}, ValueError, "years must be one of the years present"),
     ({"years": []}, ValueError, "years must be None, a year or a non-empty list"),
     ({"top_k": 0}, ValueError, "top_k must be a positive integer"),
-    ({"products": ["99"]}, ValueError, "products must be product codes"),
+    ({"products": ["99"]}, ValueError, "products must be HS product codes or prefixes of codes present"),
     ({"dtype": "int8"}, ValueError, "dtype must be one of"),
 ])
 def test_errors(flows, kwargs, exc, message):
@@ -210,15 +210,18 @@ def test_cli_complementarity(flows, baci_csv, tmp_path, capsys):
     got = pd.read_parquet(out).set_index(["exporter", "importer"]).trade_complementarity
     expected = tradeindex.complementarity(flows, years=1990, products=["84", "85"],
                                           groups={"MERCOSUR": ["ARG", "BRA", "PRY", "URY"]})
-    assert len(got) == 24 * 24
+    assert len(got) == 24 * 24 - 24  # every pair but the self-pairs
     assert got["BRA", "MERCOSUR"] == pytest.approx(expected.loc["BRA", "MERCOSUR"], rel=1e-12)
+    wide = tmp_path / "wide.csv"
+    assert main(["complementarity", str(baci_csv), "--years", "1990", "--wide", "-o", str(wide)]) == 0
+    assert pd.read_csv(wide, index_col=0).shape == (23, 23)
     top = tmp_path / "top.csv"
     assert main(["complementarity", str(baci_csv), "--top-k", "2", "-o", str(top)]) == 0
-    assert pd.read_csv(top).shape == (2 * 23 * 2, 5)
-    assert main(["complementarity", str(baci_csv), "--group", "NOPE", "-o", str(top)]) == 2
+    assert pd.read_csv(top).shape == (2 * 23 * 2, 7)
+    assert main(["complementarity", str(baci_csv), "--group", "NOPE", "-o", str(top), "--overwrite"]) == 2
     assert "--group must be NAME=A,B,C (e.g. EAEU=ARM,BLR,KAZ,KGZ,RUS) or a built-in group" in capsys.readouterr().err
     assert main(["complementarity", str(baci_csv), "-o", str(tmp_path / "x.xlsx")]) == 2
-    assert "-o/--output must be a file name ending in .csv or .parquet" in capsys.readouterr().err
+    assert "-o/--output must be a file name ending in .csv.gz or .csv or .parquet" in capsys.readouterr().err
 
 
 def test_dense_and_sparse_assembly_agree(flows, monkeypatch):

@@ -132,7 +132,7 @@ def test_sample_mercosur_within_vs_world():
 @settings(max_examples=30, deadline=None)
 @given(random_flows())
 def test_by_product_matches_naive(flows):
-    table = ti.grubel_lloyd(flows, by="product")
+    table = ti.grubel_lloyd(flows, by="product").to_pandas()
     labels = list(flows.countries.label)
     for r in range(len(labels)):
         want = ref.gl_product(ref.frame(flows), r, range(len(labels)))
@@ -145,7 +145,7 @@ def test_by_product_matches_naive(flows):
 
 def test_by_product_aquino_aggregates_to_country():
     f = ti.sample().select(years=1990)
-    t = ti.grubel_lloyd(f, by="product", reporters=MERCOSUR, adjust="aquino")
+    t = ti.grubel_lloyd(f, by="product", reporters=MERCOSUR, adjust="aquino").to_pandas()
     c = ti.grubel_lloyd(f, by="country", reporters=MERCOSUR, adjust="aquino")
     # Aquino's X'+M' add up to X+M, so the weighted mean of the product indices is the aggregate
     for r in MERCOSUR:
@@ -193,7 +193,7 @@ def test_sample_marginal_1989_1990():
     same(a.values, want_a)
     same(b.values, want_b)
     ca, cb = ti.marginal_iit(f, 1989, 1990, by="country", partners={"MERCOSUR": MERCOSUR})
-    table = ti.marginal_iit(f, 1989, 1990, by="product", reporters=["BRA"], partners={"MERCOSUR": MERCOSUR})
+    table = ti.marginal_iit(f, 1989, 1990, by="product", reporters=["BRA"], partners={"MERCOSUR": MERCOSUR}).to_pandas()
     w = table.d_exports.abs() + table.d_imports.abs()
     assert np.isclose(100 * (w - (table.d_exports - table.d_imports).abs()).sum() / w.sum(),
                       ca.loc["BRA", "MERCOSUR"], rtol=1e-9)

@@ -37,15 +37,18 @@ def _tc(df, year, exporters, importers):
 
 def test_complementarity_table(report, df):
     t = report.tables["complementarity"].to_pandas()
-    assert len(t) == 2 * 4 * 2 * 2  # years x members x partners x roles
+    assert len(t) == 2 * 2 * 4 * 2 * 2  # compositions x years x members x partners x roles
+    assert set(t.composition) == {"fixed", "by-year"} and set(t.products) == {"all products"}
     for row in t.itertuples():
-        rest = [c for c in MERCOSUR if c != row.member] if row.partner == "MERCOSUR (rest)" else NAFTA
-        want = (_tc(df, row.year, [row.member], rest) if row.member_as == "exporter"
-                else _tc(df, row.year, rest, [row.member]))
-        assert row.tc == pytest.approx(want, abs=1e-9)
+        rest = [c for c in MERCOSUR if c != row.reporter] if row.partner == "MERCOSUR (rest)" else NAFTA
+        assert row.partner_members == " ".join(rest)
+        want = (_tc(df, row.year, [row.reporter], rest) if row.reporter_as == "exporter"
+                else _tc(df, row.year, rest, [row.reporter]))
+        assert row.trade_complementarity == pytest.approx(want, abs=1e-9)
     change = report.tables["complementarity_change"].to_pandas()
-    r = change[(change.member == "BRA") & (change.partner == "NAFTA") & (change.member_as == "importer")].iloc[0]
+    r = change[(change.reporter == "BRA") & (change.partner == "NAFTA") & (change.reporter_as == "importer")].iloc[0]
     assert r.change == pytest.approx(_tc(df, 1990, NAFTA, ["BRA"]) - _tc(df, 1989, NAFTA, ["BRA"]), abs=1e-9)
+    assert r.change_by_year == pytest.approx(r.change, abs=1e-12)  # a fixed list: the same members every year
 
 
 def _gl(df, year, member, partners):
@@ -58,11 +61,11 @@ def _gl(df, year, member, partners):
 
 def test_grubel_lloyd_within_vs_global(report, df):
     t = report.tables["grubel_lloyd"].to_pandas()
-    assert len(t) == 8
+    assert len(t) == 2 * 8 and set(t.classification) == {"HS92"} and t.products.str.startswith("engineering").all()
     for row in t.itertuples():
-        rest = [c for c in MERCOSUR if c != row.member]
-        assert row.gl_within == pytest.approx(_gl(df, row.year, row.member, rest), abs=1e-9)
-        assert row.gl_global == pytest.approx(_gl(df, row.year, row.member, None), abs=1e-9)
+        rest = [c for c in MERCOSUR if c != row.reporter]
+        assert row.grubel_lloyd_within == pytest.approx(_gl(df, row.year, row.reporter, rest), abs=1e-9)
+        assert row.grubel_lloyd_global == pytest.approx(_gl(df, row.year, row.reporter, None), abs=1e-9)
 
 
 def test_intra_group_share(report, df):
@@ -70,8 +73,8 @@ def test_intra_group_share(report, df):
     d = df[df.k.str[:2].isin([str(c) for c in range(84, 91)])]
     for row in t.itertuples():
         y = d[d.t == row.year]
-        x = y[y.i == row.member]
-        m = y[y.j == row.member]
+        x = y[y.i == row.reporter]
+        m = y[y.j == row.reporter]
         assert row.export_share == pytest.approx(100 * x[x.j.isin(MERCOSUR)].v.sum() / x.v.sum(), abs=1e-9)
         assert row.import_share == pytest.approx(100 * m[m.i.isin(MERCOSUR)].v.sum() / m.v.sum(), abs=1e-9)
 
@@ -81,50 +84,71 @@ def test_candidate_partners(report, df):
     assert set(t.country) == set(df.i.unique()) - set(MERCOSUR)
     top = t.iloc[0]
     assert top["rank"] == 1 and (t["mean"].diff().dropna() <= 1e-12).all()
-    assert top.tc_country_exports == pytest.approx(_tc(df, 1990, [top.country], MERCOSUR), abs=1e-9)
-    assert top.tc_group_exports == pytest.approx(_tc(df, 1990, MERCOSUR, [top.country]), abs=1e-9)
+    assert top.trade_complementarity_country_exports == pytest.approx(_tc(df, 1990, [top.country], MERCOSUR), abs=1e-9)
+    assert top.trade_complementarity_group_exports == pytest.approx(_tc(df, 1990, MERCOSUR, [top.country]), abs=1e-9)
 
 
 def test_marginal_iit(report, df):
     t = report.tables["marginal_iit"].to_pandas()
     d = df[df.k.str[:2].isin([str(c) for c in range(84, 91)])]
     for row in t.itertuples():
-        rest = [c for c in MERCOSUR if c != row.member]
+        rest = [c for c in MERCOSUR if c != row.reporter]
         flows = {}
         for year in (1989, 1990):
             y = d[d.t == year]
-            flows[year] = (y[(y.i == row.member) & y.j.isin(rest)].groupby("k").v.sum(),
-                           y[(y.j == row.member) & y.i.isin(rest)].groupby("k").v.sum())
+            flows[year] = (y[(y.i == row.reporter) & y.j.isin(rest)].groupby("k").v.sum(),
+                           y[(y.j == row.reporter) & y.i.isin(rest)].groupby("k").v.sum())
         idx = sorted(set().union(*[set(s.index) for pair in flows.values() for s in pair]))
         dx = flows[1990][0].reindex(idx, fill_value=0) - flows[1989][0].reindex(idx, fill_value=0)
         dm = flows[1990][1].reindex(idx, fill_value=0) - flows[1989][1].reindex(idx, fill_value=0)
         want = 100 * (1 - (dx - dm).abs().sum() / (dx.abs() + dm.abs()).sum())
-        assert row.a_within == pytest.approx(want, abs=1e-9)
+        assert row.marginal_iit_a_within == pytest.approx(want, abs=1e-9)
 
 
 def test_write_and_markdown(report, tmp_path):
-    paths = report.write(tmp_path)
+    paths = report.write(tmp_path / "out")
     names = {p.name for p in paths}
-    assert {"summary.md", "complementarity.csv", "grubel_lloyd.parquet", "candidate_partners.csv"} <= names
-    text = (tmp_path / "summary.md").read_text()
+    assert {"summary.md", "complementarity.csv", "grubel_lloyd.parquet", "candidate_partners.csv",
+            "groups.csv", "manifest.json"} <= names
+    assert paths[-1].name == "manifest.json"  # written last: a report without it is incomplete
+    text = (tmp_path / "out" / "summary.md").read_text()
     assert "Table II. Grubel-Lloyd" in text and "| ARG | MERCOSUR (rest) | exporter |" in text
+    with pytest.raises(FileExistsError, match="overwrite"):
+        report.write(tmp_path / "out")
     pytest.importorskip("matplotlib")
     assert {"complementarity_heatmap.png", "grubel_lloyd_within_vs_global.png", "intra_group_share.png"} <= names
 
 
-def test_membership_by_year(sample):
-    """Built-in MERCOSUR starts in 1991: the 1989-1990 sample has no members, a clear error."""
-    with pytest.raises(ValueError, match=r"group must be a group with members present in the flows in 1989; "
-                                         r"found none \(MERCOSUR members in 1989: none\)"):
+def test_group_without_members_in_any_year(sample):
+    """Built-in MERCOSUR starts in 1991: the 1989-1990 sample has no members in any year."""
+    with pytest.raises(ValueError, match=r"group must be a group with members in the years asked; found MERCOSUR "
+                                         r"has no members in 1989-1990"):
         regional_report(sample, "MERCOSUR")
 
 
 def test_eaeu_membership_in_a_panel(eaeu_flows):
-    """Armenia joins the EAEU in 2015: in a 2014-2015 panel it is a member only in 2015."""
+    """Armenia joins the EAEU in 2015: by year it is a member only in 2015; with the fixed
+    (2015) composition it is one in both years, and the change uses the same partners."""
     r = regional_report(eaeu_flows, "EAEU", products="84")
     gl = r.tables["grubel_lloyd"].to_pandas()
-    assert set(gl[gl.year == 2014].member) == {"BLR", "KAZ", "RUS"}
-    assert set(gl[gl.year == 2015].member) == {"ARM", "BLR", "KAZ", "KGZ", "RUS"}
+    by_year = gl[gl.composition == "by-year"]
+    assert set(by_year[by_year.year == 2014].reporter) == {"BLR", "KAZ", "RUS"}
+    assert set(by_year[by_year.year == 2015].reporter) == {"ARM", "BLR", "KAZ", "KGZ", "RUS"}
+    assert set(gl[(gl.composition == "fixed") & (gl.year == 2014)].reporter) == {"ARM", "BLR", "KAZ", "KGZ", "RUS"}
+    groups = r.tables["groups"].to_pandas()
+    assert sorted(groups[(groups.year == 2014) & (groups.composition == "by-year")].member) == ["BLR", "KAZ", "RUS"]
+    assert any("the members change within 2014-2015 (in 2015)" in n for n in r.notes)
+    tc = r.tables["complementarity"].to_pandas()
+    rus = tc[(tc.reporter == "RUS") & (tc.reporter_as == "importer") & (tc.partner == "EAEU (rest)")]
+    fixed = rus[rus.composition == "fixed"].set_index("year")
+    assert set(fixed.partner_members) == {"ARM BLR KAZ KGZ"}  # the same partners in both years
+    by = rus[rus.composition == "by-year"].set_index("year")
+    assert by.partner_members[2014] == "BLR KAZ" and by.partner_members[2015] == "ARM BLR KAZ KGZ"
+    change = r.tables["complementarity_change"].to_pandas()
+    row = change[(change.reporter == "RUS") & (change.reporter_as == "importer") & (change.partner == "EAEU (rest)")].iloc[0]
+    assert row.change == pytest.approx(fixed.trade_complementarity[2015] - fixed.trade_complementarity[2014])
+    assert row.change_by_year == pytest.approx(by.trade_complementarity[2015] - by.trade_complementarity[2014])
+    assert row.change != pytest.approx(row.change_by_year)
 
 
 def test_one_group_expected(sample):

@@ -50,7 +50,7 @@ def test_from_frame_missing_column():
 def test_select_errors(sample):
     with pytest.raises(ValueError, match=r"exporters must be countries present in these flows \(23 in all\); found 'RUS'"):
         sample.select(exporters=["RUS"])
-    with pytest.raises(ValueError, match=r"products must be product codes or prefixes of codes present .*found '9999'"):
+    with pytest.raises(ValueError, match=r"products must be HS product codes or prefixes of codes present .*found '9999'"):
         sample.select(products=["9999"])
     with pytest.raises(ValueError, match=r"years must be one of the years present \[1989, 1990\]; found 2001"):
         sample.select(years=2001)

@@ -282,20 +282,49 @@ def check_group_spec(param, spec, builtin=(), *, world=False):
          + (", or NAME alone for all partners" if world else ""), repr(spec))
 
 
+def check_new_output(param, path, overwrite):
+    """An output path that does not hold anything yet, unless `overwrite`."""
+    from pathlib import Path
+    path = Path(path)
+    if not overwrite and path.exists() and (path.is_file() or any(path.iterdir())):
+        fail(param, "a new file or an empty folder, or pass --overwrite (overwrite=True) to replace it",
+             f"{str(path)!r} exists", FileExistsError)
+    return path
+
+
+def check_products_with_conversion(param, products):
+    """Products given with a conversion to SITC must say their classification: '84-90' could be
+    HS chapters (before the conversion) or SITC divisions (after); named sets are read in the
+    classification of the tables (SITC)."""
+    if products is None:
+        return
+    from .codes import PRODUCT_SETS, product_specs
+    loose = [s for c, s in product_specs(products, param) if c is None and s not in PRODUCT_SETS]
+    if loose:
+        fail(param, "codes that state their classification when the flows are converted to SITC "
+             f"(hs:{loose[0]} for HS codes, selected before the conversion, or sitc3:{loose[0]} for SITC "
+             "Rev.3 codes), or a named set (" + ", ".join(PRODUCT_SETS) + ")", repr(loose[0]))
+
+
 def check_output_path(param, path, suffixes):
     if not str(path).lower().endswith(tuple(suffixes)):
         fail(param, "a file name ending in " + " or ".join(suffixes), repr(str(path)))
     return path
 
 
-def check_year_span(param, text):
-    """'2010-2017' -> [2010, ..., 2017]; '2016' -> [2016]; None -> None."""
+def check_year_list(param, text):
+    """Years on the command line: '2017', '2010-2017', '2010,2012,2015-2017' -> a sorted list;
+    None -> None."""
     if text is None:
         return None
-    first, _, last = str(text).partition("-")
-    if not first.strip().isdigit() or (last and not last.strip().isdigit()) or int(last or first) < int(first):
-        fail(param, "a year or FIRST-LAST like 2010-2017", repr(text))
-    return list(range(int(first), int(last or first) + 1))
+    years = set()
+    for part in str(text).split(","):
+        first, dash, last = (x.strip() for x in part.partition("-"))
+        if not first.isdigit() or (dash and not last.isdigit()) or int(last or first) < int(first) \
+                or not 1000 <= int(first) <= 9999:
+            fail(param, "years like 2017, 2010-2017 or 2010,2012,2015-2017", repr(text))
+        years.update(range(int(first), int(last or first) + 1))
+    return sorted(years)
 
 # -- Grubel-Lloyd family (intra_industry.py) ------------------------------------------------------
 def check_scale(param, value):

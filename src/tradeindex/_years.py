@@ -14,7 +14,7 @@ import numpy as np
 from ._validation import check_groups, check_years, fail
 from .codes import Group, country_codes, country_label, resolve_groups
 from .flows import TradeFlows
-from .sources import LazyFlows, Request
+from .sources import LazyFlows, Request, prepare
 
 
 def source_years(source, years, param="years"):
@@ -36,16 +36,9 @@ def load(source, years, request=Request()):
     if isinstance(source, LazyFlows):
         return source._load(list(years), request)
     flows = source if years == [None] else source._year_slice(list(years))
-    return _apply_request(flows, request)
-
-
-def _apply_request(flows, request):
-    """In memory, what changes the numbers: the request's products. (The countries of a
-    request only spare a reader rows the computation does not look at: in memory nothing is
-    read, so they are not applied.)"""
-    if request.products is not None:
-        flows = flows.select(products=list(request.products))
-    return flows
+    # the countries of a request only spare a reader rows the computation does not look at:
+    # in memory nothing is read, so only the steps and products apply
+    return prepare(flows, tuple(request.steps), request.products)
 
 
 def run(source, compute, *, years=None, windows=None, request=Request(), progress=False,
@@ -172,3 +165,15 @@ def _years_text(years):
     if len(years) > 2 and years == list(range(years[0], years[-1] + 1)):
         return f"{years[0]}-{years[-1]}"
     return ", ".join(map(str, years))
+
+
+def finish_meta(meta):
+    """The notes of a result, once: members absent from the data and groups without members
+    (each also a warning), then the notes the flows carried (conversions, summed duplicates),
+    from the per-year entries "groups", "groups_absent" and "flow_notes"."""
+    notes = group_notes(meta.get("groups", {}), meta.get("groups_absent", {}))
+    for year_notes in (meta.pop("flow_notes", None) or {}).values():
+        notes += [n for n in year_notes if n not in notes]
+    if notes:
+        meta["notes"] = notes
+    return meta

@@ -16,18 +16,19 @@ def _save(fig, path, plt):
     return path
 
 
-def report_charts(report, out):
-    """Write the report's three charts into `out`; returns their paths."""
+def report_charts(report):
+    """{file name: function writing that chart at a path} for the report's charts."""
     plt = _plt()
-    return [f(report, out, plt) for f in (_heatmap, _gl_bars, _share_lines)]
+    names = {"complementarity_heatmap.png": _heatmap, "grubel_lloyd_within_vs_global.png": _gl_bars,
+             "intra_group_share.png": _share_lines}
+    return {name: (lambda path, f=f: f(report, path, plt)) for name, f in names.items()}
 
 
 def _heatmap(report, out, plt, max_countries=40):
     """Complementarity of all pairs in the last year, group members first and highlighted."""
     tc = report.heatmap
-    members = [str(m) for m in report.tables["grubel_lloyd"].column("member").unique().to_pylist()]
-    countries = [str(x) for x in tc.rows if str(x) in set(map(str, tc.cols)) and " " not in str(x)
-                 and str(x) not in (report.group, report.compare)]
+    members = sorted({r["reporter"] for r in report._rows("grubel_lloyd", composition="fixed", year=report.years[-1])})
+    countries = [str(x) for x in tc.rows]
     others = [c for c in countries if c not in members]
     subtitle = f"{report.group} members in red"
     if len(members) + len(others) > max_countries:  # keep the best candidates legible
@@ -50,32 +51,32 @@ def _heatmap(report, out, plt, max_countries=40):
     ax.set_ylabel("exporter")
     ax.set_title(f"Trade complementarity, {report.years[-1]} (0-100)\n{subtitle}")
     fig.colorbar(im, ax=ax, shrink=0.8, label="complementarity index (0-100)")
-    return _save(fig, out / "complementarity_heatmap.png", plt)
+    return _save(fig, out, plt)
 
 
 def _gl_bars(report, out, plt):
     """Grubel-Lloyd within the group vs in global trade, per member, last year."""
-    t = report.tables["grubel_lloyd"].to_pylist()
+    t = report._rows("grubel_lloyd", composition="fixed")
     last = [r for r in t if r["year"] == report.years[-1]]
-    names = [r["member"] for r in last]
+    names = [r["reporter"] for r in last]
     x = np.arange(len(names))
     fig, ax = plt.subplots(figsize=(max(5, 1.2 * len(names) + 2), 4))
-    ax.bar(x - 0.2, [r["gl_within"] for r in last], 0.4, label=f"within {report.group}")
-    ax.bar(x + 0.2, [r["gl_global"] for r in last], 0.4, label="global trade")
+    ax.bar(x - 0.2, [r["grubel_lloyd_within"] for r in last], 0.4, label=f"within {report.group}")
+    ax.bar(x + 0.2, [r["grubel_lloyd_global"] for r in last], 0.4, label="global trade")
     ax.set_xticks(x, names)
     ax.set_ylim(0, 100)
     ax.set_ylabel("Grubel-Lloyd index (0-100)")
     ax.set_title(f"Intra-industry trade in {report.products}, {report.years[-1]}")
     ax.legend()
-    return _save(fig, out / "grubel_lloyd_within_vs_global.png", plt)
+    return _save(fig, out, plt)
 
 
 def _share_lines(report, out, plt):
     """Share of each member's trade in the product set with the group, over the years."""
-    t = report.tables["intra_group_share"].to_pylist()
+    t = report._rows("intra_group_share", composition="fixed")
     fig, ax = plt.subplots(figsize=(8.5, 4))
-    for m in dict.fromkeys(r["member"] for r in t):
-        rows = [r for r in t if r["member"] == m]
+    for m in dict.fromkeys(r["reporter"] for r in t):
+        rows = [r for r in t if r["reporter"] == m]
         line, = ax.plot([r["year"] for r in rows], [r["export_share"] for r in rows], marker="o", label=f"{m} exports")
         ax.plot([r["year"] for r in rows], [r["import_share"] for r in rows], marker="s", ls="--",
                 color=line.get_color(), label=f"{m} imports")
@@ -85,4 +86,4 @@ def _share_lines(report, out, plt):
     ax.set_ylabel(f"% of the member's trade\nin {report.products}")
     ax.set_title(f"Trade with the rest of {report.group} (exports solid, imports dashed)")
     ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
-    return _save(fig, out / "intra_group_share.png", plt)
+    return _save(fig, out, plt)

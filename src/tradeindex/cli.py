@@ -1,28 +1,182 @@
-"""The `tradeindex` command: info, demo, config, complementarity, grubel-lloyd, report."""
+"""The `tradeindex` command: info, complementarity, similarity, grubel-lloyd, marginal-iit,
+trade-types, report, to-parquet, demo, config.
+
+Every subcommand reads its input lazily (a BACI .zip, a folder, a file, or `sample` for the
+bundled sample), only the years asked (``--years 2017``, ``2010-2017`` or
+``2010,2012,2015-2017``), one year in memory at a time, and writes the format its ``-o``
+extension names (.csv, .csv.gz, .parquet, .arrow, .feather, .dta), refusing to replace an
+existing output unless ``--overwrite``.
+
+Exit codes: 0 success; 2 a user error (bad arguments, unreadable or invalid input, a request
+that cannot be met), reported in one line; 1 an internal error (a bug: the traceback is
+printed; please report it); 130 interrupted (Ctrl-C).
+"""
 import argparse
 import sys
 import time
+import traceback
+import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
-from ._validation import check_group_spec, check_output_path, check_year_span
+from ._output import FORMATS, write_table
+from ._validation import (check_group_spec, check_new_output, check_output_path,
+                          check_products_with_conversion, check_year_list, fail)
 from .codes import GROUPS
-from .complementarity import complementarity
-from .config import show_config
-from .intra_industry import grubel_lloyd
-from .sources import read_baci, sample
+from .complementarity import complementarity, export_similarity, import_similarity
+from .config import __version__, show_config
+from .intra_industry import grubel_lloyd, marginal_iit, trade_types
 from .report import regional_report
+from .sources import sample, scan_baci
+
+#: Exceptions that are the user's to fix: one line, exit code 2.
+USER_ERRORS = (ValueError, TypeError, KeyError, OSError, MemoryError)
+MERCOSUR, NAFTA = ["ARG", "BRA", "PRY", "URY"], ["CAN", "MEX", "USA"]
 
 
+# -- input and output shared by the subcommands ------------------------------------------------------
+def _source(args):
+    """The flows of the command: the bundled sample (in memory) or the files, lazily; converted
+    to SITC Rev.3 when --classification asks (a lazy step applied to each year as read)."""
+    if args.file == ["sample"]:
+        flows = sample()
+    else:
+        flows = scan_baci(args.file if len(args.file) > 1 else args.file[0], hs=args.hs)
+    if getattr(args, "classification", None):
+        check_products_with_conversion("--products", args.products)
+        flows = flows.convert(args.classification, digits=args.digits)
+    return flows
+
+
+def _years(args):
+    """--years as the index functions take it: None (all), one year (a matrix) or a list (a panel)."""
+    years = check_year_list("--years", args.years)
+    return years[0] if years and len(years) == 1 else years
+
+
+def _write(result, args):
+    """Write the result's long table (or, with --wide, the matrix) to -o; print what was written."""
+    if getattr(args, "wide", False):
+        check_output_path("-o/--output", args.output, (".csv",))
+        if not hasattr(result, "year"):
+            fail("--wide", "a one-year matrix result (one --years value, no --top-k)", type(result).__name__)
+        check_new_output("-o/--output", args.output, args.overwrite)
+        result.to_csv(args.output)
+    else:
+        write_table(result, args.output, overwrite=args.overwrite, param="-o/--output")
+    print(f"{result!r} -> {args.output}")
+
+
+def _named(path, part):
+    """out.csv.gz -> out_PART.csv.gz: one file per part of a result."""
+    path = Path(path)
+    stem, dot, ext = path.name.partition(".")
+    return str(path.with_name(f"{stem}_{part}{dot}{ext}"))
+
+
+def _groups(specs, param, world=False):
+    """Repeated NAME=A,B,C / built-in NAME options as a dict (None when not given)."""
+    if not specs:
+        return None
+    parsed = [check_group_spec(param, s, GROUPS, world=world) for s in specs]
+    if world and len(parsed) == 1 and parsed[0][0] is None:
+        return parsed[0][1]
+    return dict(parsed)
+
+
+def _countries(text):
+    return [c.strip() for c in text.split(",") if c.strip()] if text else None
+
+
+# -- subcommands -------------------------------------------------------------------------------------
 def _info(args):
     t0 = time.perf_counter()
-    flows = read_baci(args.file, hs=args.hs, progress=True)
+    source = _source(args)
+    years = check_year_list("--years", args.years)
+    flows = source if args.file == ["sample"] else source.collect(years, progress=True)
     print(flows.summary())
     print(f"  read in {time.perf_counter() - t0:.2f} s")
 
 
-MERCOSUR, NAFTA = ["ARG", "BRA", "PRY", "URY"], ["CAN", "MEX", "USA"]
+def _complementarity(args):
+    result = complementarity(_source(args), years=_years(args), exporters=_countries(args.exporters),
+                             importers=_countries(args.importers), products=args.products,
+                             groups=_groups(args.group, "--group"), membership=args.membership,
+                             top_k=args.top_k, dtype=args.dtype, method=args.method,
+                             self_pairs=args.self_pairs, n_threads=args.threads, progress=True)
+    _write(result, args)
+
+
+def _similarity(args):
+    fn = export_similarity if args.side == "exports" else import_similarity
+    result = fn(_source(args), years=_years(args), countries=_countries(args.countries),
+                partners=_countries(args.partners), products=args.products,
+                groups=_groups(args.group, "--group"), membership=args.membership, top_k=args.top_k,
+                self_pairs=args.self_pairs, n_threads=args.threads, progress=True)
+    _write(result, args)
+
+
+def _grubel_lloyd(args):
+    result = grubel_lloyd(_source(args), by=args.by, partners=_groups(args.partners, "--partners", world=True),
+                          reporters=_countries(args.reporters), products=args.products, years=_years(args),
+                          adjust=args.adjust, membership=args.membership, scale=args.scale,
+                          n_threads=args.threads, progress=True)
+    _write(result, args)
+
+
+def _marginal_iit(args):
+    years = check_year_list("--years", args.years)
+    if years is None or len(years) != 2:
+        fail("--years", "two years, START,END (e.g. 2010,2017)", repr(args.years))
+    result = marginal_iit(_source(args), years[0], years[1], by=args.by,
+                          partners=_groups(args.partners, "--partners", world=True),
+                          reporters=_countries(args.reporters), products=args.products,
+                          scale=args.scale, n_threads=args.threads, progress=True)
+    if args.by == "product":
+        _write(result, args)
+        return
+    out = args.output
+    for part, name in ((result.A, "A"), (result.B, "B")):
+        args.output = _named(out, name)
+        _write(part, args)
+
+
+def _trade_types(args):
+    result = trade_types(_source(args), alpha=args.alpha, method=args.method, by=args.by,
+                         partners=_groups(args.partners, "--partners", world=True),
+                         reporters=_countries(args.reporters), products=args.products, years=_years(args),
+                         membership=args.membership, scale=args.scale, n_threads=args.threads, progress=True)
+    out = args.output
+    for name, part in result.items():
+        args.output = _named(out, name)
+        _write(part, args)
+
+
+def _report(args):
+    group, compare = (dict([check_group_spec(param, spec, GROUPS)]) if spec else None
+                      for param, spec in (("--group", args.group), ("--compare", args.compare)))
+    flows = sample() if args.file == ["sample"] else scan_baci(args.file if len(args.file) > 1 else args.file[0],
+                                                               hs=args.hs)
+    report = regional_report(flows, group, years=check_year_list("--years", args.years),
+                             products=args.products, compare=compare, classification=args.classification,
+                             membership=args.membership, progress=True, n_threads=args.threads)
+    paths = report.write(args.output, charts=not args.no_charts, overwrite=args.overwrite,
+                         inputs={"file": args.file, "hs": args.hs})
+    print(report.to_markdown())
+    print(f"Wrote {len(paths)} files to {Path(args.output).resolve()}/")
+
+
+def _to_parquet(args):
+    source = _source(args)
+    years = check_year_list("--years", args.years)
+    if years is not None:
+        source = source.select(years=years)
+    out = Path(args.output)
+    check_new_output("-o/--output", out, args.overwrite)
+    lazy = source.to_parquet(out, progress=True)
+    print(f"{lazy!r} written to {out.resolve()}/")
 
 
 def _demo(args):
@@ -34,7 +188,7 @@ def _demo(args):
     _demo_grubel_lloyd(flows)
     report = regional_report(flows, {"MERCOSUR": MERCOSUR}, compare={"NAFTA": NAFTA},
                              products="engineering", progress=True)
-    paths = report.write(args.output)
+    paths = report.write(args.output, overwrite=True, inputs={"file": "sample"})
     print("\n" + report.to_markdown())
     print(f"Wrote {len(paths)} files to {Path(args.output).resolve()}/ "
           f"({', '.join(p.name for p in paths if p.suffix in ('.md', '.png'))}, tables as CSV and Parquet)")
@@ -43,10 +197,10 @@ def _demo(args):
 def _demo_complementarity(flows):
     """The sample's trade complementarity table for 1990 and a short reading of it."""
     tc = complementarity(flows, years=1990)
-    print("\nTrade complementarity 1990 (Michaely 1996; 0-100; rows exporters, columns importers):")
+    print("\nTrade complementarity 1990 (Michaely 1996; 0-100; rows exporters, columns importers; "
+          "n/a: a country with itself):")
     print(tc.to_string())
-    v = tc.values.copy()
-    np.fill_diagonal(v, np.nan)
+    v = tc.values
     j, k = np.unravel_index(np.nanargmax(v), v.shape)
     by_exporter, by_importer = np.nanmean(v, axis=1), np.nanmean(v, axis=0)
     e, i = np.nanargmax(by_exporter), np.nanargmax(by_importer)
@@ -74,121 +228,170 @@ def _demo_grubel_lloyd(flows):
     print(within.to_string(digits=1))
 
 
-def _complementarity(args):
-    out = check_output_path("-o/--output", args.output, (".csv", ".parquet"))
-    groups = dict(check_group_spec("--group", g, GROUPS) for g in args.group)
-    flows = _flows(args)
-    result = complementarity(flows, years=args.year, products=args.products, groups=groups or None,
-                             top_k=args.top_k, dtype=args.dtype, method=args.method,
-                             n_threads=args.threads)
-    (result.to_parquet if str(out).lower().endswith(".parquet") else result.to_csv)(out)
-    print(f"{result!r} -> {out}")
+# -- the parser --------------------------------------------------------------------------------------
+def _input(p, products=True, classification=True):
+    p.add_argument("file", nargs="+", help="BACI flows: the release .zip, a folder (yearly CSV/Parquet "
+                   "files, or a hive-partitioned Parquet dataset), a CSV/.csv.gz/Parquet file, or 'sample'")
+    p.add_argument("--years", "--year", dest="years", metavar="YEARS",
+                   help="years to read: 2017, 2010-2017 or 2010,2012,2015-2017 (default: every year)")
+    p.add_argument("--hs", help="HS revision of the codes (HS92 ... HS22) when the file names do not say it")
+    if products:
+        p.add_argument("--products", metavar="SPEC", help="products: codes, prefixes, ranges or a named set "
+                       "(engineering, high-tech), comma-separated, in the flows' classification; prefix "
+                       "hs: or sitc3: to say which (hs:84-90 = HS chapters 84 to 90)")
+    if classification:
+        p.add_argument("--classification", choices=["sitc3"],
+                       help="convert HS6 to SITC Rev.3 first (each year as it is read)")
+        p.add_argument("--digits", type=int, default=3, help="SITC digits with --classification (default 3)")
+    p.add_argument("--threads", type=int, metavar="N", help="OpenMP threads (default: every core)")
 
 
-def _partners(specs):
-    """--partners NAME=A,B,C or a built-in group (repeatable; any other NAME alone or NAME= is the
-    world) or A,B,C (by pair)."""
-    if not specs:
-        return None
-    parsed = [check_group_spec("--partners", s, GROUPS, world=True) for s in specs]
-    if len(parsed) == 1 and parsed[0][0] is None:
-        return parsed[0][1]
-    return {name: members for name, members in parsed}
+def _output(p, what):
+    p.add_argument("-o", "--output", required=True,
+                   help=f"{what}; the extension names the format ({', '.join(FORMATS)})")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing output")
 
 
-def _grubel_lloyd(args):
-    flows = _flows(args)
-    result = grubel_lloyd(flows, by=args.by, partners=_partners(args.partners),
-                          reporters=args.reporters.split(",") if args.reporters else None,
-                          products=args.products, years=args.years, adjust=args.adjust,
-                          scale=args.scale, n_threads=args.threads)
-    if args.by == "product":
-        result.to_csv(args.output, index=False)
-    else:
-        result.to_csv(args.output)
-    print(f"wrote {args.output}: {result!r}" if args.by != "product" else
-          f"wrote {args.output}: {len(result):,} (reporter, group, product) rows")
+def _membership(p):
+    p.add_argument("--membership", default="by-year", type=lambda v: int(v) if v.isdigit() else v,
+                   metavar="by-year|fixed|YEAR",
+                   help="composition of built-in groups over the years: each year's (by-year, "
+                   "default), the last year's (fixed) or a given year's")
 
 
-def _flows(args):
-    return sample() if args.file == ["sample"] else read_baci(args.file, hs=args.hs, progress=True)
+def _partners(p, by_choices):
+    p.add_argument("--by", choices=by_choices, default="pair",
+                   help="pair: every pair; country: reporters vs partner groups; product: per product")
+    p.add_argument("--reporters", metavar="A,B,C", help="reporters kept (ISO3, numeric codes or names)")
+    p.add_argument("--partners", action="append", metavar="NAME=A,B,C",
+                   help="a partner group: NAME=A,B,C, a built-in group (EAEU, EU27, ...) or NAME alone "
+                   "for every partner (repeatable); with --by pair: A,B,C (the columns kept)")
+    p.add_argument("--scale", type=float, default=100.0, help="100 (default) for 0-100, 1 for shares")
 
 
-def _report(args):
-    group, compare = (dict([check_group_spec(param, spec, GROUPS)]) if spec else None
-                      for param, spec in (("--group", args.group), ("--compare", args.compare)))
-    report = regional_report(_flows(args), group, years=check_year_span("--years", args.years),
-                             products=args.products, compare=compare,
-                             classification=args.classification, progress=True, n_threads=args.threads)
-    paths = report.write(args.output, charts=not args.no_charts)
-    print(report.to_markdown())
-    print(f"Wrote {len(paths)} files to {Path(args.output).resolve()}/")
+def _pair_options(p):
+    p.add_argument("--group", action="append", default=[], metavar="NAME=A,B,C",
+                   help="a group whose trade is its members' summed (repeatable), or a built-in group name")
+    _membership(p)
+    p.add_argument("--top-k", type=int, metavar="K", help="only the K best partners of each row")
+    p.add_argument("--self-pairs", action="store_true",
+                   help="keep a country with itself (NaN and left out of pair tables by default)")
 
 
-def _common(p, output_help):
-    """Options shared by the commands that read flows and compute an index."""
-    p.add_argument("--threads", type=int, help="OpenMP threads (default: all cores)")
-    p.add_argument("--hs", help="HS revision of the codes (e.g. HS92) when the file name does not say")
-    p.add_argument("-o", "--output", required=True, help=output_help)
+def build_parser():
+    parser = argparse.ArgumentParser(prog="tradeindex", description=__doc__.split("\n\n")[0],
+                                     epilog="Exit codes: 0 success, 2 user error (one line), 1 internal "
+                                     "error (traceback), 130 interrupted.")
+    parser.add_argument("--version", action="version", version=f"tradeindex {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("info", help="what BACI files hold: rows, years, countries, products, value")
+    _input(p, products=False, classification=False)
+    p.set_defaults(run=_info)
+
+    p = sub.add_parser("complementarity", help="trade complementarity (Michaely 1996) of all pairs")
+    _input(p)
+    p.add_argument("--exporters", metavar="A,B,C", help="rows kept (default: every exporter)")
+    p.add_argument("--importers", metavar="A,B,C", help="columns kept (default: every importer)")
+    _pair_options(p)
+    p.add_argument("--dtype", default="float64", choices=["float64", "float32"], help="storage of the results")
+    p.add_argument("--method", default="auto", choices=["auto", "dense", "sparse"], help="kernel (default auto)")
+    _output(p, "the pair table (long: one row per year, exporter, importer)")
+    p.add_argument("--wide", action="store_true", help="a one-year exporters x importers matrix as CSV instead")
+    p.set_defaults(run=_complementarity)
+
+    p = sub.add_parser("similarity", help="export or import similarity (Finger and Kreinin 1979) of all pairs")
+    _input(p)
+    p.add_argument("--side", choices=["exports", "imports"], default="exports", help="exports (default) or imports")
+    p.add_argument("--countries", metavar="A,B,C", help="rows kept (default: every country)")
+    p.add_argument("--partners", metavar="A,B,C", help="columns kept (default: every country)")
+    _pair_options(p)
+    _output(p, "the pair table")
+    p.set_defaults(run=_similarity, wide=False)
+
+    p = sub.add_parser("grubel-lloyd", help="Grubel-Lloyd intra-industry trade: all pairs, reporters vs "
+                       "partner groups, or per product")
+    _input(p)
+    _partners(p, ["pair", "country", "product"])
+    p.add_argument("--adjust", choices=["imbalance", "aquino"], help="Grubel-Lloyd's imbalance or Aquino's adjustment")
+    _membership(p)
+    _output(p, "the pair (or product) table")
+    p.set_defaults(run=_grubel_lloyd, wide=False)
+
+    p = sub.add_parser("marginal-iit", help="marginal intra-industry trade (Brulhart 1994) between two years")
+    _input(p)
+    _partners(p, ["pair", "country", "product"])
+    _output(p, "the table; by pair/country two files, NAME_A and NAME_B")
+    p.set_defaults(run=_marginal_iit, wide=False)
+
+    p = sub.add_parser("trade-types", help="one-way, horizontal and vertical intra-industry trade shares "
+                       "from unit values")
+    _input(p)
+    _partners(p, ["pair", "country"])
+    p.add_argument("--method", choices=["ghm", "ff"], default="ghm",
+                   help="Greenaway-Hine-Milner (default) or Fontagne-Freudenberg")
+    p.add_argument("--alpha", type=float, default=0.15, help="unit-value band (default 0.15)")
+    _membership(p)
+    _output(p, "the tables, one file per type: NAME_one_way, NAME_horizontal, ...")
+    p.set_defaults(run=_trade_types, wide=False)
+
+    p = sub.add_parser("report", help="the regional-integration report of a country group: tables, "
+                       "Markdown summary, charts")
+    _input(p, classification=False)
+    p.add_argument("--classification", choices=["sitc3"], help="convert HS6 to SITC Rev.3 3-digit groups first")
+    p.add_argument("--group", required=True, metavar="EAEU|NAME=A,B,C",
+                   help="a built-in group (" + ", ".join(GROUPS) + ") or NAME=A,B,C")
+    p.add_argument("--compare", metavar="EU27|NAME=A,B,C", help="a comparison group for complementarity")
+    _membership(p)
+    p.add_argument("--no-charts", action="store_true", help="tables and summary only")
+    p.add_argument("-o", "--output", required=True, help="the report folder (new or empty)")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing report folder")
+    p.set_defaults(run=_report)
+
+    p = sub.add_parser("to-parquet", help="write a release as a hive-partitioned Parquet dataset, one "
+                       "year at a time (several times faster to read afterwards)")
+    _input(p)
+    p.add_argument("-o", "--output", required=True, help="the dataset folder (new or empty)")
+    p.add_argument("--overwrite", action="store_true", help="write into an existing folder")
+    p.set_defaults(run=_to_parquet)
+
+    p = sub.add_parser("demo", help="the main job on the bundled sample: all-pairs indices and the "
+                       "MERCOSUR report (with charts)")
+    p.add_argument("-o", "--output", default="tradeindex-demo", help="report folder (default ./tradeindex-demo)")
+    p.set_defaults(run=_demo)
+
+    sub.add_parser("config", help="build facts: version, OpenMP, threads, SIMD, flags").set_defaults(
+        run=lambda args: show_config())
+    return parser
+
+
+@contextmanager
+def _one_line_warnings():
+    """Warnings as one readable line on stderr ("tradeindex: warning: ..."), not Python's two."""
+    old = warnings.showwarning
+    warnings.showwarning = lambda message, *a, **k: print(f"tradeindex: warning: {message}", file=sys.stderr)
+    try:
+        yield
+    finally:
+        warnings.showwarning = old
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="tradeindex", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("info", help="what a BACI file (CSV, .gz, .zip, Parquet) holds")
-    p.add_argument("file", nargs="+")
-    p.add_argument("--hs", help="HS revision of the codes (e.g. HS92) when the file name does not say")
-    p.set_defaults(run=_info)
-    p = sub.add_parser("demo", help="run the main job on the bundled sample: all-pairs indices and "
-                       "the MERCOSUR report")
-    p.add_argument("-o", "--output", default="tradeindex-demo", help="report folder (default ./tradeindex-demo)")
-    p.set_defaults(run=_demo)
-    p = sub.add_parser("complementarity", help="trade complementarity (Michaely) of all pairs -> CSV/Parquet")
-    p.add_argument("file", nargs="+", help="BACI flows (CSV, .gz, .zip, Parquet or a directory)")
-    p.add_argument("--year", type=int, help="one year (default: every year, as a panel)")
-    p.add_argument("--products", help="product codes or prefixes, comma-separated (e.g. 84,85 or 84-90)")
-    p.add_argument("--group", action="append", default=[], metavar="NAME=CODE,CODE,...",
-                   help="a group of countries whose trade is summed (repeatable)")
-    p.add_argument("--top-k", type=int, help="only the K most complementary importers per exporter")
-    p.add_argument("--dtype", default="float64", help="float64 (default) or float32")
-    p.add_argument("--method", default="auto", help="auto (default), dense or sparse")
-    _common(p, "out.csv (wide matrix) or out.parquet (pair table)")
-    p.set_defaults(run=_complementarity)
-    p = sub.add_parser("grubel-lloyd", help="Grubel-Lloyd intra-industry trade index for all pairs, "
-                       "reporters vs partner groups, or per product; written as CSV")
-    p.add_argument("file", nargs="+", help="BACI file(s), or 'sample' for the bundled sample")
-    p.add_argument("--by", choices=["pair", "country", "product"], default="pair")
-    p.add_argument("--partners", action="append", metavar="NAME=A,B,C",
-                   help="a partner group (repeatable; NAME alone = the world); by pair: A,B,C")
-    p.add_argument("--reporters", metavar="A,B,C", help="reporters kept (ISO3 or numeric codes)")
-    p.add_argument("--products", metavar="84-90", help="products: codes, prefixes or ranges")
-    p.add_argument("--years", type=int, nargs="+", help="years kept")
-    p.add_argument("--adjust", choices=["imbalance", "aquino"])
-    p.add_argument("--scale", type=float, default=100.0)
-    _common(p, "output CSV")
-    p.set_defaults(run=_grubel_lloyd)
-    p = sub.add_parser("report", help="the regional-integration report of a country group: tables, "
-                       "Markdown summary, charts")
-    p.add_argument("file", nargs="+", help="BACI file(s), .zip or folder, or 'sample' for the bundled sample")
-    p.add_argument("--group", required=True, metavar="EAEU|NAME=A,B,C",
-                   help="a built-in group (EAEU, EU27, EU28, CIS, ASEAN, MERCOSUR, BRICS, G7, NAFTA, ...) "
-                   "or NAME=A,B,C")
-    p.add_argument("--years", metavar="2010-2017", help="a year or FIRST-LAST (default: every year)")
-    p.add_argument("--products", metavar="engineering",
-                   help="product set for the GL and share tables: engineering, high-tech, codes or prefixes")
-    p.add_argument("--compare", metavar="EU27|NAME=A,B,C", help="a comparison group for complementarity")
-    p.add_argument("--classification", choices=["sitc3"], help="convert HS6 to SITC Rev.3 3-digit first")
-    p.add_argument("--no-charts", action="store_true", help="tables and summary only")
-    _common(p, "output folder")
-    p.set_defaults(run=_report)
-    sub.add_parser("config", help="build facts: OpenMP, threads, SIMD, flags").set_defaults(
-        run=lambda args: show_config())
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     try:
-        args.run(args)
-    except (ValueError, TypeError, KeyError, FileNotFoundError) as err:
+        with _one_line_warnings():
+            args.run(args)
+    except KeyboardInterrupt:
+        print(f"tradeindex {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except USER_ERRORS as err:
         print(f"tradeindex {args.command}: error: {err}", file=sys.stderr)
         return 2
+    except Exception:  # a bug: say so, with the traceback
+        traceback.print_exc()
+        print(f"tradeindex {args.command}: internal error (a bug): please report it with the traceback above",
+              file=sys.stderr)
+        return 1
     return 0
 
 

@@ -238,33 +238,105 @@ class ProductTable:
 
     def ids(self, specs, param):
         """Ids of products matching codes or prefixes; ranges like "84-90" expand to prefixes,
-        named sets ("engineering", "high-tech") to their prefixes in this classification."""
+        named sets ("engineering", "high-tech") to their prefixes in this classification. A spec
+        may state its classification ("hs:84-90", "sitc3:7"): it must be this table's."""
         codes = self.code.astype(str)
         hits, unknown = [], []
-        for spec in _specs(specs):  # a spec must match something; not every prefix of a set or range
+        for cls, spec in product_specs(specs, param):  # each spec must match something
+            if cls is not None and cls != self.classification:
+                fail(param, f"codes of the flows' classification ({self.classification})",
+                     f"{cls} codes {_SPEC_PREFIX[cls]}:{spec}" + (
+                         "; convert the flows first (.convert('sitc3'), or classification='sitc3')"
+                         if cls == "SITC3" else "; select HS codes before converting to SITC"))
             hit = np.flatnonzero(np.any([np.char.startswith(codes, p)
-                                         for p in expand_product_spec(spec, self.classification)], axis=0))
+                                         for p in expand_product_spec(spec, self.classification, param)], axis=0))
             hits.append(hit) if len(hit) else unknown.append(spec)
-        check_known(param, unknown, "product codes or prefixes of codes", len(self))
+        check_known(param, unknown, f"{self.classification} product codes or prefixes of codes", len(self))
         return np.unique(np.concatenate(hits)) if hits else np.zeros(0, np.int64)
 
 
-def _specs(specs):
-    """Product specs as a list: comma-separated text is split."""
-    return [x.strip() for x in (specs.split(",") if isinstance(specs, str) else map(str, specs)) if x.strip()]
+#: Classification prefixes of product specs: "hs:84-90" (HS chapters 84 to 90), "sitc3:7".
+_SPEC_CLASSIFICATION = {"hs": "HS", "sitc3": "SITC3", "sitc": "SITC3"}
+_SPEC_PREFIX = {"HS": "hs", "SITC3": "sitc3"}
 
 
-def expand_product_spec(spec, classification="HS"):
+def product_specs(specs, param="products"):
+    """[(classification or None, spec)] of a products argument: a list, or comma-separated text.
+    ``"hs:84-90"`` / ``"sitc3:7"`` state their classification; other specs are read in the
+    flows' own classification."""
+    if isinstance(specs, str):
+        items = specs.split(",")
+    elif isinstance(specs, (list, tuple, np.ndarray)):
+        items = [str(x) for x in specs]
+    else:
+        fail(param, "product codes, prefixes, ranges or named sets (a list or comma-separated text)",
+             repr(specs), TypeError)
+    out = []
+    for item in (x.strip() for x in items):
+        if not item:
+            continue
+        head, colon, rest = item.partition(":")
+        if colon:
+            cls = _SPEC_CLASSIFICATION.get(head.strip().lower())
+            if cls is None:
+                fail(param, "a classification prefix hs: or sitc3: before the codes", repr(item))
+            out.append((cls, rest.strip()))
+        else:
+            out.append((None, item))
+    if not out:
+        fail(param, "at least one product code, prefix, range or named set", repr(specs))
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def _known_prefixes(classification, width):
+    """Every code prefix of `width` characters in a classification (from the bundled product
+    tables and concordances): a range's ends must be among them."""
+    if classification == "SITC3":
+        codes = {c for hs in CONVERTIBLE for c in concordance(hs).values()}
+    else:
+        codes = {c for hs in CONVERTIBLE for c in concordance(hs)}
+    return frozenset(c[:width] for c in codes if len(c) >= width)
+
+
+def expand_product_spec(spec, classification="HS", param="products"):
     """Prefixes of one spec: "84" -> ["84"]; "84-86" -> ["84", "85", "86"] (same width,
-    zero-padded); a named set ("engineering", "high-tech") -> its prefixes in `classification`."""
+    zero-padded); a named set ("engineering", "high-tech") -> its prefixes in `classification`.
+    The ends of a range must be codes of the classification (SITC Rev.3 has no division 90:
+    "84-90" read as SITC is an error that points to "hs:84-90")."""
     if spec in PRODUCT_SETS:
         return product_set(spec, classification)
     if "-" in spec:
         lo, hi = (x.strip() for x in spec.split("-", 1))
         if not (lo.isdigit() and hi.isdigit() and len(lo) == len(hi) and lo <= hi):
-            fail("products", "a code, a prefix or a range of equal-width codes like '84-90'", repr(spec))
+            fail(param, "a code, a prefix or a range of equal-width codes like '84-90'", repr(spec))
+        known = _known_prefixes(classification, len(lo)) if classification in _SPEC_PREFIX else None
+        bad = [x for x in (lo, hi) if known is not None and x not in known]
+        if bad:
+            other = "hs" if classification == "SITC3" else "sitc3"
+            fail(param, f"a range of {classification} codes (the flows' classification; say "
+                 f"'{other}:{spec}' for {other.upper()} codes)",
+                 f"{spec!r}: {', '.join(bad)} {'is' if len(bad) == 1 else 'are'} not {classification} "
+                 f"code{'s' if len(bad) > 1 else ''}")
         return [str(v).zfill(len(lo)) for v in range(int(lo), int(hi) + 1)]
     return [spec]
+
+
+def translate_hs_products(specs, hs, digits):
+    """SITC Rev.3 codes (cut to `digits`) that the HS codes matching `specs` map to through the
+    `hs` concordance, and a note saying the translation is approximate where those SITC codes
+    also receive HS codes outside the specs."""
+    table = concordance(hs)
+    prefixes = tuple(p for s in specs for p in expand_product_spec(s, "HS"))
+    inside = {c[:digits] for h, c in table.items() if h.startswith(prefixes)}
+    outside = sum(1 for h, c in table.items() if c[:digits] in inside and not h.startswith(prefixes))
+    note = (f"products {', '.join('hs:' + s for s in specs)} on SITC3 flows: translated through the {hs} -> "
+            f"SITC Rev.3 concordance to {len(inside)} SITC3 codes ({', '.join(sorted(inside)[:8])}"
+            f"{' ...' if len(inside) > 8 else ''})")
+    if outside:
+        note += (f"; these also hold {outside} {hs} codes outside the selection, so the set is approximate "
+                 "(select HS codes before converting for an exact set)")
+    return sorted(inside), note
 
 
 def pad_product_codes(codes, width=None):

@@ -25,7 +25,7 @@ import scipy.sparse as sp
 
 from . import kernels
 from ._validation import (check_choice, check_group_names, check_membership, check_top_k)
-from ._years import (axis_ids, check_group_members, fixed_axis, group_notes, groups_in_year, run,
+from ._years import (axis_ids, check_group_members, finish_meta, fixed_axis, groups_in_year, run,
                      source_years)
 from .result import IndexMatrix, IndexPanel, TopPartners
 from .sources import Request
@@ -76,7 +76,7 @@ def _pairs_year(flows, window, *, name, sides, axes, row_axis, col_axis, groups,
     meta = {"groups": {year: {g: info["members"] for g, info in members.items()}},
             "groups_absent": {year: {g: info["absent"] for g, info in members.items() if info["absent"]}},
             "method_used": {year: chosen}, "classification": flows.classification,
-            "products": {year: len(flows.products)}}
+            "products": {year: len(flows.products)}, "flow_notes": {year: list(flows.notes)}}
     if top_k:
         values, index = kernels.complementarity_top_k(X, M, top_k, exclude=None if self_pairs else column,
                                                       **options)
@@ -112,9 +112,7 @@ def _pairs(source, name, sides, axes, row_keys, col_keys, *, years, products, gr
                  "scale": scale, "product_selection": products, "membership": membership,
                  "self_pairs": bool(self_pairs), "dtype": str(dtype), "method": method,
                  "conventions": CONVENTIONS, "reference": reference})
-    notes = group_notes(meta.get("groups", {}), meta.get("groups_absent", {}))
-    if notes:
-        meta["notes"] = notes
+    finish_meta(meta)
     return result
 
 

@@ -23,13 +23,14 @@ from collections import namedtuple
 from functools import partial
 
 import numpy as np
+import pyarrow as pa
 
 from ._validation import (check_adjust, check_alpha, check_choice, check_membership,
                           check_partner_groups, check_scale, check_two_years)
-from ._years import axis_ids, check_group_members, fixed_axis, groups_in_year, run, source_years
+from ._years import axis_ids, check_group_members, finish_meta, fixed_axis, groups_in_year, run, source_years
 from .codes import GROUPS, Group
 from .kernels import group_sums, pair_sums, ratio
-from .result import IndexMatrix, IndexPanel, _pandas
+from .result import IndexMatrix, IndexPanel, IndexTable
 from .sources import Request
 
 #: The trade types of :func:`trade_types`, in the order of the kernel's outputs.
@@ -122,7 +123,7 @@ def _pair_year(flows, window, *, mode, pick, rows_axis, cols_axis, scale, option
                             len(flows.products), mode, **options)
     r, rl, rc = axis_ids(flows, rows_axis)
     c, cl, cc = axis_ids(flows, cols_axis)
-    meta = {"classification": flows.classification}
+    meta = {"classification": flows.classification, "flow_notes": {window[-1]: list(flows.notes)}}
     results = {}
     for key, (values, name) in pick(out[0], totals[0], scale).items():
         full = np.full((len(r), len(c)), np.nan)
@@ -133,7 +134,7 @@ def _pair_year(flows, window, *, mode, pick, rows_axis, cols_axis, scale, option
 
 
 def _group_year(flows, window, *, mode, pick, reporters, rows_axis, partners, by, membership, years,
-                scale, options, value=None):
+                scale, options, value=None, name=None):
     """One window of a by="country" / "product" index: reporters x partner groups (each
     reporter's trade with the group's members, itself excluded)."""
     year = window[-1]
@@ -146,8 +147,8 @@ def _group_year(flows, window, *, mode, pick, reporters, rows_axis, partners, by
                                  per_product=by == "product", **options)
     names = np.asarray([n for n, _ in groups], dtype=object)
     if by == "product":
-        return _product_table(flows, window, present, names, xm[0], pick(xm[0], totals[0], scale))
-    meta = {"partners": {year: members}, "classification": flows.classification}
+        return _product_table(flows, window, present, names, xm[0], pick(xm[0], totals[0], scale), name)
+    meta = {"partners": {year: members}, "classification": flows.classification, "flow_notes": {year: list(flows.notes)}}
     results = {}
     for key, (values, name) in pick(out[0], totals[0], scale).items():
         full = np.full((len(rep), len(names)), np.nan)
@@ -157,21 +158,22 @@ def _group_year(flows, window, *, mode, pick, reporters, rows_axis, partners, by
     return results
 
 
-def _product_table(flows, window, rep, names, xm, columns):
-    """Long table (year, reporter, reporter_code, partner, product, *columns), one row per
+def _product_table(flows, window, rep, names, xm, columns, name):
+    """IndexTable (year, reporter, reporter_code, partner, product, *columns), one row per
     (reporter, partner group, product) with trade (X or M not 0)."""
     keep = (xm[..., 0] != 0) | (xm[..., 1] != 0)
     r, g, p = np.nonzero(keep)
     table = {}
     if window[-1] is not None and len(window) == 1:
-        table["year"] = np.full(len(r), window[0])
-    table["reporter"] = flows.countries.label[rep][r]
-    table["reporter_code"] = flows.countries.code[rep][r]
-    table["partner"] = names[g]
-    table["product"] = flows.products.code[p]
-    for name, arr in columns.items():
-        table[name] = arr[keep]
-    return _pandas().DataFrame(table)
+        table["year"] = pa.array(np.full(len(r), window[0], np.int32))
+    table["reporter"] = pa.array(flows.countries.label[rep][r].astype(str))
+    table["reporter_code"] = pa.array(flows.countries.code[rep][r])
+    table["partner"] = pa.array(names[g].astype(str))
+    table["product"] = pa.array(flows.products.code[p].astype(str))
+    for col, arr in columns.items():
+        table[col] = pa.array(arr[keep])
+    return IndexTable(pa.table(table), name, {"year": window[-1], "classification": flows.classification,
+                                              "flow_notes": {window[-1]: list(flows.notes)}})
 
 
 def _run(source, compute, years, panel, meta, *, windows=None, request=Request()):
@@ -180,17 +182,22 @@ def _run(source, compute, years, panel, meta, *, windows=None, request=Request()
     parts = run(source, compute, years=years, windows=windows, request=request,
                 progress=meta.pop("progress"), label=meta["index"])
     if not isinstance(parts[0], dict):
-        return _pandas().concat(parts, ignore_index=True)
+        table = IndexTable.concat(parts)
+        table.meta.update(meta)
+        table.meta.pop("year", None)
+        finish_meta(table.meta)
+        return table
     out = {}
     for key in parts[0]:
         one = [p[key] for p in parts]
         out[key] = IndexPanel.from_matrices(one) if panel else one[0]
         out[key].meta.update(meta)
+        finish_meta(out[key].meta)
     return out
 
 
 def _compute(by, mode, pick, pick_products, flows, reporters, partners, membership, years, scale, options,
-             value=None):
+             value=None, name=None):
     """The per-window computation of a Grubel-Lloyd family index, by pair or by partner group."""
     if by == "pair":
         check_partner_groups(partners, "pair")
@@ -201,7 +208,8 @@ def _compute(by, mode, pick, pick_products, flows, reporters, partners, membersh
     check_group_members(flows, {n: g for n, g in spec.items() if g is not None}, "partners")
     return partial(_group_year, mode=mode, pick=pick_products if by == "product" else pick,
                    reporters=reporters, rows_axis=_axis(flows, reporters, "reporters"), partners=partners,
-                   by=by, membership=membership, years=years, scale=scale, options=options, value=value)
+                   by=by, membership=membership, years=years, scale=scale, options=options, value=value,
+                   name=name)
 
 
 def grubel_lloyd(flows, *, by="pair", reporters=None, partners=None, products=None, years=None,
@@ -268,7 +276,7 @@ def grubel_lloyd(flows, *, by="pair", reporters=None, partners=None, products=No
             "zero_division": "NaN where there is no trade (or only one-way trade when adjusted); a "
                              "country with itself is NaN"}
     compute = _compute(by, "gl", _gl, partial(_gl_products, adjust=adjust), flows, reporters, partners,
-                       membership, years, scale, {"adjust": adjust, "n_threads": n_threads})
+                       membership, years, scale, {"adjust": adjust, "n_threads": n_threads}, name="Grubel-Lloyd")
     result = _run(flows, compute, years, panel, meta, request=Request(products=_products(products)))
     return result if by == "product" else result["gl"]
 
@@ -329,7 +337,8 @@ def marginal_iit(flows, start, end, *, by="pair", reporters=None, partners=None,
             "by": by, "membership": membership, "progress": progress,
             "zero_division": "NaN where no trade changed"}
     compute = _compute(by, "miit", _miit, _miit_products, flows, reporters, partners, membership,
-                       [start, end], scale, {"n_threads": n_threads}, value=partial(_change, start, end))
+                       [start, end], scale, {"n_threads": n_threads}, value=partial(_change, start, end),
+                       name="marginal IIT")
     result = _run(flows, compute, None, False, meta, windows=[(start, end)],
                   request=Request(products=_products(products)))
     return result if by == "product" else MarginalIIT(result["A"], result["B"])

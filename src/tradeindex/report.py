@@ -10,34 +10,65 @@ For a group G (e.g. the EAEU), a comparison group and a product set, per year:
 4. candidate partners: every non-member ranked by complementarity with G, both directions;
 5. marginal intra-industry trade (Brulhart 1994) of each member with G, first to last year.
 
-Group membership follows the year for built-in groups (``tradeindex.groups``): Armenia counts in
-the EAEU from 2015, the United Kingdom in EU28 until 2020. Members absent from the data are listed
-in ``notes``, never silently skipped.
+Group composition. Built-in groups change members (Armenia and Kyrgyzstan join the EAEU in
+2015; the United Kingdom leaves EU28 in 2020), so every table is computed twice over the years
+and says which: ``composition="fixed"`` (one composition in every year: the last year's, or
+the year given by `membership`) and ``composition="by-year"`` (each year's members). Changes
+over the period ("change since") use the fixed composition by default, so that they measure
+trade, not membership; the ``groups`` table lists the members of every group in every year and
+both compositions, and a note says where the composition changed. A year before a group
+existed gives NaN for it (with a note); the other years are computed.
+
+The flows are read one year at a time (:mod:`tradeindex._years`); marginal IIT reads the first
+and the last year together.
 """
 from dataclasses import dataclass, field
-from pathlib import Path
+from functools import partial
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
-from ._validation import check_choice, fail
-from .codes import resolve_groups
+from ._validation import check_choice, check_membership, check_products_with_conversion, fail
+from ._years import membership_year, run, source_years
+from .codes import GROUPS, PRODUCT_SETS, product_set, product_specs, resolve_groups
 from .complementarity import complementarity
+from .config import __version__
 from .intra_industry import grubel_lloyd, marginal_iit
-from ._progress import progress_bar as _progress
 from .kernels import group_totals
+from .sources import Request, prepare
+
+COMPOSITIONS = ("fixed", "by-year")
 
 
-def _one_group(spec, param, year):
-    """(name, members in `year`) of one group: a built-in name or Group, or {name: [ISO3, ...]}
-    (or {name: built-in name}); codes.resolve_groups does the reading."""
-    groups = resolve_groups(spec, param, year)
+def _one_group(spec, param):
+    """The name of one group: a built-in name or Group, or {name: [ISO3, ...]} (or {name:
+    built-in name})."""
+    groups = resolve_groups(spec, param)
     if len(groups) != 1:
         fail(param, "one group: a built-in group name or {name: [ISO3, ...]}",
              f"{len(groups)} groups ({', '.join(groups)})")
-    return next(iter(groups.items()))
+    return next(iter(groups))
+
+
+def _members(spec, param, year):
+    """The members listed for `year` (ISO3 for built-in groups, as given for a user's list)."""
+    return [str(m) for m in next(iter(resolve_groups(spec, param, year).values()))]
+
+
+def _present(flows, members):
+    """{member as listed: its labels in these flows} for the members present (a member may be
+    given by ISO3, label, numeric code or name; an ISO3 may have two codes in a year)."""
+    out = {}
+    for m in members:
+        try:
+            out[m] = [str(x) for x in flows.countries.label[flows.countries.ids([m], "group")]]
+        except ValueError:
+            continue
+    return out
+
+
+def _labels(present):
+    return sorted({lab for labs in present.values() for lab in labs})
 
 
 @dataclass
@@ -48,60 +79,79 @@ class RegionalReport:
     years: list
     products: str
     classification: str
+    membership: object = "fixed"
     tables: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
     heatmap: object = None  # the last year's complementarity IndexMatrix, for the chart
 
-    def write(self, out_dir, *, charts=True):
-        """Write every table as CSV (and Parquet), summary.md and, with matplotlib, PNG charts.
-        Returns the list of paths written."""
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        paths = []
+    def write(self, out_dir, *, charts=True, overwrite=False, inputs=None):
+        """Write every table as CSV and Parquet (missing values as real nulls), summary.md, the
+        PNG charts (with matplotlib) and, last, manifest.json (files, inputs, options,
+        versions), into a new or empty folder (`overwrite` replaces an existing one only once
+        the new one is complete). Returns the list of paths written."""
+        from ._output import write_folder
+        files = {}
         for name, table in self.tables.items():
-            pacsv.write_csv(table, out / f"{name}.csv")
-            pq.write_table(table, out / f"{name}.parquet")
-            paths += [out / f"{name}.csv", out / f"{name}.parquet"]
+            files[f"{name}.csv"] = table
+            files[f"{name}.parquet"] = table
         if charts:
-            from . import charts as ch
             try:
-                paths += ch.report_charts(self, out)
+                from . import charts as ch
+                files.update(ch.report_charts(self))
             except ImportError:
                 self.notes.append("charts skipped: matplotlib is not installed (pip install 'tradeindex[plot]')")
-        (out / "summary.md").write_text(self.to_markdown())
-        return [out / "summary.md"] + paths
+        files["summary.md"] = self.to_markdown()
+        manifest = {"tradeindex": __version__, "inputs": inputs or {},
+                    "options": {"group": self.group, "compare": self.compare, "years": self.years,
+                                "products": self.products, "classification": self.classification,
+                                "membership": self.membership},
+                    "notes": self.notes}
+        return write_folder(files, out_dir, overwrite=overwrite, manifest=manifest)
+
+    def _rows(self, name, **where):
+        return [r for r in self.tables[name].to_pylist() if all(r.get(k) == v for k, v in where.items())]
 
     def to_markdown(self):
-        """A summary that reads like the study's tables."""
+        """A summary that reads like the study's tables (the fixed composition; the by-year
+        series are in the tables)."""
         first, last = self.years[0], self.years[-1]
-        t = {k: v.to_pylist() for k, v in self.tables.items()}
         lines = [f"# {self.group}: complementarity and intra-industry trade, {first}-{last}", "",
                  f"Products: {self.products} ({self.classification}); comparison group: {self.compare}. "
-                 "All indices on a 0-100 scale; n/a where a denominator is zero (no trade).", ""]
+                 "All indices on a 0-100 scale; n/a where a denominator is zero (no trade). "
+                 f"Group composition: {self._composition_text()}.", ""]
         lines += ["## Table I. Trade complementarity (Michaely) of each member", "",
-                  f"Over all products (full trade profiles). Member as exporter vs the partner's imports, and "
-                  f"as importer vs the partner's exports; {last} and change since {first} in points (n/a: "
-                  f"not a member in {first}).", ""]
-        rows = [r for r in t["complementarity_change"]]
-        lines += _md_table(["member", "partner", "member as", str(last), f"change since {first}"],
-                           [[r["member"], r["partner"], r["member_as"], r["tc_last"], r["change"]] for r in rows])
+                  "Over all products (full trade profiles). Member as exporter vs the partner's imports, and "
+                  f"as importer vs the partner's exports; {last}, and the change since {first} in points with "
+                  "the same partners in both years (the fixed composition).", ""]
+        rows = self._rows("complementarity_change")
+        lines += _md_table(["reporter", "partner", "member as", str(last), f"change since {first}",
+                            "change, members of each year"],
+                           [[r["reporter"], r["partner"], r["reporter_as"], r["trade_complementarity_last"], r["change"],
+                             r["change_by_year"]] for r in rows])
         lines += ["", f"## Table II. Grubel-Lloyd intra-industry trade in {self.products}: within {self.group} vs global", ""]
-        lines += _md_table(["member", "year", f"within {self.group}", "global"],
-                           [[r["member"], r["year"], r["gl_within"], r["gl_global"]] for r in t["grubel_lloyd"]])
-        lines += ["", f"## Figure 1 data. Share of {self.products} trade with {self.group} (%)", ""]
-        lines += _md_table(["member", "year", "exports to group", "imports from group"],
-                           [[r["member"], r["year"], r["export_share"], r["import_share"]] for r in t["intra_group_share"]])
+        lines += _md_table(["reporter", "year", f"within {self.group}", "global"],
+                           [[r["reporter"], r["year"], r["grubel_lloyd_within"], r["grubel_lloyd_global"]]
+                            for r in self._rows("grubel_lloyd", composition="fixed")])
+        lines += ["", f"## Figure 1 data. Share of {self.products} trade with the rest of {self.group} (%)", ""]
+        lines += _md_table(["reporter", "year", "exports to group", "imports from group"],
+                           [[r["reporter"], r["year"], r["export_share"], r["import_share"]]
+                            for r in self._rows("intra_group_share", composition="fixed")])
         lines += ["", f"## Candidate partners of {self.group} ({last}), top 15 by mean complementarity", ""]
         lines += _md_table(["rank", "country", f"exports vs {self.group} imports", f"{self.group} exports vs its imports", "mean"],
-                           [[r["rank"], r["country"], r["tc_country_exports"], r["tc_group_exports"], r["mean"]]
-                            for r in t["candidate_partners"][:15]])
-        if "marginal_iit" in t:
+                           [[r["rank"], r["country"], r["trade_complementarity_country_exports"], r["trade_complementarity_group_exports"], r["mean"]]
+                            for r in self._rows("candidate_partners")[:15]])
+        if "marginal_iit" in self.tables:
             lines += ["", f"## Marginal intra-industry trade with {self.group}, {first} -> {last} (Brulhart A, 0-100)", ""]
-            lines += _md_table(["member", f"within {self.group}", "global"],
-                               [[r["member"], r["a_within"], r["a_global"]] for r in t["marginal_iit"]])
+            lines += _md_table(["reporter", f"within {self.group}", "global"],
+                               [[r["reporter"], r["marginal_iit_a_within"], r["marginal_iit_a_global"]] for r in self._rows("marginal_iit")])
         if self.notes:
             lines += ["", "## Notes", ""] + [f"- {n}" for n in self.notes]
         return "\n".join(lines) + "\n"
+
+    def _composition_text(self):
+        year = self.years[-1] if self.membership in ("fixed", "by-year") else self.membership
+        return (f"the {year} members in every year (fixed); each year's members in the by-year rows of "
+                "the tables (see groups.csv)")
 
 
 def _md_table(header, rows):
@@ -113,29 +163,150 @@ def _md_table(header, rows):
     return out + ["| " + " | ".join(cell(x) for x in r) + " |" for r in rows]
 
 
-def _present(flows, isos, label, year, notes):
-    """Members present in the flows; the absent ones go to the notes."""
-    have = set(flows.countries.iso3)
-    missing = [c for c in isos if c not in have]
-    if missing:
-        notes.append(f"{label} {year}: not in the data: {', '.join(missing)}")
-    return [c for c in isos if c in have]
+# -- one year --------------------------------------------------------------------------------------
+def _year(flows, window, *, group, gname, compare, cname, products, membership, years, n_threads):
+    """Every table row of one year (and, in the last year, the candidates and the heatmap)."""
+    year = window[0]
+    fixed_year = membership_year("fixed" if membership == "by-year" else membership, year, years)
+    comp = {"fixed": fixed_year, "by-year": year}
+    listed = {c: _members(group, "group", y) for c, y in comp.items()}
+    found = {c: _present(flows, m) for c, m in listed.items()}
+    members = {c: _labels(f) for c, f in found.items()}
+    listed_cmp = {c: _members(compare, "compare", y) for c, y in comp.items()} if compare is not None else {}
+    found_cmp = {c: _present(flows, m) for c, m in listed_cmp.items()}
+    members_cmp = {c: _labels(f) for c, f in found_cmp.items()}
+
+    groups, rest_of = {}, {}
+    for c in COMPOSITIONS:
+        for m in members[c]:
+            rest = [x for x in members[c] if x != m]
+            if rest:
+                groups.setdefault(_key(rest), rest)
+                rest_of[c, m] = _key(rest)
+        if members[c]:
+            groups.setdefault(_key(members[c]), members[c])
+        if members_cmp.get(c):
+            groups.setdefault(_key(members_cmp[c]), members_cmp[c])
+    tc = complementarity(flows, years=year, groups=groups or None, n_threads=n_threads) if len(flows) else None
+
+    out = {"complementarity": [], "grubel_lloyd": [], "intra_group_share": [], "groups": []}
+    for c in COMPOSITIONS:
+        for g, lst, present in ((gname, listed[c], found[c]), (cname, listed_cmp.get(c), found_cmp.get(c))):
+            if g is None:
+                continue
+            out["groups"] += [{"year": year, "group": g, "composition": c, "composition_year": comp[c],
+                               "member": m, "in_data": m in present} for m in lst]
+        for m in members[c]:
+            partners = [(f"{gname} (rest)", rest_of.get((c, m)))]
+            if compare is not None:
+                partners.append((cname, _key(members_cmp[c]) if members_cmp[c] else None))
+            for pname, key in partners:
+                for role, value in (("exporter", tc.loc[m, key] if key and tc is not None else np.nan),
+                                    ("importer", tc.loc[key, m] if key and tc is not None else np.nan)):
+                    out["complementarity"].append({"year": year, "reporter": m, "partner": pname, "reporter_as": role,
+                                                   "composition": c, "partner_members": _text(groups.get(key)),
+                                                   "trade_complementarity": float(value)})
+    pflows = prepare(flows, (), products) if products is not None else flows
+    for c in COMPOSITIONS:
+        if not members[c]:
+            continue
+        gl = grubel_lloyd(pflows, by="country", reporters=members[c], years=year, n_threads=n_threads,
+                          partners={gname: members[c], "World": None}) if len(pflows) else None
+        shares = _shares(pflows, members[c])
+        for m in members[c]:
+            out["grubel_lloyd"].append({"year": year, "reporter": m, "composition": c,
+                                        "grubel_lloyd_within": gl.loc[m, gname] if gl is not None else np.nan,
+                                        "grubel_lloyd_global": gl.loc[m, "World"] if gl is not None else np.nan})
+            out["intra_group_share"].append({"year": year, "reporter": m, "composition": c, **shares[m]})
+    if year == years[-1]:
+        out["candidates"] = _candidates(tc, members["fixed"], groups) if tc is not None and members["fixed"] else []
+        out["heatmap"] = _heatmap_matrix(tc, groups)
+        out["members_last"] = members["fixed"]
+    return out
 
 
+def _key(members):
+    """The internal name of a group of countries in the complementarity call."""
+    return "{" + ",".join(members) + "}"
+
+
+def _text(members):
+    return " ".join(members) if members else ""
+
+
+def _shares(flows, members):
+    """Per member: % of its exports (imports) in `flows` going to (coming from) the other members."""
+    n = len(flows.countries)
+    if not n:
+        return {m: {"export_share": np.nan, "import_share": np.nan} for m in members}
+    ids = {m: int(flows.countries.ids([m], "group")[0]) for m in members}
+    inside = np.isin(flows.exporter, list(ids.values())) & np.isin(flows.importer, list(ids.values()))
+    tot_x, tot_m = group_totals(flows.exporter, flows.value, n), group_totals(flows.importer, flows.value, n)
+    in_x = group_totals(flows.exporter[inside], flows.value[inside], n)
+    in_m = group_totals(flows.importer[inside], flows.value[inside], n)
+    return {m: {"export_share": 100 * in_x[i] / tot_x[i] if tot_x[i] else np.nan,
+                "import_share": 100 * in_m[i] / tot_m[i] if tot_m[i] else np.nan} for m, i in ids.items()}
+
+
+def _candidates(tc, members, groups):
+    """Non-members ranked by mean complementarity with the group (its last-year members), both
+    directions; NaN last."""
+    key = _key(members)
+    rows = []
+    for lab, code in zip(tc.rows, tc.row_codes):
+        if code < 0 or lab in members or str(lab) in groups:
+            continue
+        a, b = float(tc.loc[lab, key]), float(tc.loc[key, lab])
+        rows.append({"country": str(lab), "country_code": int(code), "trade_complementarity_country_exports": a, "trade_complementarity_group_exports": b,
+                     "mean": float(np.nanmean([a, b])) if not (np.isnan(a) and np.isnan(b)) else np.nan})
+    rows.sort(key=lambda r: np.inf if np.isnan(r["mean"]) else -r["mean"])
+    for n, r in enumerate(rows, 1):
+        r["rank"] = n
+    return rows
+
+
+def _heatmap_matrix(tc, groups):
+    """The last year's country x country complementarity (no group rows), for the chart."""
+    if tc is None:
+        return None
+    keep = [lab for lab, code in zip(tc.rows, tc.row_codes) if code >= 0]
+    return tc.loc[keep, keep]
+
+
+def _miit(flows, window, *, gname, members, n_threads):
+    """Marginal IIT (Brulhart A) of each member with the rest of the group and with the world,
+    first to last year (the members of the fixed composition)."""
+    start, end = window
+    present = _labels(_present(flows, members))
+    if not present:
+        return []
+    a = marginal_iit(flows, start, end, by="country", reporters=present,
+                     partners={gname: present, "World": None}, n_threads=n_threads).A
+    return [{"reporter": m, "start": start, "end": end, "marginal_iit_a_within": a.loc[m, gname], "marginal_iit_a_global": a.loc[m, "World"]}
+            for m in present]
+
+
+# -- the report ------------------------------------------------------------------------------------
 def regional_report(flows, group, *, years=None, products=None, compare=None, classification=None,
-                    progress=False, n_threads=None):
+                    membership="fixed", progress=False, n_threads=None):
     """Compute the regional-integration report for `group` (see the module docstring).
 
     Parameters
     ----------
-    flows : TradeFlows (6-digit HS when `classification` is "sitc3").
-    group : a built-in group name ("EAEU", "MERCOSUR", ...) or {name: [ISO3, ...]}.
+    flows : TradeFlows, or LazyFlows (:func:`tradeindex.scan_baci`): read one year at a time.
+    group : a built-in group name ("EAEU", "MERCOSUR", ...), a Group, or {name: [ISO3, ...]}.
     years : the years to cover (default all); the first and last give the changes.
-    products : a product set for the GL and share tables ("engineering", "high-tech", codes or
-        prefixes); complementarity uses all products (the study's full profiles).
+    products : a product set for the GL, share and marginal-IIT tables ("engineering",
+        "high-tech", codes or prefixes); complementarity uses all products (the study's full
+        profiles). With `classification`, codes must say their classification ("hs:84-90",
+        selected before the conversion, or "sitc3:7"); named sets are read in SITC.
     compare : a second group (e.g. "EU27") to compare complementarity with.
-    classification : None (the flows' codes) or "sitc3" (HS -> SITC Rev.3 3-digit first, as the
-        study does).
+    classification : None (the flows' codes) or "sitc3" (HS -> SITC Rev.3 3-digit groups first,
+        year by year, as the study does).
+    membership : the fixed composition: "fixed" (default: the last year's members in every
+        year) or a year; "by-year" makes the change columns use each year's members. Both
+        compositions are in every table.
+    progress : show progress over the years.
 
     Returns
     -------
@@ -149,103 +320,107 @@ def regional_report(flows, group, *, years=None, products=None, compare=None, cl
     >>> sorted(r.tables)[:3]
     ['candidate_partners', 'complementarity', 'complementarity_change']
     >>> gl = r.tables["grubel_lloyd"].to_pylist()[1]  # Argentina 1990, engineering products
-    >>> gl["member"], round(gl["gl_within"], 1), round(gl["gl_global"], 1)
-    ('ARG', 50.1, 44.0)
+    >>> gl["reporter"], gl["year"], gl["composition"], round(gl["grubel_lloyd_within"], 1), round(gl["grubel_lloyd_global"], 1)
+    ('ARG', 1990, 'fixed', 50.1, 44.0)
     """
-    notes = []
+    years, _ = source_years(flows, None if years is None else sorted({int(y) for y in np.atleast_1d(years)}))
+    if years == [None]:
+        fail("flows", "flows with years (the report compares years)", "no year column")
+    membership = check_membership(membership, years)
+    gname = _one_group(group, "group")
+    cname = _one_group(compare, "compare") if compare is not None else None
+    steps = ()
     if classification is not None:
         check_choice("classification", classification, ("sitc3",))
-        flows = flows.convert("sitc3", digits=3)
-        notes += list(flows.notes)
-    years = flows.years if years is None else sorted({int(y) for y in np.atleast_1d(years)})
-    if not years:
-        fail("years", "years present in the flows", "none")
-    gname = _one_group(group, "group", years[0])[0]
-    cname = _one_group(compare, "compare", years[0])[0] if compare is not None else None
-    product_label = products if isinstance(products, str) else (", ".join(products) if products else "all products")
-    pflows = flows.select(products=products) if products is not None else flows
-    tc_rows, gl_rows, share_rows = [], [], []
-    tc = None
-    for year in _progress(years, "report", enabled=progress):
-        listed = _one_group(group, "group", year)[1]
-        members = _present(flows, listed, gname, year, notes)
-        if not members:
-            fail("group", f"a group with members present in the flows in {year}",
-                 f"none ({gname} members in {year}: {', '.join(listed) or 'none'}); "
-                 "pass {name: [ISO3, ...]} for a fixed list of countries")
-        groups = {gname: members}
-        groups.update({f"{gname} excl. {m}": [x for x in members if x != m] for m in members if len(members) > 1})
-        if compare is not None:
-            groups[cname] = _present(flows, _one_group(compare, "compare", year)[1], cname, year, notes) or None
-            groups = {k: v for k, v in groups.items() if v}
-        tc = complementarity(flows, years=year, groups=groups, n_threads=n_threads)
-        for m in members:
-            partners = ([f"{gname} excl. {m}"] if len(members) > 1 else []) + ([cname] if cname in groups else [])
-            for p in partners:
-                tc_rows.append({"year": year, "member": m, "partner": p.replace(f" excl. {m}", " (rest)"),
-                                "member_as": "exporter", "tc": tc.loc[m, p]})
-                tc_rows.append({"year": year, "member": m, "partner": p.replace(f" excl. {m}", " (rest)"),
-                                "member_as": "importer", "tc": tc.loc[p, m]})
-        gl = grubel_lloyd(pflows, by="country", reporters=members, partners={gname: members, "World": None},
-                          years=year, n_threads=n_threads)
-        for m in members:
-            gl_rows.append({"year": year, "member": m, "gl_within": gl.loc[m, gname], "gl_global": gl.loc[m, "World"]})
-        share_rows += _shares(pflows, year, members)
-    first, last = years[0], years[-1]
-    report = RegionalReport(gname, cname or "none", years, product_label, classification or (flows.hs or "HS"),
-                            notes=notes, heatmap=tc)
-    report.tables["complementarity"] = pa.Table.from_pylist(tc_rows)
-    report.tables["complementarity_change"] = _changes(tc_rows, first, last)
-    by_member = lambda r: (r["member"], r["year"])  # noqa: E731
-    report.tables["grubel_lloyd"] = pa.Table.from_pylist(sorted(gl_rows, key=by_member))
-    report.tables["intra_group_share"] = pa.Table.from_pylist(sorted(share_rows, key=by_member))
-    report.tables["candidate_partners"] = _candidates(tc, gname, listed, set(groups))
-    if first != last:  # `members`: the last year's members present, from the loop
-        within = marginal_iit(pflows, first, last, by="country", reporters=members,
-                              partners={gname: members, "World": None}, n_threads=n_threads).A
-        report.tables["marginal_iit"] = pa.Table.from_pylist(
-            [{"member": m, "start": first, "end": last, "a_within": within.loc[m, gname],
-              "a_global": within.loc[m, "World"]} for m in members])
+        check_products_with_conversion("products", products)
+        steps = (("convert", {"to": "sitc3", "digits": 3}),)
+    product_label = _product_label(products, "SITC3" if classification else "HS")
+    fixed_year = years[-1] if membership in ("fixed", "by-year") else membership
+    if not _members(group, "group", fixed_year) and not any(_members(group, "group", y) for y in years):
+        span = f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0])
+        fail("group", "a group with members in the years asked", f"{gname} has no members in {span}")
+    compute = partial(_year, group=group, gname=gname, compare=compare, cname=cname, products=products,
+                      membership=membership, years=years, n_threads=n_threads)
+    parts = run(flows, compute, years=years, request=Request(steps=steps), progress=progress, label="report")
+    last = parts[-1]
+    first_year, last_year = years[0], years[-1]
+    notes = _membership_notes(parts, gname, cname, years)
+    report = RegionalReport(gname, cname or "none", years, product_label,
+                            "SITC Rev.3 3-digit" if classification else (getattr(flows, "hs", None) or "HS"),
+                            membership, notes=notes, heatmap=last["heatmap"])
+    tag = {"products": product_label, "classification": report.classification}
+    by_reporter = lambda r: (COMPOSITIONS.index(r["composition"]), r["reporter"], r["year"])  # noqa: E731
+    rows = [r for p in parts for r in p["complementarity"]]
+    report.tables["complementarity"] = pa.Table.from_pylist(
+        [{**r, "products": "all products", "classification": tag["classification"]} for r in rows])
+    report.tables["complementarity_change"] = _changes(rows, first_year, last_year, membership)
+    for name in ("grubel_lloyd", "intra_group_share"):
+        report.tables[name] = pa.Table.from_pylist(
+            [{**r, **tag} for r in sorted((r for p in parts for r in p[name]), key=by_reporter)])
+    report.tables["candidate_partners"] = pa.Table.from_pylist(
+        [{**r, "year": last_year} for r in last["candidates"]])
+    report.tables["groups"] = pa.Table.from_pylist([r for p in parts for r in p["groups"]])
+    if first_year != last_year and last["members_last"]:
+        miit = run(flows, partial(_miit, gname=gname, members=last["members_last"], n_threads=n_threads),
+                   windows=[(first_year, last_year)], request=Request(steps=steps, products=products),
+                   label="marginal IIT")[0]
+        report.tables["marginal_iit"] = pa.Table.from_pylist([{**r, **tag} for r in miit])
     return report
 
 
-def _shares(flows, year, members):
-    """Per member: % of its exports (imports) in `flows` in `year` going to (coming from) the
-    other members."""
-    rows = np.flatnonzero(flows.year == year)
-    ids = flows.countries.ids(members, "group")
-    exp, imp, value = flows.exporter[rows], flows.importer[rows], flows.value[rows]
-    n = len(flows.countries)
-    inside = np.isin(exp, ids) & np.isin(imp, ids)
-    tot_x, tot_m = group_totals(exp, value, n), group_totals(imp, value, n)
-    in_x, in_m = group_totals(exp[inside], value[inside], n), group_totals(imp[inside], value[inside], n)
-    return [{"year": year, "member": flows.countries.iso3[i],
-             "export_share": 100 * in_x[i] / tot_x[i] if tot_x[i] else np.nan,
-             "import_share": 100 * in_m[i] / tot_m[i] if tot_m[i] else np.nan} for i in ids]
+def _product_label(products, classification):
+    if products is None:
+        return "all products"
+    specs = product_specs(products)
+    return ", ".join((f"{s} ({', '.join(product_set(s, c or classification))} in {c or classification})"
+                      if s in PRODUCT_SETS else (f"{c.lower()}:{s}" if c else s)) for c, s in specs)
 
 
-def _changes(rows, first, last):
-    by_key = {(r["member"], r["partner"], r["member_as"], r["year"]): r["tc"] for r in rows}
+def _changes(rows, first, last, membership):
+    """Table I's changes: each member's complementarity in the last year minus the first, with
+    the fixed composition (the same partners in both years) and, alongside, each year's members."""
+    by_key = {(r["reporter"], r["partner"], r["reporter_as"], r["composition"], r["year"]): r for r in rows}
+    main = "by-year" if membership == "by-year" else "fixed"
     out = []
-    for (m, p, role, year), v in by_key.items():
-        if year == last:
-            start = by_key.get((m, p, role, first), np.nan)
-            out.append({"member": m, "partner": p, "member_as": role, "first_year": first, "last_year": last,
-                        "tc_first": start, "tc_last": v, "change": v - start})
+    for (m, p, role, comp, year), r in by_key.items():
+        if year != last or comp != main:
+            continue
+        start = by_key.get((m, p, role, main, first))
+        alt_start = by_key.get((m, p, role, "by-year", first))
+        alt_last = by_key.get((m, p, role, "by-year", last))
+        tc_first = start["trade_complementarity"] if start else np.nan
+        by_year = (alt_last["trade_complementarity"] - alt_start["trade_complementarity"]) if alt_start and alt_last else np.nan
+        out.append({"reporter": m, "partner": p, "reporter_as": role, "first_year": first, "last_year": last,
+                    "composition": main, "partner_members_first": start["partner_members"] if start else "",
+                    "partner_members_last": r["partner_members"], "trade_complementarity_first": tc_first,
+                    "trade_complementarity_last": r["trade_complementarity"],
+                    "change": r["trade_complementarity"] - tc_first, "change_by_year": by_year,
+                    "partner_members_first_by_year": alt_start["partner_members"] if alt_start else ""})
     return pa.Table.from_pylist(out)
 
 
-def _candidates(tc, gname, members, group_names):
-    """Non-members ranked by mean complementarity with the group, both directions."""
-    labels = [str(x) for x in tc.rows]
-    rows = []
-    for lab in labels:
-        if lab in group_names or lab in members:
+def _membership_notes(parts, gname, cname, years):
+    """Where a group's members differ between years, or a group has no member in the data."""
+    notes = []
+    for g in (gname, cname):
+        if g is None:
             continue
-        a, b = tc.loc[lab, gname], tc.loc[gname, lab]
-        rows.append({"country": lab, "tc_country_exports": a, "tc_group_exports": b, "mean": np.nanmean([a, b])
-                     if not (np.isnan(a) and np.isnan(b)) else np.nan})
-    rows.sort(key=lambda r: np.inf if np.isnan(r["mean"]) else -r["mean"])  # NaN last
-    for n, r in enumerate(rows, 1):
-        r["rank"] = n
-    return pa.Table.from_pylist(rows)
+        lists = {}
+        for p in parts:
+            for r in p["groups"]:
+                if r["group"] == g and r["composition"] == "by-year":
+                    lists.setdefault(r["year"], []).append(r["member"])
+        changed = [y for a, y in zip(years, years[1:]) if sorted(lists.get(a, [])) != sorted(lists.get(y, []))]
+        if changed:
+            notes.append(f"{g}: the members change within {years[0]}-{years[-1]} (in {', '.join(map(str, changed))}); "
+                         "changes over the period use one composition in every year (composition 'fixed'), "
+                         "the by-year rows follow each year's members; groups.csv lists both")
+        empty = [y for y in years if not lists.get(y)]
+        if empty:
+            notes.append(f"{g} has no members in {', '.join(map(str, empty))} (before it existed): its by-year "
+                         "rows are missing or NaN there; the fixed composition is computed in every year")
+        missing = sorted({(r["member"], r["year"]) for p in parts for r in p["groups"]
+                          if r["group"] == g and not r["in_data"]})
+        if missing:
+            notes.append(f"{g}: not in the data: " + ", ".join(f"{m} ({y})" for m, y in missing))
+    return notes

@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.lib.mixins import NDArrayOperatorsMixin
 
-from ._output import write_table
+from ._output import nan_to_null, write_table
 from ._validation import check_length, check_output_path, fail
 
 
@@ -880,3 +880,49 @@ class TopPartners(_Result):
         array = _xarray().DataArray(self.values, dims=dims, coords=coords, name=self.value_name,
                                     attrs=_attrs(self.meta, index=self.name))
         return array.isel(year=0, drop=True) if self.years == [None] else array
+
+
+@dataclass
+class IndexTable(_Result):
+    """Index values as a long table, one row per (year, reporter, partner, product) with
+    trade: the ``by="product"`` results of the Grubel-Lloyd family. ``table`` (pyarrow Table,
+    columns as in docs/conventions.md; NaN in memory, null in files), ``name`` and ``meta``."""
+    table: pa.Table
+    name: str
+    meta: dict = field(default_factory=dict)
+
+    @classmethod
+    def concat(cls, parts):
+        """One table from per-year tables of one index (meta merged as in IndexPanel)."""
+        first = parts[0]
+        years = [p.meta.get("year") for p in parts]
+        meta = _merge_meta([p.meta for p in parts], years) if len(parts) > 1 else dict(first.meta)
+        return cls(pa.concat_tables([p.table for p in parts]), first.name, meta)
+
+    @property
+    def values(self):
+        """The index column (named after the index, else the last column) as a NumPy array."""
+        name = self.value_name if self.value_name in self.table.column_names else self.table.column_names[-1]
+        return self[name]
+
+    @property
+    def shape(self):
+        return self.table.shape
+
+    def __len__(self):
+        return self.table.num_rows
+
+    def __getitem__(self, column):
+        """One column as a NumPy array (NaN where undefined)."""
+        return self.table.column(column).to_numpy(zero_copy_only=False)
+
+    def __repr__(self):
+        return f"<IndexTable {self.name}: {self.table.num_rows:,} rows, columns {', '.join(self.table.column_names)}>"
+
+    def to_arrow(self):
+        """The long table, NaN as a real null."""
+        return nan_to_null(self.table)
+
+    def to_pandas(self):
+        """The long table as a pandas DataFrame (NaN in values)."""
+        return self.to_long()

@@ -26,7 +26,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from ._validation import check_columns, check_year, fail
-from .codes import concordance, country_codes, expand_product_spec
+from .codes import concordance, country_codes, expand_product_spec, product_specs, translate_hs_products
 from .flows import TradeFlows, _Builder
 
 BACI_NAME = re.compile(r"BACI_(HS\d\d)_Y(\d{4})", re.IGNORECASE)
@@ -57,11 +57,13 @@ class Part:
 class Request:
     """What one computation needs from a year: quantities or not, and the rows it will look at
     (None: all): products (prefixes in the flows' classification after the lazy steps) and
-    countries (rows where the exporter is in `exporters` OR the importer in `importers`)."""
+    countries (rows where the exporter is in `exporters` OR the importer in `importers`), and
+    steps (e.g. a conversion to SITC) applied to each year as read."""
     quantity: bool = False
     products: tuple = None
     exporters: tuple = None
     importers: tuple = None
+    steps: tuple = ()   # ("convert", {...}) steps applied to each year after the source's own
 
 
 _CSV_TYPES = {"t": pa.int32(), "i": pa.int32(), "j": pa.int32(), "k": pa.dictionary(pa.int32(), pa.string()),
@@ -190,7 +192,7 @@ class LazyFlows:
     def _load(self, years, request=Request(), progress=False):
         """The flows of `years` (a list of years of the release) with the steps applied; the
         request's rows and columns pushed down to the reader."""
-        products = self._raw_products(request.products)
+        products = self._raw_products(request)
         builder, tables = None, []
         groups = {}
         for y in years:
@@ -216,33 +218,30 @@ class LazyFlows:
                 batches[i] = None
         flows = builder.finish()
         flows.notes = flows.notes + self.notes
-        return self._apply(flows, request)
+        return prepare(flows, self.steps + tuple(request.steps), request.products)
 
-    def _apply(self, flows, request):
-        for name, kwargs in self.steps:
-            flows = getattr(flows, name)(**kwargs)
-        if request.products is not None:
-            flows = flows.select(products=list(request.products))
-        return flows
-
-    def _raw_products(self, specs):
-        """Product codes of the files matching `specs` (in the classification after the steps),
-        for an Arrow filter, or None (no product filter can be pushed down)."""
-        steps = [s for s in self.steps if s[0] == "select" and s[1]["products"] is not None]
-        specs = list(specs or ()) if specs is not None else None
-        if any(name == "aggregate_products" for name, _ in self.steps):
+    def _raw_products(self, request):
+        """("prefix", HS prefixes) or ("exact", HS codes) of the rows a request's products can
+        come from, for an Arrow filter; None when nothing can be pushed down. SITC codes become
+        the HS codes the conversion maps to them (exact: a conversion is a function of the code)."""
+        if request.products is None:
             return None
-        if self.classification == "SITC3":
-            if specs is None:
-                return None
-            _, kw = next(s for s in self.steps if s[0] == "convert")
-            table = concordance(kw["hs"] or self.hs)
-            prefixes = [p for s in specs for p in expand_product_spec(s, "SITC3")]
-            return ("exact", sorted(h for h, s in table.items() if s.startswith(tuple(prefixes))))
-        if specs is None and not steps:
-            return None
-        prefixes = [p for s in (specs or []) + [x for _, kw in steps for x in _spec_list(kw["products"])]
-                    for p in expand_product_spec(s, "HS")]
+        steps = self.steps + tuple(request.steps)
+        convert = [kw for name, kw in steps if name == "convert"]
+        final = "SITC3" if convert else "HS"
+        prefixes, exact = [], []
+        for cls, spec in product_specs(request.products):
+            cls = cls or final
+            if cls == "HS":
+                prefixes += expand_product_spec(spec, "HS")
+            elif convert:
+                wanted = tuple(expand_product_spec(spec, "SITC3"))
+                exact += [h for h, c in concordance(convert[0]["hs"] or self.hs).items() if c.startswith(wanted)]
+            else:
+                return None  # SITC codes on HS flows: prepare() raises the clear error
+        if exact:
+            return ("exact", sorted(set(exact) | {h for h in concordance(convert[0]["hs"] or self.hs)
+                                                   if h.startswith(tuple(prefixes))}))
         return ("prefix", sorted(set(prefixes)))
 
     def _read(self, part, years, request, products):
@@ -292,8 +291,32 @@ class LazyFlows:
         return scan_baci(folder, hs=self.hs)
 
 
-def _spec_list(specs):
-    return [s.strip() for s in specs.split(",")] if isinstance(specs, str) else [str(s) for s in specs]
+def prepare(flows, steps=(), products=None):
+    """One year (or window) of flows as a computation sees them: `steps` applied in order
+    (select, convert, aggregate_products) and the products selected. A product spec in HS
+    ("hs:84-90") on flows converted by a step is applied before the conversion (exact); on
+    flows that came converted it is translated through the concordance (approximate, with a
+    note). Unprefixed specs are in the classification after the steps."""
+    specs = product_specs(products) if products is not None else []
+    final = "SITC3" if flows.products.classification == "SITC3" or any(n == "convert" for n, _ in steps) else "HS"
+    early = [s for c, s in specs if c == "HS" and final == "SITC3"]
+    late = [f"{c.lower()}:{s}" if c else s for c, s in specs if not (c == "HS" and final == "SITC3")]
+    if early and flows.products.classification == "HS":
+        flows, early = flows.select(products=early), []
+    for name, kwargs in steps:
+        flows = getattr(flows, name)(**kwargs)
+    if early:
+        codes, note = translate_hs_products(early, flows.hs, max(len(c) for c in flows.products.code))
+        warnings.warn(note, UserWarning, stacklevel=3)
+        present = set(flows.products.code)
+        keep = [f"sitc3:{c}" for c in codes if c in present]
+        if not keep:
+            fail("products", "HS codes whose SITC Rev.3 counterparts are in these flows", note)
+        late += keep
+        flows.notes = flows.notes + (note,)
+    if late:
+        flows = flows.select(products=late)
+    return flows
 
 
 def _filter(part, years, request, products, schema):
@@ -469,6 +492,8 @@ def scan_baci(path, *, hs=None, duplicates="error"):
     >>> lazy.years, len(lazy.collect(1989))
     ([1989, 1990], 105081)
     """
+    if not isinstance(path, (str, Path)) and not hasattr(path, "__fspath__"):
+        return _merge([scan_baci(p, hs=hs, duplicates=duplicates) for p in path], hs, duplicates)
     path = Path(path)
     if not path.exists():
         fail("path", "an existing BACI file, .zip or directory", repr(str(path)), FileNotFoundError)
@@ -512,9 +537,7 @@ def read_baci(path, *, years=None, hs=None, duplicates="error", quantity=True, p
     >>> len(f), f.years
     (229585, [1989, 1990])
     """
-    paths = [path] if isinstance(path, (str, Path)) or hasattr(path, "__fspath__") else list(path)
-    scans = [scan_baci(p, hs=hs, duplicates=duplicates) for p in paths]
-    lazy = scans[0] if len(scans) == 1 else _merge(scans, hs, duplicates)
+    lazy = scan_baci(path, hs=hs, duplicates=duplicates)
     if years is not None:
         wanted = [years] if np.isscalar(years) else [int(y) for y in years]
         if not set(wanted) & set(lazy.years):
