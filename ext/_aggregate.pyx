@@ -2,7 +2,7 @@
 # recoding (HS6 -> HS4, HS -> SITC, duplicates summed) as one aggregation pass over flows in
 # (year, exporter, importer) bucket order.
 from cython.parallel cimport prange
-from libc.stdint cimport int32_t, int64_t
+from libc.stdint cimport int32_t, int64_t, uint8_t
 from _threads cimport index_t, ti_thread_id
 
 
@@ -73,13 +73,14 @@ def recode(const int64_t[::1] offsets, const index_t[::1] product, const double[
            int32_t first_year, int64_t[::1] out_offsets, int32_t[::1] out_year,
            int32_t[::1] out_exporter, int32_t[::1] out_importer, int32_t[::1] out_product,
            double[::1] out_value, double[::1] out_quantity, int64_t[:, ::1] stamp,
-           double[:, ::1] buf_v, double[:, ::1] buf_q, int32_t[:, ::1] touched, bint write,
-           int n_threads):
+           double[:, ::1] buf_v, double[:, ::1] buf_q, int32_t[:, ::1] touched, double[:, ::1] lost,
+           bint write, int n_threads):
     """Sum the flows of each (year, exporter, importer) bucket b (rows offsets[b]..offsets[b+1]
     of product / value / quantity) by new product new_id[product] (-1: left out).
 
     write=False: out_offsets[b + 1] = the number of distinct new products of bucket b (the caller
-    turns out_offsets into a prefix sum). write=True: bucket b's flows, sorted by new product,
+    turns out_offsets into a prefix sum), and lost[t] (T x 2, zeroed) the number and value of
+    the rows left out. write=True: bucket b's flows, sorted by new product,
     go to rows out_offsets[b].. of out_* (exporter, importer and year from b; out_year and the
     quantities only when not empty; a quantity sum is NaN when any part is). stamp (T x P_new,
     -1), buf_v / buf_q (T x P_new, zeroed) and touched (T x P_new) are per-thread scratch, left
@@ -101,6 +102,9 @@ def recode(const int64_t[::1] offsets, const index_t[::1] product, const double[
         for r in range(offsets[b], offsets[b + 1]):
             p = new_id[product[r]]
             if p < 0:
+                if not write:
+                    lost[t, 0] += 1
+                    lost[t, 1] += value[r]
                 continue
             if stamp[t, p] != b:
                 stamp[t, p] = b
@@ -137,3 +141,10 @@ def recode(const int64_t[::1] offsets, const index_t[::1] product, const double[
                 buf_q[t, p] = 0.0
             buf_v[t, p] = 0.0
             stamp[t, p] = -1
+
+
+def mark(const index_t[::1] ids, uint8_t[:, ::1] seen, int n_threads):
+    """seen[t, ids[r]] = 1 for every row (thread t owns a row of `seen`, zeroed by the caller)."""
+    cdef Py_ssize_t r, n = ids.shape[0]
+    for r in prange(n, nogil=True, schedule="static", num_threads=n_threads):
+        seen[ti_thread_id(), ids[r]] = 1

@@ -35,6 +35,14 @@ SMALL_CODE = 1 << 24
 BUCKETS_PER_FLOW = 4
 
 
+def empty(n, dtype):
+    """An uninitialised NumPy array from Arrow's memory pool: unlike NumPy's, whose large
+    arrays are fresh pages from the OS every time (a page fault per 4 KB on first write), the
+    pool keeps freed memory, so the columns of the next year read reuse the last year's."""
+    dtype = np.dtype(dtype)
+    return np.frombuffer(pa.allocate_buffer(max(int(n), 0) * dtype.itemsize), dtype=dtype)
+
+
 def _arrow(param, x):
     """Any column-like (numpy, list, pandas Series, pyarrow (Chunked)Array) as pyarrow; chunks
     are kept (no concatenating copy)."""
@@ -173,9 +181,9 @@ class _Builder:
         check_choice("duplicates", duplicates, ("error", "sum"))
         self.t = effective_threads(n_threads)
         self.n, self.hs, self.width, self.duplicates = 0, hs, product_width, duplicates
-        self.cols = {"exporter": np.empty(n_rows, np.int32), "importer": np.empty(n_rows, np.int32),
-                     "product": np.empty(n_rows, np.int32), "value": np.empty(n_rows)}
-        self.cols["quantity"] = np.empty(n_rows) if quantity else np.zeros(0)
+        self.cols = {"exporter": empty(n_rows, np.int32), "importer": empty(n_rows, np.int32),
+                     "product": empty(n_rows, np.int32), "value": empty(n_rows, np.float64)}
+        self.cols["quantity"] = empty(n_rows, np.float64) if quantity else np.zeros(0)
         self.years, self.year_col = set(), None
         self.countries, self.products = _KeyMap(), _KeyMap()
         self.seen_c = np.zeros((self.t, 1), np.uint8)
@@ -222,7 +230,7 @@ class _Builder:
     def _grow(self, need):
         for c, a in self.cols.items():
             if len(a):
-                bigger = np.empty(max(need, int(1.25 * len(a))), a.dtype)
+                bigger = empty(max(need, int(1.25 * len(a))), a.dtype)
                 bigger[:self.n] = a[:self.n]
                 self.cols[c] = bigger
         if self.year_col is not None:
@@ -558,16 +566,20 @@ class TradeFlows:
         k = key[order]
         return key, order, np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
 
-    def _recode(self, new_id, products, n_threads=None):
+    def _recode(self, new_id, products, n_threads=None, check=None):
         """Flows whose product ids are mapped through `new_id` (old id -> new id into `products`,
         -1: rows left out), with rows meeting on one (year, exporter, importer, new product)
         summed (quantities too: NaN when any part is missing); sorted by (year, exporter,
-        importer, product). One compiled pass in bucket order (a counting sort first unless
-        the rows come sorted by year, exporter and importer, as BACI's do)."""
+        importer, product). Two compiled passes in bucket order (a counting sort first unless
+        the rows come sorted by year, exporter and importer, as BACI's do): one counts, one
+        writes; between them `check(rows left out, their value)` may raise."""
         new_id = np.ascontiguousarray(new_id, dtype=np.int32)
         y0, n_years, n_buckets = self._buckets()
         n_c = len(self.countries)
         if n_buckets > BUCKETS_PER_FLOW * len(self) + 1_000_000:  # firm-level data: sort instead
+            if check is not None:
+                left_out = new_id[self.product] < 0
+                check(int(left_out.sum()), float(self.value[left_out].sum()))
             return self._recode_by_sorting(new_id, products)
         t = effective_threads(n_threads)
         cols = self._kernel_columns(with_quantity=True)
@@ -576,17 +588,19 @@ class TradeFlows:
         out_offsets = np.zeros(n_buckets + 1, np.int64)
         scratch = (np.full((t, n_new), -1, np.int64), np.zeros((t, n_new)),
                    np.zeros((t, n_new) if len(quantity) else (t, 0)), np.empty((t, n_new), np.int32))
-        none = np.zeros(0, np.int32)
+        none, lost = np.zeros(0, np.int32), np.zeros((t, 2))
         _aggregate.recode(offsets, product, value, quantity, new_id, n_c, y0, out_offsets, none, none, none,
-                          none, np.zeros(0), np.zeros(0), *scratch, False, t)
+                          none, np.zeros(0), np.zeros(0), *scratch, lost, False, t)
+        if check is not None:
+            check(int(lost[:, 0].sum()), float(lost[:, 1].sum()))
         np.cumsum(out_offsets, out=out_offsets)
         n = int(out_offsets[-1])
-        out = {"year": np.empty(n if n_years > 1 else 0, np.int32), "exporter": np.empty(n, np.int32),
-               "importer": np.empty(n, np.int32), "product": np.empty(n, np.int32), "value": np.empty(n),
-               "quantity": np.empty(n if len(quantity) else 0)}
+        out = {"year": empty(n if n_years > 1 else 0, np.int32), "exporter": empty(n, np.int32),
+               "importer": empty(n, np.int32), "product": empty(n, np.int32), "value": empty(n, np.float64),
+               "quantity": empty(n if len(quantity) else 0, np.float64)}
         _aggregate.recode(offsets, product, value, quantity, new_id, n_c, y0, out_offsets, out["year"],
                           out["exporter"], out["importer"], out["product"], out["value"], out["quantity"],
-                          *scratch, True, t)
+                          *scratch, lost, True, t)
         return TradeFlows(out["year"] if n_years > 1 else self._year, out["exporter"], out["importer"],
                           out["product"], out["value"], out["quantity"] if self.has_quantity else None,
                           self.countries, products, hs=self.hs, notes=self.notes)
@@ -604,11 +618,11 @@ class TradeFlows:
 
     def _compact(self):
         """Shrink the code tables to the countries and products still present."""
-        used_c = np.zeros(len(self.countries), bool)
-        used_c[self.exporter] = True
-        used_c[self.importer] = True
-        used_p = np.zeros(len(self.products), bool)
-        used_p[self.product] = True
+        t = effective_threads(None)
+        seen_c, seen_p = np.zeros((t, max(len(self.countries), 1)), np.uint8), np.zeros((t, max(len(self.products), 1)), np.uint8)
+        for ids, seen in ((self.exporter, seen_c), (self.importer, seen_c), (self.product, seen_p)):
+            _aggregate.mark(np.ascontiguousarray(ids), seen, t)
+        used_c, used_p = seen_c.any(axis=0)[:len(self.countries)], seen_p.any(axis=0)[:len(self.products)]
         if used_c.all() and used_p.all():
             return self
         remap_c = np.cumsum(used_c, dtype=np.int32) - 1
@@ -709,27 +723,29 @@ class TradeFlows:
                  f"{'/'.join(map(str, lengths))}-digit codes")
         new = [table.get(c) for c in self.products.code]
         missing = np.array([c is None for c in new], dtype=bool)
-        notes = ()
-        if missing.any():
-            lost = group_totals(self.product, self.value, max(len(self.products), 1))[missing].sum()
-            n_lost = int(np.bincount(self.product, minlength=len(self.products))[missing].sum())
-            total = float(self.value.sum())
-            codes = [c for c, m in zip(self.products.code, missing) if m]
-            note = (f"convert: {len(codes)} {hs} codes without an SITC Rev.3 match "
-                    f"({', '.join(codes[:5])}{' ...' if len(codes) > 5 else ''}): {n_lost:,} flows, "
-                    f"{100 * lost / max(total, 1e-300):.3f}% of value, left out")
-            check_unmapped(lost, total, hs, note, strict=unmapped == "error")
-            warnings.warn(note, UserWarning, stacklevel=2)
-            notes = (note,)
         cut = [c[:digits] if c is not None else "" for c in new]
         table_new, where = np.unique(np.array(cut, dtype=str), return_inverse=True)
         where = where.astype(np.int32)
         if missing.any():  # "" sorts first: unmapped codes -> -1, the rest shift down by one
             where -= 1
             table_new = table_new[1:]
-        flows = self._recode(where, ProductTable(table_new.astype(object), "SITC3"))
-        flows.notes = flows.notes + notes
-        return flows._compact()
+        codes = [c for c, m in zip(self.products.code, missing) if m]
+        notes = []
+
+        def report(n_lost, lost):  # between the counting and the writing pass: nothing copied yet
+            if not n_lost:
+                return
+            total = float(self.value.sum())
+            note = (f"convert: {len(codes)} {hs} codes without an SITC Rev.3 match "
+                    f"({', '.join(codes[:5])}{' ...' if len(codes) > 5 else ''}): {n_lost:,} flows, "
+                    f"{100 * lost / max(total, 1e-300):.3f}% of value, left out")
+            check_unmapped(lost, total, hs, note, strict=unmapped == "error")
+            warnings.warn(note, UserWarning, stacklevel=4)
+            notes.append(note)
+
+        flows = self._recode(where, ProductTable(table_new.astype(object), "SITC3"), check=report)
+        flows.notes = flows.notes + tuple(notes)
+        return flows._compact() if notes else flows
 
     # -- matrices and totals ---------------------------------------------------------------------
     def _year_rows(self, year):

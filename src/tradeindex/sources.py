@@ -253,8 +253,10 @@ class LazyFlows:
         columns = [c for c in ("t", "i", "j", "k", "v") if c in names] + (["q"] if request.quantity and "q" in names else [])
         expr = _filter(part, years, request, products, schema)
         try:
-            if part.kind == "parquet":
-                table = ds.dataset(part.path, format="parquet").to_table(columns=columns, filter=expr)
+            if part.kind == "parquet":  # a text k read as its dictionary: no string materialised
+                text_k = [] if pa.types.is_integer(schema.field("k").type) else ["k"]
+                fmt = ds.ParquetFileFormat(read_options=ds.ParquetReadOptions(dictionary_columns=text_k))
+                table = ds.dataset(part.path, format=fmt).to_table(columns=columns, filter=expr)
             else:
                 table = _csv_table(part, columns)
                 if expr is not None:
