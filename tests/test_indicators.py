@@ -302,6 +302,15 @@ def test_country_absent_in_a_year_is_nan_in_that_year():
     assert list(one.rows) == ["CHL"] and np.isnan(one.values).all()
 
 
+def test_flows_without_years():
+    f = tradeindex.TradeFlows.from_arrays(["ARG", "BRA", "BRA"], ["BRA", "ARG", "CHL"], ["01", "01", "02"],
+                                          [1.0, 2.0, 3.0])
+    r = tradeindex.rca(f)
+    assert r.year is None and list(r.rows) == ["ARG", "BRA", "CHL"]
+    np.testing.assert_allclose(r.values, [[2.0, 0.0], [0.8, 1.2], [np.nan, np.nan]])  # CHL exports nothing
+    assert tradeindex.trade_intensity(f).meta["groups"] == {None: {}}
+
+
 # -- TradeFlows: bilateral ------------------------------------------------------------------------
 def test_trade_intensity_sample_against_pandas(flows, df90):
     ti = tradeindex.trade_intensity(flows, years=1990)

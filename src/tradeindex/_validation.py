@@ -337,18 +337,22 @@ def check_bilateral(param, B):
 
 def check_aggregation(param, G, n_countries):
     """None (each country on its own) or an (R, n_countries) matrix of 0s and 1s (or booleans):
-    output row r sums the countries with G[r, c] == 1. Returned as a dense float64 array."""
+    output row r sums the countries with G[r, c] == 1. Returned as None or a float64 CSR array
+    (canonical: sorted indices, no explicit zeros)."""
+    import scipy.sparse as sp
     if G is None:
-        return np.eye(n_countries)
-    G = G.toarray() if hasattr(G, "toarray") else np.asarray(G)
+        return None
+    G = sp.csr_array(G) if sp.issparse(G) else np.asarray(G)
     if G.ndim != 2 or G.shape[1] != n_countries:
         fail(param, f"None or a 2-D 0/1 matrix with {n_countries} columns (one per country)", f"shape {G.shape}")
     if G.dtype != bool:
-        check_numeric(param, G)
-    if not np.isin(G, (0, 1)).all():
-        fail(param, "a matrix of 0s and 1s (members of each output row)",
-             f"{float(G[~np.isin(G, (0, 1))].ravel()[0])!r}")
-    return G.astype(np.float64)
+        check_numeric(param, G.data if sp.issparse(G) else G)
+    G = sp.csr_array(G, dtype=np.float64, copy=True)
+    G.sum_duplicates()
+    G.eliminate_zeros()
+    if not (G.data == 1).all():
+        fail(param, "a matrix of 0s and 1s (members of each output row)", f"{float(G.data[G.data != 1][0])!r}")
+    return G
 
 
 def check_one_group(param, groups):

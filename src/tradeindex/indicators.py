@@ -114,11 +114,13 @@ def _year_groups(flows, year, spec, param="groups"):
 
 
 def _axis(flows, keys, groups):
-    """(aggregation matrix: output rows x countries, 0/1 CSR; labels): the countries `keys`
-    (labels; all countries of these flows when None; MEMBERS: every member of the groups), then
-    one row per group summing its members. A key absent from these flows (a country of another
-    year) gets an empty row: NaN in every result."""
+    """(aggregation matrix: output rows x countries, 0/1 CSR, or None for every country in id
+    order; labels): the countries `keys` (labels; all countries of these flows when None;
+    MEMBERS: every member of the groups), then one row per group summing its members. A key
+    absent from these flows (a country of another year) gets an empty row: NaN in every result."""
     c = flows.countries
+    if keys is None and not groups:
+        return None, np.asarray(c.label, dtype=object)
     members = [c.ids(m, f"groups[{name!r}]") for name, m in groups]
     if keys is None:
         ids, labels = np.arange(len(c)), list(c.label)
@@ -133,6 +135,11 @@ def _axis(flows, keys, groups):
     col = np.concatenate([np.asarray(p, dtype=np.int64) for p in parts] + [np.zeros(0, np.int64)])
     G = sp.csr_array((np.ones(len(col)), (row, col)), shape=(len(parts), len(c)))
     return G, np.array(labels + [name for name, _ in groups], dtype=object)
+
+
+def _apply(G, A):
+    """The rows of an axis: G @ A (each output row sums its countries), A itself for G None."""
+    return A if G is None else G @ A
 
 
 def _meta(flows, year, index, formula, groups, reference, **extra):
@@ -169,7 +176,7 @@ def _rca_year(flows, year, *, countries=None, groups=None, reference=None, kind=
         recorded.append((against, members))
         ref = np.asarray(X[flows.countries.ids(members, "reference")].sum(axis=0), dtype=np.float64).ravel()
     G, rows = _axis(flows, countries, used)
-    values = kernels.rca(G @ X, reference=ref, kind=kind)
+    values = kernels.rca(_apply(G, X), reference=ref, kind=kind)
     values = values.toarray() if sp.issparse(values) else values
     meta = _meta(flows, year, "revealed comparative advantage", "RCA_cp = (x_cp / x_c) / (x_rp / x_r), r = "
                  + ("the world" if reference is None else against), recorded,
@@ -313,9 +320,21 @@ def intra_group_share(flows, groups, *, years=None, countries=None, products=Non
     group's as a whole: ``scale * x_iG / X_i`` with x_iG i's exports to the members (itself
     excluded) and X_i its exports to all partners.
 
-    Rows: every member of `groups` in that year (or `countries`), then each group (its
-    intra-group trade share); columns: the groups. 0-100 by default (a share, as in the report).
-    NaN for a country without exports (imports) in the selection.
+    Parameters
+    ----------
+    flows : TradeFlows
+    groups : the groups (built-in names, whose members follow the year, or {name: [ISO3, ...]}).
+    years, products : as in :func:`rca` (with `products`, trade in those products only).
+    countries : the rows (default: every member of the groups in that year), then each group
+        (its intra-group trade share: the members' exports to each other over their exports).
+    side : "exports" (share going to the group) or "imports" (share coming from it).
+    scale : 100 (default: a percentage, as in the regional report) or 1.
+    n_threads : threads of the compiled bilateral sum.
+
+    Returns
+    -------
+    IndexMatrix (reporter x group; values "export_share" or "import_share") or IndexPanel.
+    0/0 convention: NaN for a country without exports (imports) in the selection, never 0.
 
     References
     ----------
@@ -347,8 +366,18 @@ def intra_group_share(flows, groups, *, years=None, countries=None, products=Non
 def intra_group_intensity(flows, groups, *, years=None, countries=None, products=None,
                           exclude_self=False, n_threads=None):
     """Trade intensity (as in :func:`trade_intensity`) of each member with its group and of the
-    group with itself (the intra-group trade intensity): rows are every member of `groups` in
-    that year (or `countries`), then each group; columns the groups.
+    group with itself, the intra-group trade intensity ``(x_GG / X_G) / (x_wG / X_w)``.
+
+    Parameters
+    ----------
+    flows, groups, years, countries, products, n_threads : as in :func:`intra_group_share`.
+    exclude_self : the rest-of-world variant of :func:`trade_intensity`.
+
+    Returns
+    -------
+    IndexMatrix (reporter x group, scale 1: a ratio around 1) or IndexPanel: rows every member
+    of the groups in that year (or `countries`), then each group. 0/0 convention as in
+    :func:`trade_intensity`.
 
     References
     ----------
@@ -381,7 +410,7 @@ def _concentration_year(flows, year, *, countries=None, groups=None, measure="hh
     parts = (flows._side_values("exports", slice(None)), B, flows._side_values("imports", slice(None)), B.T)
     values = np.empty((len(rows), len(parts)))
     for k, A in enumerate(parts):
-        h, n = kernels.hhi(G @ A, normalized=measure == "normalized", scale=scale, return_counts=True)
+        h, n = kernels.hhi(_apply(G, A), normalized=measure == "normalized", scale=scale, return_counts=True)
         values[:, k] = n if measure == "count" else h
     formula = {"hhi": "H = sum_k s_k^2", "normalized": "(H - 1/N) / (1 - 1/N), N = positive categories",
                "count": "N = categories with positive trade"}[measure]
@@ -446,7 +475,7 @@ def concentration(flows, *, years=None, countries=None, products=None, groups=No
 def _specialisation_year(flows, year, *, countries=None, groups=None):
     used = _year_groups(flows, year, groups)
     G, rows = _axis(flows, countries, used)
-    X, M = (G @ flows._side_values(side, slice(None)) for side in ("exports", "imports"))
+    X, M = (_apply(G, flows._side_values(side, slice(None))) for side in ("exports", "imports"))
     meta = _meta(flows, year, "trade specialisation", "TS_cp = (x_cp - m_cp) / (x_cp + m_cp)", used,
                  f"{BALASSA} {HANDBOOK}", scale=1)
     return IndexMatrix(kernels.trade_specialisation(X, M), rows, flows.products.code,
@@ -459,11 +488,17 @@ def trade_specialisation(flows, *, years=None, countries=None, products=None, gr
     .. math:: TS_{cp} = \frac{x_{cp} - m_{cp}}{x_{cp} + m_{cp}}
 
     in [-1, 1] (1: exports only; -1: imports only). ``|TS| = 1 - GL / 100`` with GL the
-    Grubel-Lloyd index of c's trade in p with all partners. Options as in :func:`rca`; a group's
-    exports and imports are its members' (intra-group trade included).
+    Grubel-Lloyd index of c's trade in p with all partners.
 
-    Returns an IndexMatrix (country x product, scale 1) or IndexPanel. 0/0 convention: NaN
-    where c neither exports nor imports p, never 0.
+    Parameters
+    ----------
+    flows, years, countries, products, groups : as in :func:`rca`; a group's exports and
+        imports are its members' (intra-group trade included).
+
+    Returns
+    -------
+    IndexMatrix (country x product, scale 1) or IndexPanel. 0/0 convention: NaN where c
+    neither exports nor imports p, never 0.
 
     References
     ----------
@@ -488,7 +523,7 @@ def _krugman_year(flows, year, *, countries=None, partners=None, groups=None, si
     A = flows._side_values(side, slice(None))
     R, rows = _axis(flows, countries, used)
     K, cols = _axis(flows, partners, used)
-    values = kernels.krugman(R @ A, K @ A, dtype=dtype, method=method, n_threads=n_threads)
+    values = kernels.krugman(_apply(R, A), _apply(K, A), dtype=dtype, method=method, n_threads=n_threads)
     meta = _meta(flows, year, "Krugman specialisation", "K_ij = sum_p |s_ip - s_jp| = 2 - 2 * sum_p min(s_ip, s_jp)",
                  used, KRUGMAN, side=side, scale=2, identity=f"K = 2 - 2 * {side[:-1]} similarity / 100")
     return IndexMatrix(values, rows, cols, "krugman specialisation", "reporter", "partner", year, meta)
@@ -507,9 +542,17 @@ def krugman(flows, *, years=None, countries=None, partners=None, products=None, 
     TC / 100 for Michaely's complementarity between exports and imports; it is computed by the
     same compiled overlap kernel (:func:`tradeindex.kernels.krugman`).
 
-    Parameters: as in :func:`tradeindex.export_similarity` (`countries` rows, `partners` columns,
-    `side` "exports" or "imports"). Returns an IndexMatrix (reporter x partner) or IndexPanel;
-    0/0 convention: NaN for a country without trade in the selection.
+    Parameters
+    ----------
+    flows, years, products, groups : as in :func:`rca`.
+    countries, partners : rows and columns (default every country).
+    side : "exports" (export structures, default) or "imports".
+    dtype, method, n_threads : as in :func:`tradeindex.complementarity` (the overlap kernel).
+
+    Returns
+    -------
+    IndexMatrix (reporter x partner, in [0, 2]) or IndexPanel. 0/0 convention: NaN for a
+    country without trade in the selection, never 0.
 
     References
     ----------
@@ -541,7 +584,7 @@ def _orientation_year(flows, year, *, group=None, countries=None, n_threads=None
     T = kernels._cell_totals(flows.exporter + inside[flows.importer], flows.product, flows.value,
                              2 * n, P, n_threads)
     G, rows = _axis(flows, MEMBERS if countries is None else countries, [(name, members)])
-    values = kernels.regional_orientation(G @ T[n:], G @ T[:n])
+    values = kernels.regional_orientation(_apply(G, T[n:]), _apply(G, T[:n]))
     meta = _meta(flows, year, "regional orientation", "RO_cp = (x_in_cp / x_in_c) / (x_out_cp / x_out_c)",
                  [(name, members)], f"{YEATS} {HANDBOOK}", scale=1)
     return IndexMatrix(values, rows, flows.products.code, "regional orientation", "country", "product", year, meta)
@@ -564,9 +607,11 @@ def regional_orientation(flows, group, *, years=None, countries=None, products=N
         itself is always the last row (its intra-group vs extra-group exports).
     n_threads : threads of the compiled sum.
 
-    Returns an IndexMatrix (country x product, scale 1) or IndexPanel. 0/0 convention: NaN
-    where c exports nothing to the group or outside it, and where c does not export p outside
-    the group (never 0 or inf).
+    Returns
+    -------
+    IndexMatrix (country x product, scale 1) or IndexPanel. 0/0 convention: NaN where c exports
+    nothing to the group or outside it, and where c does not export p outside the group (never
+    0 or inf).
 
     References
     ----------

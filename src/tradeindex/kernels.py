@@ -530,7 +530,8 @@ def rca(X, *, reference=None, kind="ratio"):
             out[np.isnan(inv_row)] = np.nan
             out[:, np.isnan(inv_col)] = np.nan
             return out
-        out = X * inv_row[:, None] * inv_col[None, :]
+        out = X * inv_row[:, None]
+        out *= inv_col[None, :]
         return (out - 1.0) / (out + 1.0) if kind == "symmetric" else out
     S = sp.csr_array(X, dtype=np.float64, copy=True)
     S.sum_duplicates()
@@ -549,20 +550,44 @@ def rca(X, *, reference=None, kind="ratio"):
     return S + sp.csr_array((np.full(len(nan_r), np.nan), (nan_r, nan_c)), shape=S.shape)
 
 
+class _Axis:
+    """The output rows (or columns) of a bilateral index: each country on its own (G is None) or
+    a 0/1 CSR aggregation matrix, output row r = the countries c with G[r, c] == 1 together.
+    Sparse products only: no BLAS call (its threads would compete with the kernels' OpenMP ones)."""
+
+    def __init__(self, param, G, n):
+        self.G = check_aggregation(param, G, n)
+        sizes = np.full(n, 1) if self.G is None else np.diff(self.G.indptr)
+        first = (np.arange(n) if self.G is None else
+                 self.G.indices[np.minimum(self.G.indptr[:-1], max(len(self.G.indices) - 1, 0))])
+        self.single = np.where(sizes == 1, first, -1)  # the country of a one-country row, else -1
+
+    def __call__(self, A):
+        """G @ A (A: n x ... values)."""
+        return A if self.G is None else self.G @ A
+
+    def others(self, A):
+        """For each output row, A summed over the countries NOT in it (the rest of the world):
+        the total less the row where the row is one country (an exact 0 where it is the only
+        one), summed over the others for a group (no rounding residue in x_w - x_G)."""
+        rest = A.sum(axis=0) - self(A)
+        multi = np.flatnonzero(self.single < 0)
+        if len(multi):
+            rest[multi] = sp.csr_array(1.0 - self.G[multi].toarray()) @ A
+        return rest
+
+
 def _between(B, rows, cols):
-    """(R @ B @ K.T, R, K): the bilateral totals between output rows and columns, and the dense
-    0/1 aggregation matrices (identity when None)."""
-    R = check_aggregation("rows", rows, B.shape[0])
-    K = check_aggregation("cols", cols, B.shape[1])
-    return np.asarray(R @ (B @ K.T)), R, K
+    """(B @ K.T, R, K): the bilateral totals of every country with each output column (dense,
+    C x K) and the two axes; R(B @ K.T) is the table between output rows and columns."""
+    R, K = _Axis("rows", rows, B.shape[0]), _Axis("cols", cols, B.shape[1])
+    return np.ascontiguousarray(K(_dense(B).T).T), R, K
 
 
 def _self_pairs(R, K):
     """True where output row r and column k are the same single country (undefined: a country
     does not trade with itself)."""
-    single_r = np.where(R.sum(axis=1) == 1, R.argmax(axis=1), -1)
-    single_k = np.where(K.sum(axis=1) == 1, K.argmax(axis=1), -2)
-    return single_r[:, None] == single_k[None, :]
+    return (R.single[:, None] == K.single[None, :]) & (R.single[:, None] >= 0)
 
 
 def trade_intensity(B, *, rows=None, cols=None, exclude_self=False):
@@ -616,16 +641,14 @@ def trade_intensity(B, *, rows=None, cols=None, exclude_self=False):
     """
     B = check_trade_values("B", B)
     check_bilateral("B", B)
-    num, R, K = _between(B, rows, cols)
-    exports = _row_totals(B)
-    row_exports = R @ exports
-    if exclude_self:  # the rest of the world, summed without subtraction (no rounding residue)
-        to_col = np.asarray((1.0 - R) @ (B @ K.T))
-        world = (1.0 - R) @ exports
+    BK, R, K = _between(B, rows, cols)
+    num, exports = R(BK), _row_totals(B)
+    if exclude_self:  # the rest of the world: the other exporters
+        to_col, world = R.others(BK), R.others(exports)
     else:
-        to_col = np.broadcast_to(K @ np.asarray(B.sum(axis=0), dtype=np.float64).ravel(), num.shape)
-        world = np.full(len(R), exports.sum())
-    out = num * _inverse(row_exports)[:, None] * world[:, None] * _inverse(to_col)
+        to_col = K(np.asarray(B.sum(axis=0), dtype=np.float64).ravel())[None, :]
+        world = np.full(num.shape[0], exports.sum())
+    out = num * (_inverse(R(exports)) * world)[:, None] * _inverse(to_col)
     out[_self_pairs(R, K)] = np.nan
     return out
 
@@ -650,8 +673,8 @@ def partner_shares(B, *, rows=None, cols=None, scale=1.0):
     B = check_trade_values("B", B)
     check_bilateral("B", B)
     scale = check_scale("scale", scale)
-    num, R, K = _between(B, rows, cols)
-    out = scale * num * _inverse(R @ _row_totals(B))[:, None]
+    BK, R, K = _between(B, rows, cols)
+    out = scale * R(BK) * _inverse(R(_row_totals(B)))[:, None]
     out[_self_pairs(R, K)] = np.nan
     return out
 
