@@ -49,10 +49,6 @@ def readonly(a):
     return a
 
 
-def dense(a):
-    return a.toarray() if sp.issparse(a) else a
-
-
 # -- kernels: cell_totals ------------------------------------------------------------------------
 @pytest.mark.parametrize("n_threads", [1, 2, 3])
 @pytest.mark.parametrize("dtype", [np.int32, np.int64])
@@ -438,3 +434,17 @@ def test_indicator_errors(flows):
     f = tradeindex.TradeFlows.from_arrays(["ARG", "BRA"], ["BRA", "ARG"], ["01", "02"], [1.0, 2.0], year=[1990, 1991])
     with pytest.raises(ValueError, match="products must be a selection with flows in 1990; found none"):
         tradeindex.trade_intensity(f, products="02")
+
+
+def test_per_year_functions_pickle_for_the_driver(flows):
+    """The per-year functions are what the per-year driver will call (through functools.partial,
+    possibly on another process): module-level, options as keywords, one year's flows in."""
+    import pickle
+    from functools import partial
+    from tradeindex import indicators
+    one = flows.select(years=1990)
+    fn = pickle.loads(pickle.dumps(partial(indicators._rca_year, groups=MERCOSUR, kind="symmetric")))
+    np.testing.assert_array_equal(fn(one, 1990).values,
+                                  tradeindex.rca(flows, years=1990, groups=MERCOSUR, kind="symmetric").values)
+    for name in ("_bilateral_year", "_concentration_year", "_specialisation_year", "_krugman_year", "_orientation_year"):
+        pickle.dumps(partial(getattr(indicators, name), groups=MERCOSUR))
