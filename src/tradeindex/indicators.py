@@ -16,6 +16,12 @@ Conventions shared by every function here:
 - each index keeps its natural scale: RCA and trade intensity are ratios around 1, HHI in [0, 1],
   specialisation in [-1, 1], Krugman's index in [0, 2]; shares of trade are percentages (0-100).
 
+Definitions follow WITS (World Bank, "Trade Indicators" help:
+http://wits.worldbank.org/WITS/WITS/TradeIndicatorsHelp/TradeIndicators.htm, and the WITS entries
+of the trade intensity and Herfindahl-Hirschman concentration indices, which give no value for a
+country exporting a single product) and Mikic and Gilbert (2009), the ESCAP handbook behind
+APTIAD's indicators (trade intensity, regional orientation, export shares).
+
 The array-level versions (NumPy / scipy.sparse in, ndarray out) are in :mod:`tradeindex.kernels`:
 ``rca``, ``trade_intensity``, ``partner_shares``, ``hhi``, ``trade_specialisation``, ``krugman``,
 ``regional_orientation`` and the compiled two-key sum ``cell_totals`` behind the bilateral totals.
