@@ -455,7 +455,7 @@ def cell_totals(rows, cols, values, n_rows, n_cols, *, n_threads=None):
     return _cell_totals(rows, cols, values, n_rows, n_cols, n_threads)
 
 
-def _row_totals(A):
+def _row_sums(A):
     return np.asarray(A.sum(axis=1), dtype=np.float64).ravel()
 
 
@@ -521,7 +521,7 @@ def rca(X, *, reference=None, kind="ratio"):
     kind = check_choice("kind", kind, ("ratio", "symmetric", "binary"))
     ref = (np.asarray(X.sum(axis=0), dtype=np.float64).ravel() if reference is None
            else check_reference("reference", reference, X.shape[1]))
-    world, row = ref.sum(), _row_totals(X)
+    world, row = ref.sum(), _row_sums(X)
     inv_row, inv_col = _inverse(row), world * _inverse(ref)
     if kind == "symmetric" or not sp.issparse(X):
         X = _dense(X)
@@ -642,7 +642,7 @@ def trade_intensity(B, *, rows=None, cols=None, exclude_self=False):
     B = check_trade_values("B", B)
     check_bilateral("B", B)
     BK, R, K = _between(B, rows, cols)
-    num, exports = R(BK), _row_totals(B)
+    num, exports = R(BK), _row_sums(B)
     if exclude_self:  # the rest of the world: the other exporters
         to_col, world = R.others(BK), R.others(exports)
     else:
@@ -674,7 +674,7 @@ def partner_shares(B, *, rows=None, cols=None, scale=1.0):
     check_bilateral("B", B)
     scale = check_scale("scale", scale)
     BK, R, K = _between(B, rows, cols)
-    out = scale * R(BK) * _inverse(R(_row_totals(B)))[:, None]
+    out = scale * R(BK) * _inverse(R(_row_sums(B)))[:, None]
     out[_self_pairs(R, K)] = np.nan
     return out
 
@@ -723,11 +723,11 @@ def hhi(A, *, normalized=False, scale=1.0, return_counts=False):
     scale = check_scale("scale", scale)
     if sp.issparse(A):
         A = sp.csr_array(A, dtype=np.float64)
-        squares, counts = _row_totals(A.multiply(A)), _row_totals(A > 0).astype(np.int64)
+        squares, counts = _row_sums(A.multiply(A)), _row_sums(A > 0).astype(np.int64)
     else:
         A = np.asarray(A, dtype=np.float64)
         squares, counts = np.einsum("ij,ij->i", A, A), np.count_nonzero(A, axis=1)
-    h = squares * _inverse(_row_totals(A)) ** 2
+    h = squares * _inverse(_row_sums(A)) ** 2
     if normalized:
         inv_n = _inverse(counts.astype(np.float64))
         h = (h - inv_n) * _inverse(1.0 - inv_n)
@@ -836,5 +836,5 @@ def regional_orientation(X_in, X_out):
     X_in, X_out = check_trade_values("X_in", X_in), check_trade_values("X_out", X_out)
     check_same_shape("X_out", X_out.shape, "X_in", X_in.shape)
     X_in, X_out = _dense(X_in), _dense(X_out)
-    ratio_totals = _row_totals(X_out) * _inverse(_row_totals(X_in))
+    ratio_totals = _row_sums(X_out) * _inverse(_row_sums(X_in))
     return X_in * ratio_totals[:, None] * _inverse(X_out)
