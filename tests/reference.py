@@ -210,3 +210,126 @@ def marginal_groups(df, start, end, reporters, groups, scale=100.0):
                 a_out[a, b] = scale * (d.x.abs() + d.m.abs() - (d.x - d.m).abs()).sum() / w
                 b_out[a, b] = scale * (d.x - d.m).sum() / w
     return a_out, b_out
+
+
+# -- trade indicators (indicators.py): cell by cell, the textbook form of each index -----------------
+def _ratio(num, den):
+    return num / den if den != 0 else np.nan
+
+
+def rca(X, reference=None):
+    """Balassa: (x_cp / x_c) / (x_wp / x_w), one cell at a time."""
+    X = np.asarray(X, dtype=np.float64)
+    ref = X.sum(axis=0) if reference is None else np.asarray(reference, dtype=np.float64)
+    out = np.full(X.shape, np.nan)
+    for c in range(X.shape[0]):
+        for p in range(X.shape[1]):
+            if X[c].sum() > 0 and ref[p] > 0:
+                out[c, p] = (X[c, p] / X[c].sum()) / (ref[p] / ref.sum())
+    return out
+
+
+def rca_binary(X, reference=None):
+    """1.0 where RCA >= 1 (exact, in fractions: for integer X), 0.0 below, NaN where undefined."""
+    from fractions import Fraction
+    X = [[Fraction(int(v)) for v in row] for row in np.asarray(X)]
+    ref = ([sum(col) for col in zip(*X)] if reference is None else [Fraction(int(v)) for v in reference])
+    world, out = sum(ref), np.full((len(X), len(ref)), np.nan)
+    for c, row in enumerate(X):
+        total = sum(row)
+        for p, x in enumerate(row):
+            if total > 0 and ref[p] > 0:
+                out[c, p] = float((x / total) / (ref[p] / world) >= 1)
+    return out
+
+
+def trade_intensity(B, rows=None, cols=None, exclude_self=False):
+    """(x_ij / X_i) / (x_wj / X_w) for rows / cols given as lists of member ids (groups), the
+    world (or the rest of it) summed member by member; NaN for a country with itself."""
+    B = np.asarray(B, dtype=np.float64)
+    n = len(B)
+    rows = [[i] for i in range(n)] if rows is None else rows
+    cols = [[j] for j in range(n)] if cols is None else cols
+    out = np.full((len(rows), len(cols)), np.nan)
+    for a, r in enumerate(rows):
+        others = [i for i in range(n) if i not in r]
+        X_r = sum(B[i].sum() for i in r)
+        for b, k in enumerate(cols):
+            if len(r) == 1 and r == k:
+                continue
+            x_rk = sum(B[i, j] for i in r for j in k)
+            if exclude_self:
+                share_world = _ratio(sum(B[i, j] for i in others for j in k), sum(B[i].sum() for i in others))
+            else:
+                share_world = _ratio(sum(B[:, j].sum() for j in k), B.sum())
+            out[a, b] = _ratio(_ratio(x_rk, X_r), share_world)
+    return out
+
+
+def partner_shares(B, rows, cols, scale=1.0):
+    """scale * x_rk / X_r with rows / cols as lists of member ids."""
+    B = np.asarray(B, dtype=np.float64)
+    out = np.full((len(rows), len(cols)), np.nan)
+    for a, r in enumerate(rows):
+        for b, k in enumerate(cols):
+            if not (len(r) == 1 and r == k):
+                out[a, b] = scale * _ratio(sum(B[i, j] for i in r for j in k), sum(B[i].sum() for i in r))
+    return out
+
+
+def hhi(A, normalized=False):
+    """Sum of squared shares per row; normalised with N = the positive entries of the row."""
+    out = []
+    for row in np.asarray(A, dtype=np.float64):
+        if row.sum() == 0:
+            out.append(np.nan)
+            continue
+        h = sum((v / row.sum()) ** 2 for v in row)
+        n = sum(v > 0 for v in row)
+        out.append(((h - 1 / n) / (1 - 1 / n) if n > 1 else np.nan) if normalized else h)
+    return np.array(out)
+
+
+def trade_specialisation(X, M):
+    X, M = np.asarray(X, dtype=np.float64), np.asarray(M, dtype=np.float64)
+    return np.array([[_ratio(x - m, x + m) for x, m in zip(rx, rm)] for rx, rm in zip(X, M)])
+
+
+def krugman(X, Y):
+    """Krugman (1991): the L1 distance between share vectors (not the overlap form)."""
+    x, y = shares_or_nan(X), shares_or_nan(Y)
+    return np.array([[np.abs(a - b).sum() for b in y] for a in x])
+
+
+def regional_orientation(X_in, X_out):
+    X_in, X_out = np.asarray(X_in, dtype=np.float64), np.asarray(X_out, dtype=np.float64)
+    out = np.full(X_in.shape, np.nan)
+    for c in range(len(X_in)):
+        for p in range(X_in.shape[1]):
+            out[c, p] = _ratio(_ratio(X_in[c, p], X_in[c].sum()), _ratio(X_out[c, p], X_out[c].sum()))
+    return out
+
+
+def labelled_frame(flows, year):
+    """One year of flows as a pandas DataFrame of labels: i, j (ISO3 labels), k (codes), v."""
+    rows = flows.year == year
+    return pd.DataFrame({"i": flows.countries.label[flows.exporter[rows]],
+                         "j": flows.countries.label[flows.importer[rows]],
+                         "k": flows.products.code[flows.product[rows]], "v": flows.value[rows]})
+
+
+def rca_pandas(df):
+    """RCA the way a pandas user writes it: groupby sums and a merge, long table i, k, rca."""
+    cp = df.groupby(["i", "k"], as_index=False).v.sum()
+    cp["xc"] = cp.groupby("i").v.transform("sum")
+    cp["xp"] = cp.groupby("k").v.transform("sum")
+    cp["rca"] = (cp.v / cp.xc) / (cp.xp / cp.v.sum())
+    return cp.set_index(["i", "k"]).rca
+
+
+def intensity_pandas(df):
+    """Trade intensity of every pair with bilateral flows, long table i, j, tii."""
+    b = df.groupby(["i", "j"], as_index=False).v.sum()
+    xi, mj = df.groupby("i").v.sum(), df.groupby("j").v.sum()
+    b["tii"] = (b.v / b.i.map(xi)) / (b.j.map(mj) / df.v.sum())
+    return b.set_index(["i", "j"]).tii

@@ -383,3 +383,62 @@ def check_adjust(adjust, by):
     return adjust
 
 
+
+
+# -- trade indicators (indicators.py, kernels.rca / trade_intensity / hhi ...) ---------------------
+def check_reference(param, reference, n_products):
+    """A reference row for RCA: n_products finite non-negative values (float64, not copied when
+    already float64)."""
+    ref = np.asarray(reference)
+    if ref.ndim != 1 or len(ref) != n_products:
+        fail(param, f"a 1-D array of {n_products} values (one per column of X)", f"shape {ref.shape}")
+    return check_amounts(param, as_float64(param, ref))
+
+
+def check_same_shape(param, shape, other, other_shape):
+    if tuple(shape) != tuple(other_shape):
+        fail(param, f"the shape of {other} {tuple(other_shape)}", f"shape {tuple(shape)}")
+
+
+def check_bilateral(param, B):
+    """A square countries x countries matrix without trade of a country with itself."""
+    if B.shape[0] != B.shape[1]:
+        fail(param, "a square countries x countries matrix (exporters x importers)", f"shape {B.shape}")
+    diag = np.asarray(B.diagonal())
+    if diag.any():
+        first = int(np.flatnonzero(diag)[0])
+        fail(param, "zero on the diagonal (no trade of a country with itself)",
+             f"{float(diag[first])!r} at ({first}, {first}); {int(np.count_nonzero(diag))} in all")
+
+
+def check_aggregation(param, G, n_countries):
+    """None (each country on its own) or an (R, n_countries) matrix of 0s and 1s (or booleans):
+    output row r sums the countries with G[r, c] == 1. Returned as None or a float64 CSR array
+    (canonical: sorted indices, no explicit zeros)."""
+    import scipy.sparse as sp
+    if G is None:
+        return None
+    G = sp.csr_array(G) if sp.issparse(G) else np.asarray(G)
+    if G.ndim != 2 or G.shape[1] != n_countries:
+        fail(param, f"None or a 2-D 0/1 matrix with {n_countries} columns (one per country)", f"shape {G.shape}")
+    if G.dtype != bool:
+        check_numeric(param, G.data if sp.issparse(G) else G)
+    G = sp.csr_array(G, dtype=np.float64, copy=True)
+    G.sum_duplicates()
+    G.eliminate_zeros()
+    if not (G.data == 1).all():
+        fail(param, "a matrix of 0s and 1s (members of each output row)", f"{float(G.data[G.data != 1][0])!r}")
+    return G
+
+
+def check_one_group(param, groups):
+    """Exactly one group (from codes.resolve_groups) -> (name, members)."""
+    if len(groups) != 1:
+        fail(param, "one group: a built-in group name or {name: [ISO3, ...]}",
+             f"{len(groups)} groups ({', '.join(groups)})")
+    return next(iter(groups.items()))
+
+
+def check_selection_not_empty(param, n_flows, year):
+    if n_flows == 0:
+        fail(param, f"a selection with flows in {year}", "none")

@@ -422,3 +422,430 @@ def bilateral_gl(exporter, importer, product, value, n_countries, *, n_products=
                        invalid=invalid)
     gl = ratio(out[0, ..., 0], out[0, ..., 1], scale)
     return (gl, out[0, ..., 0], out[0, ..., 1]) if return_parts else gl
+
+
+# -- trade indicators: RCA, trade intensity, concentration, specialisation --------------------------
+from . import _indicators  # noqa: E402  (section imports: this section was added on its own)
+from ._validation import check_aggregation, check_bilateral, check_reference, check_same_shape  # noqa: E402
+
+
+def _cell_totals(rows, cols, values, n_rows, n_cols, n_threads=None):
+    """cell_totals without input checks (ids known to be in range, values float64)."""
+    t = min(effective_threads(n_threads), max(1, len(values) // (n_rows * n_cols)))
+    out = np.zeros((t, n_rows * n_cols))
+    dtype = np.result_type(rows.dtype, cols.dtype)
+    _indicators.cell_sum(rows.astype(dtype, copy=False), cols.astype(dtype, copy=False), values,
+                         n_cols, out, t)
+    return out.sum(axis=0).reshape(n_rows, n_cols) if t > 1 else out.reshape(n_rows, n_cols)
+
+
+def cell_totals(rows, cols, values, n_rows, n_cols, *, n_threads=None):
+    """Sum `values` by pairs of ids: ``out[i, j] = sum of values[r] where rows[r] == i and
+    cols[r] == j``, a dense (n_rows, n_cols) float64 array.
+
+    With rows = exporter and cols = product ids it gives the country x product export matrix;
+    with rows = exporter and cols = importer the C x C bilateral totals. Compiled: the pair key is
+    formed in registers (no n-sized key array) and a run of rows with the same pair (flows sorted
+    by exporter, importer, product, as BACI ships them) is summed before it is stored; threads
+    take contiguous blocks of rows, each with its own (n_rows, n_cols) buffer - at most one
+    thread per n_rows * n_cols input rows, so small inputs do not pay for many buffers.
+
+    Examples
+    --------
+    >>> from tradeindex import kernels
+    >>> kernels.cell_totals([0, 0, 1], [1, 1, 0], [1.0, 2.0, 5.0], 2, 2)
+    array([[0., 3.],
+           [5., 0.]])
+    """
+    n_rows = check_positive_int("n_rows", n_rows)
+    n_cols = check_positive_int("n_cols", n_cols)
+    rows, cols = _ids("rows", rows, n_rows), _ids("cols", cols, n_cols)
+    values = np.ascontiguousarray(as_float64("values", np.asarray(values)))
+    check_length("cols", cols, len(rows), "rows")
+    check_length("values", values, len(rows), "rows")
+    return _cell_totals(rows, cols, values, n_rows, n_cols, n_threads)
+
+
+def _row_sums(A):
+    return np.asarray(A.sum(axis=1), dtype=np.float64).ravel()
+
+
+def _inverse(total):
+    """1 / total, NaN where total is 0 (so that 0 * inverse is NaN: a 0/0 cell is never 0)."""
+    out = np.full(total.shape, np.nan)
+    np.divide(1.0, total, out=out, where=total > 0)
+    return out
+
+
+def _dense(A):
+    return A.toarray() if sp.issparse(A) else np.asarray(A, dtype=np.float64)
+
+
+def rca(X, *, reference=None, kind="ratio"):
+    r"""Revealed comparative advantage of every row in every column (Balassa 1965).
+
+    .. math:: RCA_{cp} = \frac{x_{cp} / x_c}{x_{wp} / x_w}
+
+    with ``x_c`` the row total of X and ``x_wp`` the reference's value in column p (default:
+    the column totals of X, i.e. the world when the rows are all exporters), ``x_w`` the
+    reference's total. 1 means c exports p in the same proportion as the reference.
+
+    Parameters
+    ----------
+    X : (C, P) non-negative values (exports by country x product), NumPy or scipy.sparse.
+    reference : None (the column totals of X) or (P,) non-negative values, e.g. a group's
+        exports by product (RCA against a region instead of the world).
+    kind : "ratio" (Balassa's RCA, in [0, inf)); "symmetric" ((RCA - 1) / (RCA + 1) in [-1, 1],
+        Laursen 2015); "binary" (1.0 where RCA >= 1, else 0.0: the country x product matrix of
+        economic complexity, Hidalgo and Hausmann 2009; tested as x_cp * x_w >= x_c * x_wp,
+        without the rounding of the ratio).
+
+    Returns
+    -------
+    (C, P) float64. 0/0 convention: NaN in a row without exports (x_c = 0) and in a column the
+    reference does not export (x_wp = 0), never 0. A sparse X gives a sparse CSR result for
+    "ratio" and "binary" (only the stored cells change; cells in NaN rows and columns are
+    stored as NaN); "symmetric" is dense (a zero cell becomes -1). X is never modified.
+
+    References
+    ----------
+    Balassa, B. (1965). Trade liberalisation and "revealed" comparative advantage. The
+    Manchester School, 33(2), 99-123. WITS: RCA_ij = (x_ij / X_it) / (x_wj / X_wt).
+    Laursen, K. (2015). Revealed comparative advantage and the alternatives as measures of
+    international specialization. Eurasian Business Review, 5(1), 99-115.
+    Hidalgo, C. A. and Hausmann, R. (2009). The building blocks of economic complexity. PNAS,
+    106(26), 10570-10575.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tradeindex import kernels
+    >>> X = np.array([[8.0, 2.0], [2.0, 8.0], [0.0, 0.0]])   # row 2 exports nothing
+    >>> kernels.rca(X)
+    array([[1.6, 0.4],
+           [0.4, 1.6],
+           [nan, nan]])
+    >>> kernels.rca(X, kind="binary")[0], kernels.rca(X, kind="symmetric")[0].round(3)
+    (array([1., 0.]), array([ 0.231, -0.429]))
+    """
+    X = check_trade_values("X", X)
+    kind = check_choice("kind", kind, ("ratio", "symmetric", "binary"))
+    ref = (np.asarray(X.sum(axis=0), dtype=np.float64).ravel() if reference is None
+           else check_reference("reference", reference, X.shape[1]))
+    world, row = ref.sum(), _row_sums(X)
+    inv_row, inv_col = _inverse(row), world * _inverse(ref)
+    if kind == "symmetric" or not sp.issparse(X):
+        X = _dense(X)
+        if kind == "binary":
+            out = (X * world >= row[:, None] * ref[None, :]).astype(np.float64)
+            out[np.isnan(inv_row)] = np.nan
+            out[:, np.isnan(inv_col)] = np.nan
+            return out
+        out = X * inv_row[:, None]
+        out *= inv_col[None, :]
+        return (out - 1.0) / (out + 1.0) if kind == "symmetric" else out
+    S = sp.csr_array(X, dtype=np.float64, copy=True)
+    S.sum_duplicates()
+    S.eliminate_zeros()
+    r = np.repeat(np.arange(S.shape[0]), np.diff(S.indptr))
+    if kind == "binary":
+        S.data = np.where(S.data * world >= row[r] * ref[S.indices], 1.0, 0.0)
+    else:
+        S.data *= inv_row[r] * inv_col[S.indices]
+    S.data[np.isnan(inv_row[r]) | np.isnan(inv_col[S.indices])] = np.nan
+    S.eliminate_zeros()
+    bad_rows, bad_cols = np.flatnonzero(np.isnan(inv_row)), np.flatnonzero(np.isnan(inv_col))
+    C, P = S.shape  # every cell of a NaN row or column is stored as NaN (NaN + NaN = NaN)
+    nan_r = np.r_[np.repeat(bad_rows, P), np.tile(np.arange(C), len(bad_cols))]
+    nan_c = np.r_[np.tile(np.arange(P), len(bad_rows)), np.repeat(bad_cols, C)]
+    return S + sp.csr_array((np.full(len(nan_r), np.nan), (nan_r, nan_c)), shape=S.shape)
+
+
+class _Axis:
+    """The output rows (or columns) of a bilateral index: each country on its own (G is None) or
+    a 0/1 CSR aggregation matrix, output row r = the countries c with G[r, c] == 1 together.
+    Sparse products only: no BLAS call (its threads would compete with the kernels' OpenMP ones)."""
+
+    def __init__(self, param, G, n):
+        self.G = check_aggregation(param, G, n)
+        sizes = np.full(n, 1) if self.G is None else np.diff(self.G.indptr)
+        first = (np.arange(n) if self.G is None else
+                 self.G.indices[np.minimum(self.G.indptr[:-1], max(len(self.G.indices) - 1, 0))])
+        self.single = np.where(sizes == 1, first, -1)  # the country of a one-country row, else -1
+
+    def __call__(self, A):
+        """G @ A (A: n x ... values)."""
+        return A if self.G is None else self.G @ A
+
+    def others(self, A):
+        """For each output row, A summed over the countries NOT in it (the rest of the world):
+        the total less the row where the row is one country (an exact 0 where it is the only
+        one), summed over the others for a group (no rounding residue in x_w - x_G)."""
+        rest = A.sum(axis=0) - self(A)
+        multi = np.flatnonzero(self.single < 0)
+        if len(multi):
+            rest[multi] = sp.csr_array(1.0 - self.G[multi].toarray()) @ A
+        return rest
+
+
+def _between(B, rows, cols):
+    """(B @ K.T, R, K): the bilateral totals of every country with each output column (dense,
+    C x K) and the two axes; R(B @ K.T) is the table between output rows and columns."""
+    R, K = _Axis("rows", rows, B.shape[0]), _Axis("cols", cols, B.shape[1])
+    return np.ascontiguousarray(K(_dense(B).T).T), R, K
+
+
+def _self_pairs(R, K):
+    """True where output row r and column k are the same single country (undefined: a country
+    does not trade with itself)."""
+    return (R.single[:, None] == K.single[None, :]) & (R.single[:, None] >= 0)
+
+
+def trade_intensity(B, *, rows=None, cols=None, exclude_self=False):
+    r"""Trade intensity of every pair (Brown 1949; Kojima 1964): i's share of its exports going
+    to j over the world's share of exports going to j.
+
+    .. math:: TII_{ij} = \frac{x_{ij} / X_i}{x_{wj} / X_w}
+
+    with ``x_ij`` the exports of i to j, ``X_i`` i's exports to all partners, ``x_wj`` the
+    world's exports to j (j's imports) and ``X_w`` world exports (the definition of WITS and of
+    ESCAP's handbook). With ``exclude_self`` the world is the rest of the world, i left out:
+
+    .. math:: TII^{-i}_{ij} = \frac{x_{ij} / X_i}{(x_{wj} - x_{ij}) / (X_w - X_i)}
+
+    1 means i exports to j in proportion to j's weight in world imports; > 1 an "intense" tie.
+
+    Parameters
+    ----------
+    B : (C, C) bilateral values, B[i, j] = exports of i to j (NumPy or scipy.sparse); the world
+        is the C countries; the diagonal must be zero.
+    rows, cols : None (every country) or (R, C) / (K, C) 0/1 matrices: output row r is the
+        countries with rows[r, c] == 1 taken together (a group: its exports to j are the sum
+        of its members', intra-group trade included; TII of a group with itself is the
+        intra-group intensity).
+    exclude_self : the rest-of-world variant above.
+
+    Returns
+    -------
+    (R, K) float64, dense. 0/0 convention: NaN where i has no exports, where the world (rest of
+    the world) exports nothing to j, and for a country with itself; never 0 for those. B is
+    never modified.
+
+    References
+    ----------
+    Brown, A. J. (1949). Applied Economics: Aspects of the World Economy in War and Peace.
+    London: George Allen and Unwin.
+    Kojima, K. (1964). The pattern of international trade among advanced countries.
+    Hitotsubashi Journal of Economics, 5(1), 16-36.
+    Mikic, M. and Gilbert, J. (2009). Trade Statistics in Policymaking: A Handbook of Commonly
+    Used Trade Indices and Indicators, revised edition. Bangkok: UNESCAP.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tradeindex import kernels
+    >>> B = np.array([[0.0, 6.0, 2.0], [3.0, 0.0, 1.0], [1.0, 1.0, 0.0]])
+    >>> kernels.trade_intensity(B).round(3)    # TII_01 = (6 / 8) / (7 / 14)
+    array([[  nan, 1.5  , 1.167],
+           [2.625,   nan, 1.167],
+           [1.75 , 1.   ,   nan]])
+    """
+    B = check_trade_values("B", B)
+    check_bilateral("B", B)
+    BK, R, K = _between(B, rows, cols)
+    num, exports = R(BK), _row_sums(B)
+    if exclude_self:  # the rest of the world: the other exporters
+        to_col, world = R.others(BK), R.others(exports)
+    else:
+        to_col = K(np.asarray(B.sum(axis=0), dtype=np.float64).ravel())[None, :]
+        world = np.full(num.shape[0], exports.sum())
+    out = num * (_inverse(R(exports)) * world)[:, None] * _inverse(to_col)
+    out[_self_pairs(R, K)] = np.nan
+    return out
+
+
+def partner_shares(B, *, rows=None, cols=None, scale=1.0):
+    """Share of each row's exports going to each column: ``scale * x_ij / X_i``, with X_i the
+    row's exports to all C countries (the world); rows and columns may be groups (0/1
+    aggregation matrices as in :func:`trade_intensity`). Pass ``B.T`` for import shares.
+
+    0/0 convention: NaN in a row without exports and for a country with itself.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tradeindex import kernels
+    >>> B = np.array([[0.0, 6.0, 2.0], [3.0, 0.0, 1.0], [1.0, 1.0, 0.0]])
+    >>> kernels.partner_shares(B, cols=[[0, 1, 1]], scale=100)   # share going to {1, 2}
+    array([[100.],
+           [ 25.],
+           [ 50.]])
+    """
+    B = check_trade_values("B", B)
+    check_bilateral("B", B)
+    scale = check_scale("scale", scale)
+    BK, R, K = _between(B, rows, cols)
+    out = scale * R(BK) * _inverse(R(_row_sums(B)))[:, None]
+    out[_self_pairs(R, K)] = np.nan
+    return out
+
+
+def hhi(A, *, normalized=False, scale=1.0, return_counts=False):
+    r"""Herfindahl-Hirschman concentration of each row over the columns (Herfindahl 1950;
+    Hirschman 1964): the sum of squared shares.
+
+    .. math:: H_r = \sum_k s_{rk}^2, \quad s_{rk} = a_{rk} / \sum_k a_{rk};
+              \quad H^*_r = \frac{H_r - 1/N_r}{1 - 1/N_r}
+
+    ``H`` is 1 for a row with one column, 1/N for N equal columns. ``normalized`` gives H*, with
+    N_r the number of columns with a positive value in the row (WITS's product and market
+    concentration indices): 0 for equal shares, 1 for one column, NaN for a row with one column
+    (WITS returns no value). UNCTAD's concentration index differs (square roots, N = all
+    product groups).
+
+    Parameters
+    ----------
+    A : (R, K) non-negative values, e.g. exports by country x product or x partner.
+    normalized : H* instead of H.
+    scale : 1 ([0, 1], default) or 10,000 (the "points" of competition authorities).
+    return_counts : also return N_r, the number of positive columns of each row (int64).
+
+    Returns
+    -------
+    (R,) float64 (and (R,) int64). 0/0 convention: NaN for a row without trade.
+
+    References
+    ----------
+    Herfindahl, O. C. (1950). Concentration in the Steel Industry. PhD dissertation, Columbia
+    University. Hirschman, A. O. (1964). The paternity of an index. American Economic Review,
+    54(5), 761. WITS: Herfindahl-Hirschman product / market concentration index.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tradeindex import kernels
+    >>> A = np.array([[1.0, 1.0, 2.0], [5.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    >>> kernels.hhi(A)
+    array([0.375, 1.   ,   nan])
+    >>> kernels.hhi(A, normalized=True, return_counts=True)
+    (array([0.0625,    nan,    nan]), array([3, 1, 0]))
+    """
+    A = check_trade_values("A", A)
+    scale = check_scale("scale", scale)
+    if sp.issparse(A):
+        A = sp.csr_array(A, dtype=np.float64)
+        squares, counts = _row_sums(A.multiply(A)), _row_sums(A > 0).astype(np.int64)
+    else:
+        A = np.asarray(A, dtype=np.float64)
+        squares, counts = np.einsum("ij,ij->i", A, A), np.count_nonzero(A, axis=1)
+    h = squares * _inverse(_row_sums(A)) ** 2
+    if normalized:
+        inv_n = _inverse(counts.astype(np.float64))
+        h = (h - inv_n) * _inverse(1.0 - inv_n)
+    return (scale * h, counts) if return_counts else scale * h
+
+
+def trade_specialisation(X, M):
+    r"""Trade specialisation (normalised trade balance) of every cell:
+
+    .. math:: TS_{cp} = \frac{x_{cp} - m_{cp}}{x_{cp} + m_{cp}}
+
+    in [-1, 1]: 1 exports only, -1 imports only, 0 balanced. Its absolute value is one minus the
+    Grubel-Lloyd index of the cell (scale 1): ``|TS| = 1 - GL``.
+
+    Returns a dense (C, P) float64 array (a cell without trade either way is NaN, never 0, so a
+    sparse result would store most cells). X and M (same shape, NumPy or scipy.sparse) are never
+    modified.
+
+    References
+    ----------
+    Balassa, B. (1965). Trade liberalisation and "revealed" comparative advantage. The
+    Manchester School, 33(2), 99-123. Mikic, M. and Gilbert, J. (2009), op. cit.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tradeindex import kernels
+    >>> kernels.trade_specialisation(np.array([[3.0, 0.0, 0.0]]), np.array([[1.0, 2.0, 0.0]]))
+    array([[ 0.5, -1. ,  nan]])
+    """
+    X, M = check_trade_values("X", X), check_trade_values("M", M)
+    check_same_shape("M", M.shape, "X", X.shape)
+    X, M = _dense(X), _dense(M)
+    return (X - M) * _inverse(X + M)
+
+
+def krugman(X, Y=None, *, dtype="float64", method="auto", n_threads=None):
+    r"""Krugman specialisation index of every pair of rows (Krugman 1991): the L1 distance
+    between their share profiles,
+
+    .. math:: K_{ij} = \sum_p |s_{ip} - s_{jp}| = 2 - 2 \sum_p \min(s_{ip}, s_{jp})
+
+    in [0, 2]: 0 identical structures, 2 nothing in common. The second form is the overlap of
+    :func:`complementarity`, computed by its kernel: ``K = 2 - 2 * ES / 100`` with ES the export
+    similarity of Finger and Kreinin (X and Y both export matrices), and ``K = 2 - 2 * TC / 100``
+    with TC Michaely's complementarity (X exports, Y imports).
+
+    Parameters
+    ----------
+    X : (C1, P) non-negative values (rows: countries, columns: products or industries).
+    Y : (C2, P) or None (X against itself).
+    dtype, method, n_threads : as in :func:`complementarity`.
+
+    Returns
+    -------
+    (C1, C2) array of `dtype` (an overlap rounded above 1 gives 0, not -1e-16). 0/0 convention:
+    NaN in rows (columns) without trade.
+
+    References
+    ----------
+    Krugman, P. (1991). Geography and Trade. Cambridge, MA: MIT Press.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tradeindex import kernels
+    >>> kernels.krugman(np.array([[3.0, 1.0, 0.0], [0.0, 0.0, 2.0]]))
+    array([[0., 2.],
+           [2., 0.]])
+    """
+    overlap = complementarity(X, X if Y is None else Y, scale=1.0, dtype=dtype, method=method,
+                              n_threads=n_threads)
+    return np.maximum(2.0 - 2.0 * overlap, 0.0)  # an overlap rounded above 1 is K = 0, not -1e-16
+
+
+def regional_orientation(X_in, X_out):
+    r"""Regional orientation of every row in every column (Yeats 1998): the share of product p in
+    c's exports to a region over its share in c's exports to the rest of the world.
+
+    .. math:: RO_{cp} = \frac{x^{in}_{cp} / x^{in}_c}{x^{out}_{cp} / x^{out}_c}
+
+    > 1: p is relatively more exported to the region than elsewhere.
+
+    Parameters
+    ----------
+    X_in, X_out : (C, P) non-negative values of exports to the region and to outside it.
+
+    Returns
+    -------
+    (C, P) float64, dense. 0/0 convention: NaN where c exports nothing to the region or outside
+    it, and where c does not export p outside the region (x_out_cp = 0), never 0 or inf.
+
+    References
+    ----------
+    Yeats, A. J. (1998). Does Mercosur's trade performance raise concerns about the effects of
+    regional trade arrangements? The World Bank Economic Review, 12(1), 1-28.
+    Mikic, M. and Gilbert, J. (2009), op. cit.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tradeindex import kernels
+    >>> kernels.regional_orientation(np.array([[3.0, 1.0, 1.0]]), np.array([[1.0, 1.0, 0.0]]))
+    array([[1.2, 0.4, nan]])
+    """
+    X_in, X_out = check_trade_values("X_in", X_in), check_trade_values("X_out", X_out)
+    check_same_shape("X_out", X_out.shape, "X_in", X_in.shape)
+    X_in, X_out = _dense(X_in), _dense(X_out)
+    ratio_totals = _row_sums(X_out) * _inverse(_row_sums(X_in))
+    return X_in * ratio_totals[:, None] * _inverse(X_out)
