@@ -19,12 +19,18 @@ cdef enum:
     N_CHECKS = 3
 
 
+cdef inline int32_t _key(const int32_t[::1] col, const int32_t[::1] lut, Py_ssize_t r) noexcept nogil:
+    return lut[col[r]] if lut.shape[0] > 0 else col[r]
+
+
 def scan(const int32_t[::1] exporter, const int32_t[::1] importer, const int32_t[::1] product,
-         const double[::1] value, const double[::1] quantity, uint8_t[:, ::1] seen_country,
-         uint8_t[:, ::1] seen_product, int32_t[::1] out_exporter, int32_t[::1] out_importer,
-         int32_t[::1] out_product, double[::1] out_value, double[::1] out_quantity,
-         int64_t[:, ::1] bad, int64_t[:, ::1] first, int n_threads):
-    """Check, mark and copy n rows. `quantity` and `out_quantity` may be empty (not read).
+         const int32_t[::1] exporter_lut, const int32_t[::1] importer_lut,
+         const int32_t[::1] product_lut, const double[::1] value, const double[::1] quantity,
+         uint8_t[:, ::1] seen_country, uint8_t[:, ::1] seen_product, int32_t[::1] out_exporter,
+         int32_t[::1] out_importer, int32_t[::1] out_product, double[::1] out_value,
+         double[::1] out_quantity, int64_t[:, ::1] bad, int64_t[:, ::1] first, int n_threads):
+    """Check, mark and copy n rows. A column's key is col[r], or lut[col[r]] when its `lut` is
+    not empty (dictionary indices). `quantity` and `out_quantity` may be empty (not read).
 
     bad (T x N_CHECKS, zeroed) counts the failing rows of each check; first (T x N_CHECKS,
     filled with n) gets the first failing row of each check in the thread's row range. Failing
@@ -34,20 +40,21 @@ def scan(const int32_t[::1] exporter, const int32_t[::1] importer, const int32_t
     cdef int t, nt = bad.shape[0]
     cdef bint has_q = quantity.shape[0] > 0 and out_quantity.shape[0] > 0
     cdef double v, q
-    cdef int32_t x, m
+    cdef int32_t x, m, p
     for t in prange(nt, nogil=True, schedule="static", num_threads=n_threads):
         a = n * t // nt
         e = n * (t + 1) // nt
         for r in range(a, e):
-            x = exporter[r]
-            m = importer[r]
+            x = _key(exporter, exporter_lut, r)
+            m = _key(importer, importer_lut, r)
+            p = _key(product, product_lut, r)
             v = value[r]
             seen_country[t, x] = 1
             seen_country[t, m] = 1
-            seen_product[t, product[r]] = 1
+            seen_product[t, p] = 1
             out_exporter[r] = x
             out_importer[r] = m
-            out_product[r] = product[r]
+            out_product[r] = p
             out_value[r] = v
             if not (v >= 0 and v <= DBL_MAX):
                 if bad[t, BAD_VALUE] == 0:

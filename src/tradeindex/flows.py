@@ -20,7 +20,7 @@ from ._validation import (check_amounts, check_choice, check_columns, check_digi
 from . import _aggregate, _ingest
 from .codes import CountryTable, ProductTable, concordance, hs_revision, pad_product_codes
 from .config import effective_threads
-from .kernels import _runs, group_totals
+from .kernels import _cell_totals, _runs, group_totals
 from .result import TradeMatrix
 
 COLUMNS = ("year", "exporter", "importer", "product", "value", "quantity")
@@ -78,6 +78,11 @@ def _is_text(t):
     return pa.types.is_string(t) or pa.types.is_large_string(t)
 
 
+def _int32(arr):
+    """An Arrow integer array as int32 NumPy (a view when it is int32 already)."""
+    return np.ascontiguousarray(arr.cast(pa.int32()).to_numpy(zero_copy_only=False))
+
+
 class _KeyMap:
     """Codes of one kind (countries: exporter and importer share one map; products) -> int32
     keys across all batches. Integer codes in [0, SMALL_CODE) are their own keys; other integers
@@ -88,25 +93,31 @@ class _KeyMap:
         self.text = pa.array([], pa.string())  # text codes in key order
 
     def encode(self, param, arr, kind):
-        """int32 keys of one Arrow array without nulls (a zero-copy view when possible)."""
+        """(int32 codes or dictionary indices, lookup table from them to keys (empty: the codes
+        are the keys), the largest key) of one Arrow array without nulls; no n-sized copy when
+        the column is int32 or dictionary-encoded with int32 indices."""
         self.kind = kind
         if not len(arr):
-            return np.zeros(0, np.int32)
-        if kind == "number":
-            lo, hi = pc.min_max(arr).values()
-            if lo.as_py() >= 0 and hi.as_py() < SMALL_CODE:
-                return arr.cast(pa.int32()).to_numpy(zero_copy_only=False)
+            return np.zeros(0, np.int32), np.zeros(0, np.int32), -1
+        if kind == "number" and not pa.types.is_dictionary(arr.type):
+            lo, hi = (v.as_py() for v in pc.min_max(arr).values())
+            if lo >= 0 and hi < SMALL_CODE:
+                return _int32(arr), np.zeros(0, np.int32), hi
             enc = arr.dictionary_encode()
             lut = np.array([self._number_key(v) for v in enc.dictionary.to_pylist()], dtype=np.int32)
-            return lut[enc.indices.to_numpy(zero_copy_only=False)]
+            return _int32(enc.indices), lut, int(lut.max())
         enc = arr if pa.types.is_dictionary(arr.type) else arr.dictionary_encode()
+        if kind == "number":
+            lut = np.array([self._number_key(v) for v in enc.dictionary.to_pylist()], dtype=np.int32)
+            return _int32(enc.indices), lut, int(lut.max())
         values = enc.dictionary.cast(pa.string())
         lut = pc.index_in(values, value_set=self.text)
         if lut.null_count:  # codes not seen before: append them, in order of first appearance
             new = pc.unique(values.filter(pc.is_null(lut)))
             self.text = pa.concat_arrays([self.text, new])
             lut = pc.index_in(values, value_set=self.text)
-        return lut.to_numpy(zero_copy_only=False).astype(np.int32)[enc.indices.to_numpy(zero_copy_only=False)]
+        lut = lut.to_numpy(zero_copy_only=False).astype(np.int32)
+        return _int32(enc.indices), lut, int(lut.max()) if len(lut) else -1
 
     def _number_key(self, code):
         if 0 <= code < SMALL_CODE:
@@ -211,7 +222,7 @@ class _Builder:
         for c, m in (("exporter", self.countries), ("importer", self.countries), ("product", self.products)):
             if m.kind not in (None, kinds[c]):
                 fail(c, f"codes of one kind in every file ({m.kind})", f"{kinds[c]} codes", TypeError)
-            keys[c] = m.encode(c, self._no_nulls(c, cols[c], start), kinds[c])
+            keys[c] = m.encode(c, self._no_nulls(c, cols[c], start), kinds[c])  # (codes, lut, max key)
         value = self._numbers("value", self._no_nulls("value", cols["value"], start))
         qty = (self._numbers("quantity", cols["quantity"]) if "quantity" in cols and len(self.cols["quantity"])
                else np.zeros(0))
@@ -220,7 +231,8 @@ class _Builder:
         out = {c: a[start:start + n] for c, a in self.cols.items() if len(a)}
         first = np.full((self.t, 3), n, np.int64)
         bad = np.zeros((self.t, 3), np.int64)
-        _ingest.scan(keys["exporter"], keys["importer"], keys["product"], value, qty, self.seen_c, self.seen_p,
+        (e, e_lut, _), (i, i_lut, _), (p, p_lut, _) = keys["exporter"], keys["importer"], keys["product"]
+        _ingest.scan(e, i, p, e_lut, i_lut, p_lut, value, qty, self.seen_c, self.seen_p,
                      out["exporter"], out["importer"], out["product"], out["value"],
                      out.get("quantity", np.zeros(0)), bad, first, self.t)
         self.bad += bad
@@ -277,7 +289,7 @@ class _Builder:
     def _ensure_seen(self, keys):
         for name, seen, ks in (("seen_c", self.seen_c, (keys["exporter"], keys["importer"])),
                                ("seen_p", self.seen_p, (keys["product"],))):
-            need = max([int(k.max()) + 1 for k in ks if len(k)] + [seen.shape[1]])
+            need = max([k[2] + 1 for k in ks] + [seen.shape[1]])
             if need > seen.shape[1]:
                 bigger = np.zeros((self.t, need), np.uint8)
                 bigger[:, :seen.shape[1]] = seen
@@ -763,8 +775,7 @@ class TradeFlows:
         value, product = self.value[rows], self.product[rows]
         shape = (len(self.countries), len(self.products))
         if shape[0] * shape[1] <= DENSE_CELLS_PER_FLOW * len(value) + DENSE_CELLS_MIN:
-            cells = group_totals(ids.astype(np.int64) * shape[1] + product, value, max(shape[0] * shape[1], 1))
-            return cells[:shape[0] * shape[1]].reshape(shape)
+            return _cell_totals(ids, product, value, max(shape[0], 1), max(shape[1], 1))[:shape[0], :shape[1]]
         m = sp.csr_array((value, (ids, product)), shape=shape)
         m.sum_duplicates()
         return m

@@ -6,7 +6,8 @@ import scipy.sparse as sp
 
 from . import _aggregate, _complementarity
 from . import _grubel_lloyd as _gl
-from ._validation import (as_float64, check_adjust, check_amounts, check_choice, check_float_dtype,
+from ._validation import (as_float64, check_adjust, check_aggregation, check_bilateral, check_reference,
+                          check_same_shape, check_amounts, check_choice, check_float_dtype,
                           check_length, check_no_self_trade, check_numeric, check_positive_int,
                           check_same_products, check_scale, check_top_k, check_trade_values, fail,
                           check_exclude)
@@ -425,8 +426,6 @@ def bilateral_gl(exporter, importer, product, value, n_countries, *, n_products=
 
 
 # -- trade indicators: RCA, trade intensity, concentration, specialisation --------------------------
-from . import _indicators  # noqa: E402  (section imports: this section was added on its own)
-from ._validation import check_aggregation, check_bilateral, check_reference, check_same_shape  # noqa: E402
 
 
 def _cell_totals(rows, cols, values, n_rows, n_cols, n_threads=None):
@@ -434,7 +433,7 @@ def _cell_totals(rows, cols, values, n_rows, n_cols, n_threads=None):
     t = min(effective_threads(n_threads), max(1, len(values) // (n_rows * n_cols)))
     out = np.zeros((t, n_rows * n_cols))
     dtype = np.result_type(rows.dtype, cols.dtype)
-    _indicators.cell_sum(rows.astype(dtype, copy=False), cols.astype(dtype, copy=False), values,
+    _aggregate.cell_sum(rows.astype(dtype, copy=False), cols.astype(dtype, copy=False), values,
                          n_cols, out, t)
     return out.sum(axis=0).reshape(n_rows, n_cols) if t > 1 else out.reshape(n_rows, n_cols)
 
