@@ -118,7 +118,9 @@ def check_duplicates(dup_rows, twin, describe=None):
     """`dup_rows`: rows repeating an earlier (year, exporter, importer, product); `twin`: the
     earlier row the first of them repeats."""
     if len(dup_rows):
-        fail("flows", "unique per (year, exporter, importer, product), or pass duplicates='sum'",
+        fail("flows", "unique per (year, exporter, importer, product) (a repeated row is most often the "
+             "same file read twice, e.g. a CSV and its Parquet copy: read one of them; pass duplicates='sum' "
+             "only when repeated rows are parts of one flow)",
              f"a duplicated row {_where(dup_rows, describe)}, repeating {_place(twin, describe)}")
 
 

@@ -69,16 +69,39 @@ def _name(window):
 # -- what each year's computation sees: its countries, its groups' members ----------------------------
 def fixed_axis(source, keys, param):
     """The countries asked for as rows or columns, resolved once for every year: None (every
-    country present in each year) or (codes, labels) in code order. Keys are checked against
-    the flows (in memory) or the reference country tables (lazy input), so that a country
-    absent in some year gives NaN there instead of an error."""
+    country present in each year) or (codes, labels) in code order.
+
+    Keys are checked against the flows in memory (a key matching no country of any year is an
+    error) and resolved through the reference country tables, in memory and lazily alike: an
+    ISO3 gives its current code, always (NaN in a year without it), and its historic codes
+    ("BEL(58)", Belgium-Luxembourg until 1998) in the years where they are in the data (see
+    axis_ids). Free-text labels (firms, regions) are matched in the flows."""
     if keys is None:
         return None
+    listed = [keys] if isinstance(keys, (str, int, np.integer)) else list(keys)
+    codes, labels = [], []
     if isinstance(source, TradeFlows):
-        ids = source.countries.ids(keys, param)
-        return source.countries.code[ids], source.countries.label[ids]
-    codes = country_codes(keys, param)
-    return codes, np.array([country_label(c) for c in codes], dtype=object)
+        source.countries.ids(listed, param)  # a key matching nothing in the flows: the error
+        text = [k for k in listed if isinstance(k, str) and not _in_reference(k)]
+        if text:
+            ids = source.countries.ids(text, param)
+            codes += source.countries.code[ids].tolist()
+            labels += source.countries.label[ids].tolist()
+            listed = [k for k in listed if k not in text]
+    if listed:
+        ref = country_codes(listed, param)
+        codes += ref.tolist()
+        labels += [country_label(c) for c in ref]
+    order = np.argsort(np.asarray(codes), kind="stable")
+    return np.asarray(codes, np.int64)[order], np.asarray(labels, dtype=object)[order]
+
+
+def _in_reference(key):
+    try:
+        country_codes([key], "key")
+        return True
+    except ValueError:
+        return False
 
 
 def check_group_members(source, spec, param):
@@ -95,8 +118,9 @@ def check_group_members(source, spec, param):
 
 
 def axis_ids(flows, axis):
-    """(ids in `flows` (-1 where absent), labels, codes) of a fixed axis, or of every country
-    of the flows when `axis` is None."""
+    """(ids in `flows` (-1 where absent), labels, codes) of a fixed axis for one year (a
+    historic code, labelled "ISO3(code)", only where present), or of every country of the
+    flows when `axis` is None."""
     countries = flows.countries
     if axis is None:
         return np.arange(len(countries)), countries.label, countries.code
@@ -105,7 +129,8 @@ def axis_ids(flows, axis):
     by_label = {str(lab): n for n, lab in enumerate(countries.label)}
     ids = np.array([by_code.get(int(c), -1) if c >= 0 else by_label.get(str(lab), -1)
                     for c, lab in zip(codes, labels)], dtype=np.int64)
-    return ids, np.asarray(labels, dtype=object), np.asarray(codes, dtype=np.int64)
+    keep = (ids >= 0) | ~np.array([c >= 0 and "(" in str(lab) for c, lab in zip(codes, labels)], dtype=bool)
+    return ids[keep], np.asarray(labels, dtype=object)[keep], np.asarray(codes, dtype=np.int64)[keep]
 
 
 def membership_year(membership, year, years):

@@ -265,26 +265,30 @@ class _Builder:
         return np.ascontiguousarray(arr.cast(pa.float64()).to_numpy(zero_copy_only=False))
 
     def _add_years(self, col, year, start, n):
+        """Record the year of rows start..start+n: a column, or `year` for them all. No year
+        column is kept while every row so far has one year."""
         if col is None:
-            if year is not None:
-                if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
-                    fail("year", "an integer year or a column of years", repr(year), TypeError)
-                self.years.add(int(year))
-                if self.year_col is not None:
-                    self.year_col[start:start + n] = year
-            return
-        if not pa.types.is_integer(col.type):
-            fail("year", "integer years", f"a column of type {col.type}", TypeError)
-        col = self._no_nulls("year", col, start)
-        lo, hi = (v.as_py() for v in pc.min_max(col).values()) if n else (None, None)
-        if n and lo == hi and self.year_col is None and not self.years - {lo}:
+            if year is None:
+                return
+            if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
+                fail("year", "an integer year or a column of years", repr(year), TypeError)
+            values, lo, hi = None, int(year), int(year)
+        else:
+            if not pa.types.is_integer(col.type):
+                fail("year", "integer years", f"a column of type {col.type}", TypeError)
+            col = self._no_nulls("year", col, start)
+            if not n:
+                return
+            lo, hi = (v.as_py() for v in pc.min_max(col).values())
+            values = col.cast(pa.int32()).to_numpy(zero_copy_only=False)
+        if self.year_col is None and lo == hi and not self.years - {lo}:
             self.years.add(lo)  # one year so far: no column needed
             return
         if self.year_col is None:
-            self.year_col = np.empty(len(self.cols["value"]), np.int32)
+            self.year_col = empty(len(self.cols["value"]), np.int32)
             self.year_col[:start] = next(iter(self.years)) if self.years else 0
-        self.year_col[start:start + n] = col.cast(pa.int32()).to_numpy(zero_copy_only=False)
-        self.years.update(np.unique(self.year_col[start:start + n]).tolist() if n else [])
+        self.year_col[start:start + n] = lo if values is None else values
+        self.years.update([lo] if values is None else np.unique(values).tolist())
 
     def _ensure_seen(self, keys):
         for name, seen, ks in (("seen_c", self.seen_c, (keys["exporter"], keys["importer"])),
