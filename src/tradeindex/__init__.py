@@ -1,6 +1,7 @@
 """tradeindex: all-pairs trade complementarity and intra-industry trade indices."""
 from . import kernels
 from .codes import GROUPS as groups
+from .codes import Group
 from .complementarity import complementarity, export_similarity, import_similarity
 from .config import __version__, show_config
 from .flows import TradeFlows
@@ -11,7 +12,7 @@ from .sources import LazyFlows, read_baci, sample, scan_baci
 from .report import RegionalReport, regional_report
 from .result import IndexMatrix, IndexPanel, IndexTable, TopPartners, TradeMatrix
 
-__all__ = ["IndexMatrix", "IndexPanel", "IndexTable", "LazyFlows", "RegionalReport", "TopPartners",
+__all__ = ["Group", "IndexMatrix", "IndexPanel", "IndexTable", "LazyFlows", "RegionalReport", "TopPartners",
            "TradeFlows", "TradeMatrix", "__version__", "complementarity", "concentration",
            "export_similarity", "grubel_lloyd", "groups", "import_similarity", "intra_group_intensity",
            "intra_group_share", "kernels", "krugman", "marginal_iit", "rca", "read_baci",

@@ -187,7 +187,7 @@ def _years_text(years):
     years = [y for y in years if y is not None]
     if not years:
         return "the flows"
-    if len(years) > 2 and years == list(range(years[0], years[-1] + 1)):
+    if len(years) > 1 and years == list(range(years[0], years[-1] + 1)):
         return f"{years[0]}-{years[-1]}"
     return ", ".join(map(str, years))
 

@@ -355,15 +355,51 @@ def pad_product_codes(codes, width=None):
 
 # -- country groups ------------------------------------------------------------------------------
 class Group:
-    """A named country group with membership by year: ``members`` maps ISO3 -> (first year,
-    last year or None for still a member)."""
+    """A named country group whose members change over the years, usable wherever a group is
+    accepted (``groups=``, ``partners=``, ``reporters=``, the report's ``group=``/``compare=``),
+    like the built-in ones in ``tradeindex.groups``.
+
+    Parameters
+    ----------
+    name : the group's label in results (e.g. "EAEU+").
+    members : {country: span}, country as ISO3 (or a numeric code or a label), span a first year
+        (a member from then on), a (first, last) pair (last inclusive; None for open), or None
+        (a member in every year).
+    description : free text, kept for reports.
+
+    ``members(year)`` gives the members in a year (the current ones for None); results record
+    the members used in every year (``meta["groups"]``), and ``membership="fixed"`` makes every
+    year use one composition.
+
+    Examples
+    --------
+    >>> import tradeindex
+    >>> g = tradeindex.Group("EAEU+UZB", {"BLR": 2010, "KAZ": 2010, "RUS": 2010, "ARM": 2015,
+    ...                                   "KGZ": 2015, "UZB": (2020, None)})
+    >>> g.members(2016), g.members(2021)[-1]
+    (['BLR', 'KAZ', 'RUS', 'ARM', 'KGZ'], 'UZB')
+    """
 
     def __init__(self, name, members, description=""):
+        if not isinstance(name, str) or not name.strip():
+            fail("name", "a non-empty group name", repr(name), TypeError)
+        if not isinstance(members, dict) or not members:
+            fail("members", "a non-empty dict {country: first year, (first, last) or None}", repr(members), TypeError)
         self.name, self.description = name, description
-        self.spans = {iso: (span if isinstance(span, tuple) else (span, None)) for iso, span in members.items()}
+        self.spans = {}
+        for country, span in members.items():
+            first, last = span if isinstance(span, tuple) else (span, None)
+            for year in (first, last):
+                if year is not None and (isinstance(year, bool) or not isinstance(year, (int, np.integer))):
+                    fail(f"members[{country!r}]", "a first year, a (first, last) pair of years or None", repr(span),
+                         TypeError)
+            if first is not None and last is not None and last < first:
+                fail(f"members[{country!r}]", "a (first, last) pair with last >= first", repr(span))
+            self.spans[country] = (first, last)
 
     def members(self, year=None):
-        """ISO3 codes of the members in `year`; year=None gives the current members."""
+        """The members in `year` (as given: ISO3 for the built-in groups); year=None gives the
+        current members."""
         return [iso for iso, (start, end) in self.spans.items()
                 if (end is None if year is None else (start is None or start <= year) and (end is None or year <= end))]
 
