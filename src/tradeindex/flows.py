@@ -194,6 +194,7 @@ class _Builder:
         self.n, self.hs, self.width, self.duplicates = 0, hs, product_width, duplicates
         self.cols = {"exporter": empty(n_rows, np.int32), "importer": empty(n_rows, np.int32),
                      "product": empty(n_rows, np.int32), "value": empty(n_rows, np.float64)}
+        self.has_q = bool(quantity)
         self.cols["quantity"] = empty(n_rows, np.float64) if quantity else np.zeros(0)
         self.years, self.year_col = set(), None
         self.countries, self.products = _KeyMap(), _KeyMap()
@@ -224,11 +225,10 @@ class _Builder:
                 fail(c, f"codes of one kind in every file ({m.kind})", f"{kinds[c]} codes", TypeError)
             keys[c] = m.encode(c, self._no_nulls(c, cols[c], start), kinds[c])  # (codes, lut, max key)
         value = self._numbers("value", self._no_nulls("value", cols["value"], start))
-        qty = (self._numbers("quantity", cols["quantity"]) if "quantity" in cols and len(self.cols["quantity"])
-               else np.zeros(0))
+        qty = self._numbers("quantity", cols["quantity"]) if "quantity" in cols and self.has_q else np.zeros(0)
         self._add_years(cols.get("year"), year, start, n)
         self._ensure_seen(keys)
-        out = {c: a[start:start + n] for c, a in self.cols.items() if len(a)}
+        out = {c: a[start:start + n] for c, a in self.cols.items() if c != "quantity" or self.has_q}
         first = np.full((self.t, 3), n, np.int64)
         bad = np.zeros((self.t, 3), np.int64)
         (e, e_lut, _), (i, i_lut, _), (p, p_lut, _) = keys["exporter"], keys["importer"], keys["product"]
@@ -241,7 +241,7 @@ class _Builder:
     # -- pieces of add() ---------------------------------------------------------------------------
     def _grow(self, need):
         for c, a in self.cols.items():
-            if len(a):
+            if c != "quantity" or self.has_q:
                 bigger = empty(max(need, int(1.25 * len(a))), a.dtype)
                 bigger[:self.n] = a[:self.n]
                 self.cols[c] = bigger
@@ -326,7 +326,7 @@ class _Builder:
 
     def finish(self):
         n = self.n
-        cols = {c: a[:n] for c, a in self.cols.items() if len(a)}
+        cols = {c: a[:n] for c, a in self.cols.items() if c != "quantity" or self.has_q}
         if self.year_col is not None:
             cols["year"] = self.year_col[:n]
         self._raise_bad(cols)

@@ -14,6 +14,7 @@ converted) and only the columns it needs are read (``q`` only for unit values).
 import re
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -38,6 +39,10 @@ REQUIRED = ["t", "i", "j", "k", "v"]
 # padded "   NA" must be listed as a null literal.
 _CSV_NULLS = ["", "NA"] + [" " * w + "NA" for w in range(1, 25)]
 _CSV_BLOCK = 4 << 20  # 4 MB: ~100 parallel parse blocks per BACI year instead of ~400 of 1 MB
+#: What a damaged or unreadable file raises inside pyarrow, zipfile and zlib: turned into one
+#: clear error naming the file (_read_error).
+_READ_ERRORS = (pa.ArrowException, OSError, zipfile.BadZipFile, EOFError, zlib.error, UnicodeError,
+                NotImplementedError, RuntimeError)  # zipfile: an unknown method, an encrypted member
 
 
 @dataclass(frozen=True)
@@ -71,10 +76,39 @@ _CSV_TYPES = {"t": pa.int32(), "i": pa.int32(), "j": pa.int32(), "k": pa.diction
 
 
 def _read_error(part, err):
+    """A read failure as one clear error naming the file and, for CSV, the line where it can."""
     what = {"csv": "a readable CSV file with BACI's columns t,i,j,k,v[,q]",
             "zip": "a readable BACI .zip member (CSV with columns t,i,j,k,v[,q])",
             "parquet": "a readable Parquet file with BACI's columns t,i,j,k,v[,q]"}[part.kind]
-    fail(f"file {part.name}", what, f"{type(err).__name__}: {str(err).strip().splitlines()[0]}")
+    text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    where = _csv_line(part, text) if part.kind in ("csv", "zip") else ""
+    if "truncated" in text.lower() or isinstance(err, EOFError):
+        text = f"a truncated or damaged compressed file ({text})"
+    fail(f"file {part.name}", what, f"{type(err).__name__}: {text}{where}")
+
+
+_BAD_ROW = re.compile(r"Expected \d+ columns, got \d+: (.*)$")
+_BAD_VALUE = re.compile(r"In CSV column #(\d+): .*invalid value '(.*)'$")
+
+
+def _csv_line(part, message):
+    """' at line N' for an Arrow CSV error naming a row's text or a column's invalid value,
+    found by reading the file again as text (an error path only); '' when it cannot be said."""
+    bad_row, bad_value = _BAD_ROW.search(message), _BAD_VALUE.search(message)
+    if not (bad_row or bad_value):
+        return ""
+    try:
+        opener = zipfile.ZipFile(part.path).open(part.member) if part.kind == "zip" else pa.input_stream(part.path)
+        with opener as fh:
+            lines = fh.read().decode("utf-8", "replace").splitlines()
+    except _READ_ERRORS:
+        return ""
+    for n, line in enumerate(lines[1:], 2):
+        if (bad_row and line.strip() == bad_row.group(1).strip()) or \
+                (bad_value and (lambda f: len(f) > int(bad_value.group(1)) and f[int(bad_value.group(1))].strip()
+                                == bad_value.group(2).strip())(line.split(","))):
+            return f" at line {n}"
+    return ""
 
 
 def _csv_table(part, columns):
@@ -100,7 +134,7 @@ def _schema(part):
             with zipfile.ZipFile(part.path) as zf, zf.open(part.member) as fh:
                 return pacsv.open_csv(fh, read_options=opts, convert_options=convert).schema
         return pacsv.open_csv(part.path, read_options=opts, convert_options=convert).schema
-    except (pa.ArrowInvalid, OSError, zipfile.BadZipFile, EOFError) as err:
+    except _READ_ERRORS as err:
         _read_error(part, err)
 
 
@@ -261,8 +295,10 @@ class LazyFlows:
                 table = _csv_table(part, columns)
                 if expr is not None:
                     table = table.filter(expr)
-        except (pa.ArrowInvalid, pa.ArrowTypeError, OSError, zipfile.BadZipFile, EOFError) as err:
+        except _READ_ERRORS as err:
             _read_error(part, err)
+        if table.num_rows == 0 and expr is None:
+            fail(f"file {part.name}", "BACI flows (at least one data row)", "no data rows (a header only)")
         if "q" in table.column_names:
             table = table.set_column(table.column_names.index("q"), "q", _text_quantity(table["q"]))
         elif request.quantity:
@@ -402,7 +438,7 @@ def _scanned_parts(kind, path, name):
         else:
             t = _csv_table(part, ["t"])["t"]
             years = pc.unique(t).to_pylist()
-    except (pa.ArrowInvalid, OSError, EOFError) as err:
+    except _READ_ERRORS as err:
         _read_error(part, err)
     if not years:
         fail(f"file {name}", "BACI flows (at least one data row)", "no data rows (a header only)")
@@ -452,7 +488,7 @@ def _zip_parts(path):
     try:
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()
-    except (zipfile.BadZipFile, OSError) as err:
+    except _READ_ERRORS as err:
         fail(f"file {path.name}", "a readable .zip archive (the official BACI release)", f"{type(err).__name__}: {err}")
     data = [n for n in names if BACI_NAME.search(n) and n.endswith(".csv")]
     if not data:
