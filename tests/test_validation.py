@@ -28,7 +28,8 @@ def build(**kw):
     (dict(importer=[8, 4, 4]), ValueError,
      r"importer must be different from exporter .*found the same country at row 1 \(exporter 4, importer 4, product '0102'\)"),
     (dict(importer=[8, 8, 4], product=["0101", "0101", "0101"]), ValueError,
-     r"flows must be unique per \(year, exporter, importer, product\), or pass duplicates='sum'; found a duplicated row at row 1 .* repeating row 0"),
+     r"flows must be unique per \(year, exporter, importer, product\) \(a repeated row is most often the same file "
+     r"read twice.*; found a duplicated row at row 1 .* repeating row 0"),
     (dict(value=[1.0, 2.0]), ValueError, r"value must be of length 3 like exporter; found length 2"),
     (dict(product=pa.array(["0101", None, "0101"])), ValueError, r"product must be present in every row; found a missing value at row 1"),
     (dict(year=[2000, 2000.5, 2001]), TypeError, r"year must be integer years; found a column of type double"),
