@@ -119,3 +119,9 @@ def test_fuzz_zip(tmp_path, edits):
 @given(st.binary(max_size=400))
 def test_fuzz_random_bytes(tmp_path, data):
     _read(tmp_path, "r.csv", data)
+
+
+def test_a_file_whose_rows_are_not_of_the_year_its_name_says(tmp_path):
+    path = tmp_path / "BACI_HS92_Y2001_V1.csv"
+    path.write_text(HEADER + "2000,4,8,010121,1.5,NA\n")
+    _error(path, r"file BACI_HS92_Y2001_V1.csv must be rows of 2001, the year its name \(or partition\) says; found year 2000")

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
 
-from ._validation import (check_amounts, check_choice, check_columns, check_digits,
+from ._validation import (_where, check_amounts, check_choice, check_columns, check_digits,
                           check_duplicates, check_length, check_no_nulls, check_no_self_trade,
                           check_not_aggregate, check_one_year, check_unmapped, check_year, fail)
 from . import _aggregate, _ingest
@@ -313,9 +313,14 @@ class _Builder:
             check_no_self_trade(cols["exporter"], cols["importer"], describe)
 
     def _check_aggregates(self, codes, keys):
-        """World, EU and other aggregates are not countries: the first such code found, with the
-        column and row where it is."""
+        """Numeric country codes are non-negative, and World, EU and other aggregates are not
+        countries: the first such code found, with the column and row where it is."""
         for code, key in zip(codes, keys):
+            if isinstance(code, int) and code < 0:
+                for col in ("exporter", "importer"):
+                    rows = np.flatnonzero(self.cols[col][:self.n] == key)
+                    if len(rows):
+                        fail(col, "non-negative numeric country codes", f"{code} {_where(rows, self.describe)}")
             try:
                 check_not_aggregate("exporter", [code])
             except ValueError:

@@ -138,6 +138,22 @@ def _schema(part):
         _read_error(part, err)
 
 
+def _one_year(part):
+    """Does every row group of a Parquet part say (by its statistics) that `t` is the part's
+    year? Then `t` need not be decoded; otherwise it is read and every row checked."""
+    try:
+        for fragment in ds.dataset(part.path, format="parquet").get_fragments():
+            meta = fragment.metadata
+            col = meta.schema.names.index("t")
+            for g in range(meta.num_row_groups):
+                stats = meta.row_group(g).column(col).statistics
+                if stats is None or not stats.has_min_max or stats.min != part.year or stats.max != part.year:
+                    return False
+    except _READ_ERRORS:
+        return False
+    return True
+
+
 def _text_quantity(col):
     """A q column stored as text (padded, NA for missing), e.g. in a user's Parquet: float64."""
     if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
@@ -284,7 +300,9 @@ class LazyFlows:
         schema = _schema(part)
         names = schema.names
         check_columns(f"file {part.name}", names, REQUIRED if part.year is None or "t" in names else REQUIRED[1:])
-        columns = [c for c in ("t", "i", "j", "k", "v") if c in names] + (["q"] if request.quantity and "q" in names else [])
+        skip_t = part.kind == "parquet" and part.year is not None and "t" in names and _one_year(part)
+        columns = [c for c in ("t", "i", "j", "k", "v") if c in names and not (c == "t" and skip_t)]
+        columns += ["q"] if request.quantity and "q" in names else []
         expr = _filter(part, years, request, products, schema)
         try:
             if part.kind == "parquet":  # a text k read as its dictionary: no string materialised
@@ -299,6 +317,11 @@ class LazyFlows:
             _read_error(part, err)
         if table.num_rows == 0 and expr is None:
             fail(f"file {part.name}", "BACI flows (at least one data row)", "no data rows (a header only)")
+        if part.year is not None and "t" in table.column_names and table.num_rows:
+            lo, hi = (v.as_py() for v in pc.min_max(table["t"]).values())
+            if lo != part.year or hi != part.year:
+                fail(f"file {part.name}", f"rows of {part.year}, the year its name (or partition) says",
+                     f"years {lo}-{hi}" if lo != hi else f"year {lo}")
         if "q" in table.column_names:
             table = table.set_column(table.column_names.index("q"), "q", _text_quantity(table["q"]))
         elif request.quantity:
