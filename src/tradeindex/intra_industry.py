@@ -24,7 +24,7 @@ import numpy as np
 from ._validation import (check_adjust, check_alpha, check_choice, check_partner_groups,
                           check_scale, check_two_years, check_years)
 from .codes import GROUPS, Group, resolve_groups
-from .kernels import group_sums, pair_sums, ratio
+from .kernels import _group_sums as group_sums, _pair_sums as pair_sums, _ratio as ratio
 from .result import IndexMatrix, IndexPanel, _pandas
 
 #: The trade types of :func:`trade_types`, in the order of the kernel's outputs.
