@@ -385,7 +385,7 @@ def check_scale(param, value, dtype=np.float64):
     the result's `dtype` can hold (float32 results: at most 3.4e38)."""
     top = float(np.finfo(dtype).max)
     if (isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value)
-            or not 0 < value <= top):
+            or not 0 < float(value) <= top):
         fail(param, f"a positive finite number up to {top:.3g} (100 for percentages, 1 for shares)", repr(value))
     return float(value)
 

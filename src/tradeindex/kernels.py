@@ -21,7 +21,7 @@ from . import _grubel_lloyd as _gl
 from ._validation import (COMPLEMENTARITY_REMEDY, as_array, as_float64, check_1d, check_adjust, check_amounts,
                           check_choice, check_float_dtype, check_length, check_matrix,
                           check_no_self_trade, check_numeric, check_output_size, check_positive_int,
-                          check_same_products, check_scale, check_top_k, check_trade_values, fail)
+                          check_same_products, check_scale, check_trade_values, fail)
 from .config import effective_threads
 
 __all__ = ["complementarity", "complementarity_blocks", "complementarity_top_k", "choose_method",
@@ -132,6 +132,8 @@ def _ratio(num, den, scale):
 def _ids(param, ids, n, *, check_range=True):
     """Integer ids (a 1-D column) in [0, n) as int32 or int64 (no copy when already one of them)."""
     ids = check_1d(param, check_numeric(param, as_array(param, ids)))
+    if ids.size == 0:  # [] is float64 to NumPy: no id to be non-integer
+        ids = ids.astype(np.int64)
     if ids.dtype.kind not in "iu":
         fail(param, "integer ids", f"dtype {ids.dtype}", TypeError)
     if check_range and ids.size and (ids.min() < 0 or ids.max() >= n):  # before any cast (uint64)
@@ -185,7 +187,8 @@ def _row_totals(A):
     """(A, total): float64 row sums that never overflow. A row whose sum exceeds the float64
     range (values near 1e308) is first divided by its largest value, in a copy of A: shares are
     ratios, the same either way. A is a validated float64 ndarray or CSR/CSC array."""
-    total = np.asarray(A.sum(axis=1), dtype=np.float64).ravel()
+    with np.errstate(over="ignore"):
+        total = np.asarray(A.sum(axis=1), dtype=np.float64).ravel()
     over = np.flatnonzero(np.isinf(total))
     if len(over):
         peak = np.ones(len(total))
@@ -458,7 +461,7 @@ def complementarity_top_k(X, M, k, *, scale=1.0, dtype="float64", method="auto",
     >>> kernels.complementarity_top_k(X, M, 2, scale=100)
     (array([[100.,  50.]]), array([[1, 0]]))
     """
-    k = check_top_k(k)
+    k = check_positive_int("k", k)
     X, M = _matrices(X, M)
     dtype, method, scale = _options(dtype, method, scale)
     threads = effective_threads(n_threads)
@@ -466,7 +469,8 @@ def complementarity_top_k(X, M, k, *, scale=1.0, dtype="float64", method="auto",
     check_output_size("k", (C1, k), dtype, work=8 * C1 * k + 16 * C1 * kk + 32 * threads * M.shape[0],
                       remedy="pass a smaller k, or split the rows of X over several calls")
     X, M = check_trade_values("X", X), check_trade_values("M", M)
-    keep = np.flatnonzero(np.asarray(M.sum(axis=1)).ravel() > 0)  # the kernel sees no NaN column
+    with np.errstate(over="ignore"):  # an overflowing row sum (inf) is still > 0
+        keep = np.flatnonzero(np.asarray(M.sum(axis=1)).ravel() > 0)  # the kernel sees no NaN column
     M = sp.csr_array(M)[keep] if sp.issparse(M) else M[keep]
     xs, ms, method = _shares(X, M, dtype, method)
     C2, kk = len(keep), min(k, len(keep))
@@ -489,19 +493,23 @@ def complementarity_top_k(X, M, k, *, scale=1.0, dtype="float64", method="auto",
 
 # -- Grubel-Lloyd, array level ------------------------------------------------------------------
 def _fit_sums(value):
-    """`value` scaled by an exact power of two 2**-s so that no sum of its entries can overflow
-    float64 (s = 0 and no copy unless the largest value times the number of rows nears the
-    float64 maximum): the Grubel-Lloyd family is made of ratios of sums, unchanged by the
-    scaling. Returns (value, s). Values too small to survive the scaling are an error."""
+    """(value * 2**-s, s): `value` scaled by an exact power of two so that no sum of its entries
+    can overflow float64 and, when it holds subnormal numbers, lifted into the normal range
+    (products such as Aquino's factors would round them); s = 0 and no copy otherwise. The
+    Grubel-Lloyd family is made of ratios of sums: unchanged by the scaling. Values too small
+    to survive a scaling down are an error."""
     top = float(np.fmax.reduce(value)) if value.size else 0.0
-    s = math.frexp(top)[1] + (4 * len(value)).bit_length() - 1022 if np.isfinite(top) else 0
-    if s <= 0:
+    if not (np.isfinite(top) and top > 0):
+        return value, 0
+    s = math.frexp(top)[1] + (4 * len(value)).bit_length() - 1022  # top * 4n < 2**1022 after
+    tiny = np.finfo(np.float64).tiny
+    if s <= 0 and not ((value > 0) & (value < tiny)).any():
         return value, 0
     scaled = np.ldexp(value, -s)
-    lost = np.flatnonzero((value > 0) & (scaled < np.finfo(np.float64).tiny))
+    lost = np.flatnonzero((value > 0) & (scaled < tiny)) if s > 0 else []
     if len(lost):
         fail("value", "within a range whose sums float64 can hold (the largest value times the number "
-             f"of rows below 1.8e308 once the smallest is kept exactly)", f"{top!r} beside "
+             "of rows below 1.8e308 once the smallest is kept exactly)", f"{top!r} beside "
              f"{float(value[lost[0]])!r} at row {lost[0]}; rescale or drop the negligible flows")
     return scaled, s
 
@@ -577,4 +585,7 @@ def bilateral_gl(exporter, importer, product, value, n_countries, *, n_products=
     out, _ = _pair_sums(cols, n_countries, n_products, "gl", adjust=adjust, n_threads=n_threads,
                         invalid=invalid, param="n_countries")
     gl = _ratio(out[0, ..., 0], out[0, ..., 1], scale)
-    return (gl, np.ldexp(out[0, ..., 0], shift), np.ldexp(out[0, ..., 1], shift)) if return_parts else gl
+    if not return_parts:
+        return gl
+    with np.errstate(over="ignore"):  # sums beyond the float64 range are inf, as documented
+        return gl, np.ldexp(out[0, ..., 0], shift), np.ldexp(out[0, ..., 1], shift)
