@@ -111,8 +111,8 @@ cdef inline void _finish(int adjust, int mode, double xt, double mt, double* o) 
     """The Grubel-Lloyd denominator adjustments, once the pair's totals are known."""
     if mode != GL:
         return
-    if adjust == ADJ_IMBALANCE:
-        o[1] = xt + mt - fabs(xt - mt)
+    if adjust == ADJ_IMBALANCE:  # X + M - |X - M|, as 2 min(X, M): no cancellation when X << M
+        o[1] = 2.0 * fmin(xt, mt)
     elif adjust == ADJ_AQUINO and (xt <= 0 or mt <= 0):
         o[1] = 0.0
 

@@ -335,8 +335,10 @@ def _overlap(xs, ms, method, n_rows, n_cols, threads):
 
 
 def _finish(out, xs, ms, scale, dtype):
-    """scale * overlap, NaN in rows/cols without trade, in the storage dtype."""
+    """scale * overlap (at most scale: a sum of rounded shares may pass 1 by an ulp or two), NaN
+    in rows/cols without trade, in the storage dtype."""
     out *= scale
+    np.minimum(out, scale, out=out)
     out[~xs.valid, :] = np.nan
     out[:, ~ms.valid] = np.nan
     return out.astype(dtype, copy=False)
@@ -447,7 +449,8 @@ def complementarity_top_k(X, M, k, *, scale=1.0, dtype="float64", method="auto",
     values, computed block by block without forming the C1 x C2 matrix.
 
     Returns ``(values, index)``, both (C1, k): values (of `dtype`, highest first) and the row
-    positions in M (int64). Ties go to the lower index. Rows of M without trade (NaN) are never
+    positions in M (int64). Ties (equal overlaps, compared before `scale` and the storage
+    rounding) go to the lower index. Rows of M without trade (NaN) are never
     chosen; rows of X without trade get NaN values and index -1, as do slots beyond the number
     of rows of M with trade. When X and M are the same matrix, a row's best match is itself.
     Memory: the (C1, k) result and a per-thread row of C2 (4 rows for the dense kernel).
@@ -486,7 +489,7 @@ def complementarity_top_k(X, M, k, *, scale=1.0, dtype="float64", method="auto",
             scratch = np.zeros((threads, C2))
             _complementarity.top_k_sparse(xs.ptr, xs.idx, xs.val, ms.ptr, ms.idx, ms.val,
                                           scratch, v, i, threads)
-        values[:, :kk], index[:, :kk] = v * scale, keep[i]
+        values[:, :kk], index[:, :kk] = np.minimum(v * scale, scale), keep[i]
     values[~xs.valid], index[~xs.valid] = np.nan, -1
     return values.astype(dtype, copy=False), index
 
@@ -514,6 +517,20 @@ def _fit_sums(value):
     return scaled, s
 
 
+def _check_aquino_factors(totals, shift):
+    """Aquino's factors (X + M) / 2X must be finite: a pair whose two directions differ by more
+    than the float64 range (1e-300 one way, 1e300 the other) is an error, not a wrong index."""
+    X, M = totals, totals.T
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        bad = np.argwhere((X > 0) & (M > 0) & np.isinf((X + M) / (2 * np.minimum(X, M))))
+    if len(bad):
+        i, j = bad[0]
+        fail("value", "such that, with adjust='aquino', the two directions of every pair are within a "
+             "ratio of 1.8e308 (Aquino's factor (X + M) / 2X overflows beyond)",
+             f"{float(np.ldexp(X[i, j], shift))!r} from country {i} to {j} against {float(np.ldexp(M[i, j], shift))!r} "
+             f"back; {len(bad) // 2} pairs in all")
+
+
 def bilateral_gl(exporter, importer, product, value, n_countries, *, n_products=None, scale=1.0,
                  adjust=None, return_parts=False, n_threads=None):
     r"""Bilateral Grubel-Lloyd index of every pair, from flow arrays: a C x C float64 matrix.
@@ -526,8 +543,9 @@ def bilateral_gl(exporter, importer, product, value, n_countries, *, n_products=
 
     Numerical contract: any finite non-negative values, subnormal to near the float64 maximum;
     when a sum could overflow, every value is first scaled by the same power of two (exact; the
-    index is a ratio of sums), and values too small to survive that are an error. The index is
-    within about (P + 4) * 2**-53 * scale of the exact one.
+    index is a ratio of sums), and values too small to survive that are an error; with
+    adjust="aquino", a pair whose two directions differ by more than the float64 range is an
+    error. The index is within about (2n + 16) * 2**-52 * scale of the exact one (n flows).
 
     Parameters
     ----------
@@ -582,8 +600,10 @@ def bilateral_gl(exporter, importer, product, value, n_countries, *, n_products=
     dtype = np.result_type(exporter, importer, product)
     cols = (np.zeros(0, dtype), exporter.astype(dtype, copy=False), importer.astype(dtype, copy=False),
             product.astype(dtype, copy=False), value, np.zeros(0), 0, 1)
-    out, _ = _pair_sums(cols, n_countries, n_products, "gl", adjust=adjust, n_threads=n_threads,
-                        invalid=invalid, param="n_countries")
+    out, totals = _pair_sums(cols, n_countries, n_products, "gl", adjust=adjust, n_threads=n_threads,
+                             invalid=invalid, param="n_countries")
+    if adjust == "aquino":
+        _check_aquino_factors(totals[0], shift)
     gl = _ratio(out[0, ..., 0], out[0, ..., 1], scale)
     if not return_parts:
         return gl
