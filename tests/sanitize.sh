@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The kernel-facing tests on instrumented builds of the kernels, on demand (not in CI: see
 # docs/testing.md). Each build happens in a scratch copy of the working tree (tracked files and
-# untracked ones git does not ignore), so the checkout's own build is left alone.
+# untracked ones git does not ignore), so the checkout's own build is left alone. Run it with the
+# Python that has the test extras (pip install ".[test]"), e.g. from the project's venv.
 #
 #   tests/sanitize.sh [debug|address|valgrind|all] [pytest arguments...]
 #
@@ -24,7 +25,10 @@ if [ ${#TESTS[@]} -eq 0 ]; then
 fi
 export HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-ci}" TRADEINDEX_PROPERTY_SCALE="${TRADEINDEX_PROPERTY_SCALE:-0.1}"
 
-build() {  # build MODE's kernels in a scratch copy; prints its path
+SCRATCH=()
+trap 'rm -rf "${SCRATCH[@]}"' EXIT
+
+build() {  # build the kernels with the given environment in a scratch copy; prints its path
     local dir
     dir="$(mktemp -d)"
     (cd "$ROOT" && git ls-files -co --exclude-standard -z | xargs -0 tar cf - 2>/dev/null) | tar xf - -C "$dir"
@@ -44,8 +48,8 @@ debug() {
     echo "== bounds-checked build (TRADEINDEX_DEBUG=1)"
     local dir
     dir="$(build TRADEINDEX_DEBUG=1)"
+    SCRATCH+=("$dir")
     run "$dir"
-    rm -rf "$dir"
 }
 
 address() {
@@ -54,9 +58,9 @@ address() {
     asan="$(gcc -print-file-name=libasan.so)"
     [ -e "$asan" ] || { echo "no libasan.so for gcc ($asan): install the gcc ASan runtime" >&2; exit 1; }
     dir="$(build TRADEINDEX_SANITIZE=address)"
+    SCRATCH+=("$dir")
     # Python leaks by design (detect_leaks=0); a report makes the process exit 99 at once.
     run "$dir" LD_PRELOAD="$asan" ASAN_OPTIONS="detect_leaks=0:abort_on_error=0:exitcode=99:halt_on_error=1"
-    rm -rf "$dir"
 }
 
 valgrind_() {
@@ -64,9 +68,9 @@ valgrind_() {
     command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 1; }
     local dir
     dir="$(build TRADEINDEX_PORTABLE=1)"  # valgrind does not know every AVX-512 instruction
+    SCRATCH+=("$dir")
     (cd "$dir" && PYTHONMALLOC=malloc PYTHONPATH="$dir/src" valgrind --error-exitcode=99 --errors-for-leak-kinds=none \
         --suppressions=<(printf '{\n  python\n  Memcheck:Leak\n  ...\n}\n') python -m pytest "${TESTS[@]}")
-    rm -rf "$dir"
 }
 
 case "$MODE" in
