@@ -469,7 +469,8 @@ def complementarity_top_k(X, M, k, *, scale=1.0, dtype="float64", method="auto",
     dtype, method, scale = _options(dtype, method, scale)
     threads = effective_threads(n_threads)
     C1, kk = X.shape[0], min(k, M.shape[0])
-    check_output_size("k", (C1, k), dtype, work=8 * C1 * k + 16 * C1 * kk + 32 * threads * M.shape[0],
+    values_f64 = 8 * C1 * k if dtype != np.float64 else 0  # the float64 values before the storage cast
+    check_output_size("k", (C1, k), dtype, work=8 * C1 * k + values_f64 + 16 * C1 * kk + 32 * threads * M.shape[0],
                       remedy="pass a smaller k, or split the rows of X over several calls")
     X, M = check_trade_values("X", X), check_trade_values("M", M)
     with np.errstate(over="ignore"):  # an overflowing row sum (inf) is still > 0
