@@ -4,6 +4,9 @@ Environment switches (read at build time):
   TRADEINDEX_REQUIRE_OPENMP=1  a compiler without OpenMP is a build error (CI sets it)
   TRADEINDEX_PORTABLE=1        no -march=native: baseline x86-64 code, for wheels
   TRADEINDEX_DEBUG=1           Cython bounds/initialisation checks on, -O0 -g
+  TRADEINDEX_SANITIZE=address  compile and link with -fsanitize=address -fno-omit-frame-pointer -g
+                               (any -fsanitize= list, e.g. address,undefined); run the tests with
+                               the runtime preloaded, see tests/sanitize.sh and docs/testing.md
 """
 import os
 import shlex
@@ -50,6 +53,9 @@ def _compiles(source, flags):
 def compiler_flags():
     debug, portable = _flag("TRADEINDEX_DEBUG"), _flag("TRADEINDEX_PORTABLE")
     cflags = ["-O0", "-g"] if debug else ["-O3"]
+    sanitize = os.environ.get("TRADEINDEX_SANITIZE", "").strip()
+    if sanitize:  # -O1 keeps the reports' stack traces exact (unless the debug build set -O0)
+        cflags = (cflags if debug else ["-O1", "-g"]) + [f"-fsanitize={sanitize}", "-fno-omit-frame-pointer"]
     if not portable and _compiles(PLAIN_PROBE, ["-march=native"]):
         cflags.append("-march=native")
     openmp = _compiles(OPENMP_PROBE, ["-fopenmp"])
@@ -64,7 +70,7 @@ def compiler_flags():
         warnings.warn(
             "tradeindex: the C compiler has no usable OpenMP; kernels are built serial "
             "(tradeindex.show_config() reports it)", stacklevel=1)
-    ldflags = ["-fopenmp"] if openmp else []
+    ldflags = (["-fopenmp"] if openmp else []) + [f for f in cflags if f.startswith("-fsanitize=")]
     return cflags, ldflags, debug
 
 

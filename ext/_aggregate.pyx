@@ -8,7 +8,7 @@
 # sorted by (exporter, importer, product) - is summed in a register and stored once.
 from cython.parallel cimport prange
 from libc.stdint cimport int32_t, int64_t, uint8_t
-from _threads cimport index_t, ti_thread_id
+from _threads cimport index_t, ti_check_threads, ti_thread_id
 
 
 def group_sum(const index_t[::1] key, const double[::1] values, double[:, ::1] out,
@@ -19,6 +19,7 @@ def group_sum(const index_t[::1] key, const double[::1] values, double[:, ::1] o
     """
     cdef Py_ssize_t r, n = key.shape[0]
     cdef int t
+    ti_check_threads(n_threads, out.shape[0])
     for r in prange(n, nogil=True, schedule="static", num_threads=n_threads):
         t = ti_thread_id()
         out[t, key[r]] += values[r]

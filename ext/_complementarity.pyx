@@ -7,7 +7,7 @@ from cython.parallel cimport prange
 cimport cython
 from libc.math cimport INFINITY
 from libc.stdint cimport int64_t
-from _threads cimport index_t, ti_thread_id
+from _threads cimport TI_MAX_THREADS, index_t, ti_check_threads, ti_thread_id
 
 cdef extern from *:
     """
@@ -105,6 +105,7 @@ def overlap_dense(const cython.floating[:, ::1] X, const cython.floating[:, ::1]
     cdef Py_ssize_t C1 = X.shape[0], b, n_tiles = (X.shape[0] + 3) // 4
     cdef Py_ssize_t n_blocks = max((n_tiles + BLOCK_TILES - 1) // BLOCK_TILES, min(<Py_ssize_t>n_threads, n_tiles))
     cdef Py_ssize_t rows = 4 * ((n_tiles + n_blocks - 1) // max(n_blocks, 1))
+    ti_check_threads(n_threads, TI_MAX_THREADS)
     if M.shape[0] == 0 or C1 == 0:
         return
     for b in prange((C1 + rows - 1) // rows, nogil=True, schedule="static", num_threads=n_threads):
@@ -133,6 +134,7 @@ def overlap_sparse(const index_t[::1] xptr, const index_t[::1] xidx,
     """out[j, k] = sum_p min(X[j, p], M[k, p]) with X in CSR (xptr, xidx, xval) and M in CSC
     (mptr over products, midx importer rows, mval); out (C1 x C2) zeroed by the caller."""
     cdef Py_ssize_t j, C1 = out.shape[0]
+    ti_check_threads(n_threads, TI_MAX_THREADS)
     if out.shape[1] == 0:
         return
     for j in prange(C1, nogil=True, schedule="static", num_threads=n_threads):
@@ -172,6 +174,7 @@ def top_k_dense(const cython.floating[:, ::1] X, const cython.floating[:, ::1] M
     cdef Py_ssize_t n_tiles = (X.shape[0] + 3) // 4
     cdef bint has_skip = skip.shape[0] > 0
     cdef double* buf
+    ti_check_threads(n_threads, scratch.shape[0])
     if C2 == 0 or K == 0:
         return
     for t in prange(n_tiles, nogil=True, schedule="static", num_threads=n_threads):
@@ -239,6 +242,7 @@ def top_k_sparse(const index_t[::1] xptr, const index_t[::1] xidx,
     cdef Py_ssize_t j, C1 = top_v.shape[0], C2 = scratch.shape[1], K = top_v.shape[1]
     cdef bint has_skip = skip.shape[0] > 0
     cdef double* buf
+    ti_check_threads(n_threads, scratch.shape[0])
     if C2 == 0 or K == 0:
         return
     for j in prange(C1, nogil=True, schedule="static", num_threads=n_threads):

@@ -15,7 +15,7 @@ from cython.parallel cimport prange
 from libc.float cimport DBL_MAX
 from libc.math cimport fabs, fmin, fmax, NAN
 from libc.stdint cimport int64_t
-from _threads cimport index_t, ti_thread_id
+from _threads cimport TI_MAX_THREADS, index_t, ti_check_threads, ti_thread_id
 
 # Modes (what is accumulated per product) and the number of outputs K of each.
 cdef enum:
@@ -111,8 +111,8 @@ cdef inline void _finish(int adjust, int mode, double xt, double mt, double* o) 
     """The Grubel-Lloyd denominator adjustments, once the pair's totals are known."""
     if mode != GL:
         return
-    if adjust == ADJ_IMBALANCE:
-        o[1] = xt + mt - fabs(xt - mt)
+    if adjust == ADJ_IMBALANCE:  # X + M - |X - M|, as 2 min(X, M): no cancellation when X << M
+        o[1] = 2.0 * fmin(xt, mt)
     elif adjust == ADJ_AQUINO and (xt <= 0 or mt <= 0):
         o[1] = 0.0
 
@@ -170,6 +170,7 @@ def pair_count(const index_t[::1] year, const index_t[::1] exporter, const index
     cdef bint has_year = year.shape[0] > 0
     cdef int unsorted = 0, unmerged = 0, bad = 0
     cdef int64_t run
+    ti_check_threads(n_threads, TI_MAX_THREADS)
     for t in prange(nt, nogil=True, schedule="static", num_threads=n_threads):
         a = n * t // nt
         e = n * (t + 1) // nt
@@ -217,6 +218,8 @@ def pair_scatter(const index_t[::1] year, const index_t[::1] exporter, const ind
     cdef int nt = cursors.shape[0]
     cdef bint has_year = year.shape[0] > 0, has_q = quantity.shape[0] > 0
     cdef index_t packed
+    ti_check_threads(n_threads, min(cursors.shape[0], key_scratch.shape[0], value_scratch.shape[0],
+                                    quantity_scratch.shape[0] if has_q else TI_MAX_THREADS))
     for h in range(nh):  # cursors[t, h]: where thread t writes its first row of block h
         run = offsets[h * C]
         for t in range(nt):
@@ -370,6 +373,7 @@ def bilateral(const int64_t[::1] offsets, const index_t[::1] product, const doub
     cdef const double* qptr = _first(quantity)
     cdef bint has_q = qptr != NULL
     cdef Py_ssize_t K = out.shape[3]
+    ti_check_threads(n_threads, min(buf.shape[0], stamp.shape[0], work.shape[0]))
     if product.shape[0] == 0:
         return
     for q in prange(n_years * C, nogil=True, schedule="static", chunksize=1, num_threads=n_threads):
@@ -447,6 +451,7 @@ def reporter_groups(const int64_t[::1] offsets, const index_t[::1] product,
     cdef bint has_q = qptr != NULL
     cdef double* xmp
     cdef Py_ssize_t K = out.shape[3]
+    ti_check_threads(n_threads, min(buf.shape[0], stamp.shape[0], work.shape[0]))
     if product.shape[0] == 0:
         return
     for q in prange(n_years * R, nogil=True, schedule="static", chunksize=1, num_threads=n_threads):

@@ -12,21 +12,27 @@ import pandas as pd
 
 
 def shares_or_nan(values):
-    """Row shares; a row without trade is all NaN."""
-    values = np.asarray(values, dtype=np.float64)
-    total = values.sum(axis=1, keepdims=True)
+    """Row shares in extended precision (np.longdouble); a row without trade is all NaN.
+
+    Each row is first scaled by the power of two of its largest value (exact), so no sum
+    overflows and subnormal values count in full even where longdouble is plain double."""
+    v = np.asarray(values, dtype=np.float64).astype(np.longdouble)
+    if v.shape[1] == 0:
+        return np.full(v.shape, np.nan, dtype=np.longdouble)
+    exponent = np.frexp(v.max(axis=1, keepdims=True))[1]   # row max = f * 2**exponent
+    v = np.ldexp(v, -exponent)
+    total = v.sum(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(total > 0, values / total, np.nan)
+        return np.where(total > 0, v / total, np.nan)
 
 
 def trade_complementarity(X, M, scale=100.0):
-    """Michaely (1996): TC_jk = scale * (1 - sum_p |m_kp - x_jp| / 2), one pair at a time
-    (the L1 form, not the min form of the kernels)."""
+    """Michaely (1996): TC_jk = scale * (1 - sum_p |m_kp - x_jp| / 2), exporter by exporter
+    (the L1 form, not the min form of the kernels), in extended precision; float64 out."""
     x, m = shares_or_nan(X), shares_or_nan(M)
     out = np.empty((len(x), len(m)))
     for j in range(len(x)):
-        for k in range(len(m)):
-            out[j, k] = scale * (1.0 - 0.5 * np.sum(np.abs(m[k] - x[j])))
+        out[j] = scale * (1 - 0.5 * np.abs(m - x[j]).sum(axis=1))
     return out
 
 
@@ -40,6 +46,30 @@ def top_k(values, k):
         vals[j, :len(ranked)] = row[ranked]
         idx[j, :len(ranked)] = ranked
     return vals, idx
+
+
+def gl_arrays(exporter, importer, product, value, n, n_products, adjust=None, scale=1.0):
+    """Bilateral Grubel-Lloyd from flow arrays through a dense n x n x P tensor of flows
+    (repeated rows added), in extended precision: GL = scale * sum_p ((x + m) - |x - m|) / den
+    with den = X + M (imbalance: X + M - |X - M|; Aquino: x and m rescaled to (X + M) / 2 each,
+    den 0 where X or M is 0); NaN where den is 0 (the diagonal, pairs that do not trade).
+    (a + b) - |a - b| is evaluated as its exact value 2 min(a, b): the subtraction cancels
+    catastrophically when a << b (1e-300 beside 1e300), even in extended precision."""
+    T = np.zeros((n, n, n_products), dtype=np.longdouble)
+    np.add.at(T, (np.asarray(exporter), np.asarray(importer), np.asarray(product)),
+              np.asarray(value, dtype=np.float64).astype(np.longdouble))
+    x, m = T, T.transpose(1, 0, 2)          # x: i -> j, m: j -> i, product by product
+    X, M = x.sum(axis=2), m.sum(axis=2)
+    den = X + M
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if adjust == "aquino":
+            x = x * np.where(X > 0, (X + M) / (2 * X), 0)[..., None]
+            m = m * np.where(M > 0, (X + M) / (2 * M), 0)[..., None]
+            den = np.where((X > 0) & (M > 0), den, 0)
+        elif adjust == "imbalance":
+            den = 2 * np.minimum(X, M)
+        num = (2 * np.minimum(x, m)).sum(axis=2)
+        return np.where(den > 0, scale * num / den, np.nan).astype(np.float64)
 
 
 def frame(flows, year=None):

@@ -193,7 +193,7 @@ def test_many_python_threads():
     (lambda: kernels.complementarity(np.ones((2, 3)), np.ones((2, 3)), dtype="float16"), "dtype must be one of"),
     (lambda: kernels.complementarity(np.ones((2, 3)), np.ones((2, 3)), method="fast"), "method must be one of"),
     (lambda: kernels.complementarity(np.ones((2, 3)), np.ones((2, 3)), n_threads=0), "n_threads must be"),
-    (lambda: kernels.complementarity_top_k(np.ones((2, 3)), np.ones((2, 3)), 0), "top_k must be a positive"),
+    (lambda: kernels.complementarity_top_k(np.ones((2, 3)), np.ones((2, 3)), 0), "k must be a positive"),
     (lambda: list(kernels.complementarity_blocks(np.ones((2, 3)), np.ones((2, 3)), rows=0)), "rows must be"),
 ])
 def test_errors_name_the_parameter(call, message):

@@ -5,6 +5,7 @@ Each message names the parameter, what was expected and what was found:
 Row numbers are 0-based positions in the input (the data rows of a file, header excluded).
 """
 import numbers
+import os
 
 import numpy as np
 
@@ -39,11 +40,15 @@ def check_choice(param, value, options):
     return value
 
 
-def check_n_threads(n_threads):
+def check_n_threads(n_threads, limit):
+    """None or an integer from 1 to `limit` (config.MAX_THREADS); the clamp to the available
+    cores is config.effective_threads'."""
     if n_threads is None:
         return None
-    if isinstance(n_threads, bool) or not isinstance(n_threads, numbers.Integral) or n_threads < 1:
-        fail("n_threads", "None (all cores) or a positive integer", repr(n_threads))
+    if (isinstance(n_threads, bool) or not isinstance(n_threads, numbers.Integral)
+            or not 1 <= n_threads <= limit):
+        fail("n_threads", f"None (all cores) or a positive integer up to {limit} (more threads than "
+             "cores are clamped to the cores)", repr(n_threads))
     return int(n_threads)
 
 
@@ -54,17 +59,37 @@ def check_positive_int(param, value):
 
 
 def check_numeric(param, arr, *, exc=TypeError):
-    """Numeric (bool excluded) numpy array, else a TypeError naming the dtype found."""
-    if arr.dtype.kind not in "iuf":
-        fail(param, "numeric (integer or float)", f"dtype {arr.dtype}", exc)
+    """A numeric NumPy array (bool, integer or real float), else a TypeError naming the dtype
+    found (complex, object, datetime, timedelta, strings...)."""
+    if arr.dtype.kind not in "biuf":
+        fail(param, "numeric (bool, integer or float)", f"dtype {arr.dtype}", exc)
     return arr
 
 
 def as_float64(param, arr):
-    """Integers are upcast to float64 (a copy); float64 passes through unchanged (no copy);
-    float32 is upcast (a copy)."""
+    """The one dtype policy for values: float64 passes through unchanged (no copy); bool (a
+    product basket: 1 for each product present), integers and the other floats (float16, float32,
+    longdouble) are upcast to float64 (a copy)."""
     check_numeric(param, arr)
     return arr if arr.dtype == np.float64 else arr.astype(np.float64)
+
+
+def as_array(param, arr):
+    """np.asarray(arr) (no copy for an ndarray), a masked array or a ragged list being a TypeError."""
+    if isinstance(arr, np.ma.MaskedArray):
+        fail(param, "a plain array (masked entries would count with their hidden values)",
+             f"a masked array; pass {param}.filled(0)", TypeError)
+    try:
+        return np.asarray(arr)
+    except (ValueError, TypeError) as err:
+        fail(param, "an array of numbers", f"{type(arr).__name__} ({err})", TypeError)
+
+
+def check_1d(param, arr):
+    """A one-dimensional array (a column)."""
+    if arr.ndim != 1:
+        fail(param, "a one-dimensional array (one value per row)", f"shape {arr.shape}")
+    return arr
 
 
 def check_amounts(param, arr, describe=None, *, allow_nan=False):
@@ -170,6 +195,90 @@ def check_digits(param, digits, current):
     return int(digits)
 
 
+# -- sizes: every result is checked against the memory available before anything is computed ----
+class OutputTooLargeError(MemoryError, ValueError):
+    """A result (with its working memory) larger than the memory available: raised before the
+    inputs are processed, with the size and the ways to ask for less. A MemoryError (what NumPy
+    would raise, too late) and a ValueError (a request that cannot be met, like any bad input)."""
+
+
+#: The ways out of a complementarity result too large for memory (named in the error).
+COMPLEMENTARITY_REMEDY = ("ask for less: top_k=K (kernels.complementarity_top_k) keeps the K best partners "
+                          "of each row, kernels.complementarity_blocks(..., rows=R) yields the rows block by "
+                          "block, dtype='float32' halves the result, or split the rows over a Dask cluster")
+
+
+def memory_limit():
+    """(bytes, where from): the memory a result may take. TRADEINDEX_MAX_OUTPUT_BYTES when set,
+    else the memory available now: MemAvailable of /proc/meminfo (or the free pages the OS
+    reports), capped by the cgroup (container) limit less its usage; (None, ...) when unknown."""
+    env = os.environ.get("TRADEINDEX_MAX_OUTPUT_BYTES", "").strip()
+    if env:
+        try:
+            limit = float(env)
+        except ValueError:
+            limit = float("nan")
+        if not (np.isfinite(limit) and limit >= 1):
+            fail("TRADEINDEX_MAX_OUTPUT_BYTES", "a positive number of bytes (e.g. 8e9)", repr(env))
+        return int(limit), "TRADEINDEX_MAX_OUTPUT_BYTES"
+    found = []
+    try:
+        with open("/proc/meminfo") as f:
+            text = f.read()
+        at = text.find("MemAvailable:")
+        if at >= 0:
+            found.append((int(text[at:].split()[1]) * 1024, "MemAvailable"))
+    except (OSError, ValueError, IndexError):
+        pass
+    if not found:
+        try:
+            found.append((os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"), "free memory"))
+        except (ValueError, OSError, AttributeError):
+            return None, "unknown"
+    try:
+        with open("/sys/fs/cgroup/memory.max") as f, open("/sys/fs/cgroup/memory.current") as g:
+            cap = f.read().strip()
+            if cap.isdigit():
+                found.append((int(cap) - int(g.read()), "the cgroup memory.max less memory.current"))
+    except (OSError, ValueError):
+        pass
+    return min(found)
+
+
+def _bytes(n):
+    for unit, size in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n >= size:
+            return f"{n / size:,.1f} {unit}"
+    return f"{n:,} bytes"
+
+
+#: Requests below this are not checked against the memory available (reading it costs ~50 us a
+#: call; an allocation this small that cannot be met fails at once, with NumPy's MemoryError).
+SMALL_REQUEST = 64 * 2**20
+
+
+def check_output_size(param, shape, dtype=np.float64, *, work=0, what="result", remedy=COMPLEMENTARITY_REMEDY):
+    """Raise OutputTooLargeError when a `shape` x `dtype` result plus `work` bytes of working
+    memory exceeds `memory_limit()`. Call it before the inputs are processed: it only multiplies
+    sizes (Python integers: no overflow, whatever the shape)."""
+    cells = 1
+    for n in shape:
+        cells *= int(n)
+    size = cells * np.dtype(dtype).itemsize
+    if size + work < SMALL_REQUEST and "TRADEINDEX_MAX_OUTPUT_BYTES" not in os.environ:
+        return size + work
+    limit, source = memory_limit()
+    if limit is not None and size + work > limit:
+        dims = " x ".join(f"{int(n):,}" for n in shape)
+        total = f" ({_bytes(size + work)} with working memory)" if work else ""
+        where = ("the limit TRADEINDEX_MAX_OUTPUT_BYTES sets" if source == "TRADEINDEX_MAX_OUTPUT_BYTES" else
+                 f"available ({source}; TRADEINDEX_MAX_OUTPUT_BYTES overrides)")
+        fail(param, f"small enough for the {what} to fit in memory ({_bytes(limit)}, {where})",
+             f"a {dims} {np.dtype(dtype).name} {what} of {_bytes(size)}{total}" + (f"; {remedy}" if remedy else ""),
+             OutputTooLargeError)
+    return size + work
+
+
 # -- complementarity family ------------------------------------------------------------------
 FLOAT_DTYPES = {"float64": np.float64, "float32": np.float32}
 
@@ -181,27 +290,57 @@ def check_float_dtype(param, dtype):
     return FLOAT_DTYPES[name]
 
 
-def check_trade_values(param, arr):
-    """A 2-D NumPy array or scipy.sparse matrix of finite, non-negative numbers (returned as an
-    ndarray or a sparse array, never copied here and never modified). A labelled matrix holding
-    a scipy.sparse ``.matrix`` (a TradeMatrix: ``flows.exports(2017)``) gives that matrix."""
+def check_matrix(param, arr):
+    """A 2-D NumPy array (any layout: strided, Fortran, read-only, memory-mapped) or a
+    scipy.sparse matrix or array of any format, with a numeric dtype: returned as an ndarray
+    (no copy) or as given. A labelled matrix holding a scipy.sparse ``.matrix`` (a TradeMatrix:
+    ``flows.exports(2017)``) gives that matrix. Only the type, shape and dtype are looked at."""
     import scipy.sparse as sp
     if not sp.issparse(arr) and sp.issparse(getattr(arr, "matrix", None)):
         arr = arr.matrix
     if sp.issparse(arr):
-        if arr.ndim != 2:  # pragma: no cover - scipy sparse arrays are 2-D here
-            fail(param, "a 2-D matrix", f"{arr.ndim} dimensions")
-        data = arr.data if hasattr(arr, "data") else arr.tocsr().data
-    else:
-        arr = np.asarray(arr)
         if arr.ndim != 2:
             fail(param, "a 2-D array (rows x products) or a scipy.sparse matrix", f"shape {arr.shape}")
-        data = arr
-    data = check_numeric(param, np.asarray(data))
-    if data.size and not (data.min() >= 0 and np.isfinite(data.max())):  # two passes, no temporaries
-        bad = ~np.isfinite(data) | (data < 0)
-        fail(param, "finite and non-negative trade values", f"{float(data[bad].ravel()[0])!r} ({int(bad.sum())} entries in all)")
-    return arr
+        return check_numeric(param, arr)
+    arr = as_array(param, arr)
+    if arr.ndim != 2:
+        fail(param, "a 2-D array (rows x products) or a scipy.sparse matrix", f"shape {arr.shape}")
+    return check_numeric(param, arr)
+
+
+def check_trade_values(param, arr):
+    """A matrix of finite, non-negative numbers as float64 (see `as_float64`): an ndarray (the
+    caller's own when already float64), or a CSR/CSC sparse array with sorted indices and no
+    duplicate entries (the caller's arrays when already so; other formats converted, COO
+    duplicates summed). Never modified here; callers must not modify it either."""
+    import scipy.sparse as sp
+    arr = check_matrix(param, arr)
+    if not sp.issparse(arr):
+        arr = as_float64(param, arr)
+        _check_finite_non_negative(param, arr, lambda i: "at row {}, column {}".format(*np.unravel_index(i, arr.shape)))
+        return arr
+    A = sp.csc_array(arr) if arr.format == "csc" else sp.csr_array(arr)  # csr/csc: the caller's arrays
+    if A.dtype != np.float64:
+        A = A.astype(np.float64)
+    if not A.has_canonical_format:  # unsorted or duplicate entries: summed in a copy
+        A = A.copy()
+        A.sum_duplicates()
+    major = A.indptr
+
+    def where(i):
+        line = int(np.searchsorted(major, i, side="right")) - 1
+        row, col = (line, A.indices[i]) if A.format == "csr" else (A.indices[i], line)
+        return f"at row {row}, column {col}"
+    _check_finite_non_negative(param, A.data, where)
+    return A
+
+
+def _check_finite_non_negative(param, data, where):
+    """Every entry of `data` (float64) finite and >= 0; `where(i)` places flat entry i."""
+    if data.size and not (data.min() >= 0 and data.max() <= np.finfo(np.float64).max):  # NaN compares false
+        bad = np.flatnonzero(~(data >= 0) | ~(data <= np.finfo(np.float64).max))  # flat positions
+        more = f"; {len(bad)} entries in all" if len(bad) > 1 else ""
+        fail(param, "finite and non-negative trade values", f"{float(data.flat[bad[0]])!r} {where(bad[0])}{more}")
 
 
 def check_same_products(param, shape, other, other_shape):
@@ -329,10 +468,13 @@ def check_year_list(param, text):
     return sorted(years)
 
 # -- Grubel-Lloyd family (intra_industry.py) ------------------------------------------------------
-def check_scale(param, value):
-    """A positive finite number (the value an index takes at its maximum, e.g. 100 or 1)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value) or value <= 0:
-        fail(param, "a positive finite number (100 for percentages, 1 for shares)", repr(value))
+def check_scale(param, value, dtype=np.float64):
+    """A positive finite number (the value an index takes at its maximum, e.g. 100 or 1), that
+    the result's `dtype` can hold (float32 results: at most 3.4e38)."""
+    top = float(np.finfo(dtype).max)
+    if (isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value)
+            or not 0 < float(value) <= top):
+        fail(param, f"a positive finite number up to {top:.3g} (100 for percentages, 1 for shares)", repr(value))
     return float(value)
 
 

@@ -3,9 +3,13 @@ import os
 import sys
 
 from . import _build
-from ._validation import check_n_threads
+from ._validation import _bytes, check_n_threads, memory_limit
 
 __version__ = "0.1.0"
+
+#: The largest n_threads accepted (an error above: a mistake, not a machine; OpenMP runtimes
+#: crash on absurd team sizes). Defined once, in the kernels' OpenMP shim (ext/_threads.pxd).
+MAX_THREADS = _build.thread_limit
 
 
 def available_cores():
@@ -17,33 +21,43 @@ def available_cores():
 
 
 def effective_threads(n_threads=None):
-    """Threads a kernel will use: 1 without OpenMP; else `n_threads`, or, when None,
-    OMP_NUM_THREADS if set, otherwise every available core."""
-    check_n_threads(n_threads)
+    """Threads a kernel will use: the one thread-count policy of tradeindex.
+
+    1 without OpenMP. Otherwise `n_threads`, or, when None, OMP_NUM_THREADS if set, else every
+    available core; in every case at most the available cores (more threads than cores never
+    make a kernel faster, and every thread costs a per-thread buffer). `n_threads` above
+    `MAX_THREADS` (or not a positive integer) is a ValueError.
+    """
+    n_threads = check_n_threads(n_threads, MAX_THREADS)
     if not _build.openmp:
         return 1
-    if n_threads is not None:
-        return int(n_threads)
-    env = os.environ.get("OMP_NUM_THREADS", "").split(",")[0].strip()
-    if env.isdigit() and int(env) > 0:
-        return int(env)
-    return available_cores()
+    cores = available_cores()
+    if n_threads is None:
+        env = os.environ.get("OMP_NUM_THREADS", "").split(",")[0].strip()
+        n_threads = int(env) if env.isdigit() and int(env) > 0 else cores
+    return min(n_threads, cores)
 
 
 def config():
     """The build and runtime facts as a dict (what `show_config` prints)."""
+    limit, source = memory_limit()
     return {
         "version": __version__,
         "python": sys.version.split()[0],
         "openmp": _build.openmp,
         "threads": effective_threads(None),
+        "cores": available_cores(),
+        "max_threads": MAX_THREADS,
+        "memory_limit": limit,
+        "memory_source": source,
         "simd": _build.simd,
         "cflags": _build.cflags,
     }
 
 
 def show_config(file=None):
-    """Print the version, OpenMP support, default thread count, SIMD level and compiler flags.
+    """Print the version, OpenMP support, the thread policy, the memory a result may take, the
+    SIMD level and compiler flags.
 
     Examples
     --------
@@ -52,10 +66,14 @@ def show_config(file=None):
     tradeindex ...
     """
     c = config()
+    memory = "unknown (not checked)" if c["memory_limit"] is None else f"{_bytes(c['memory_limit'])} ({c['memory_source']})"
     lines = [
         f"tradeindex {c['version']} (Python {c['python']})",
         f"  OpenMP : {'yes' if c['openmp'] else 'NO - kernels run serial'}",
-        f"  threads: {c['threads']} (n_threads=None; honours OMP_NUM_THREADS)",
+        f"  threads: {c['threads']} (n_threads=None; honours OMP_NUM_THREADS); " + (
+            f"n_threads above the {c['cores']} available cores runs {c['cores']}" if c["openmp"] else "always 1")
+        + f", above {c['max_threads']} is an error",
+        f"  memory : {memory} for one result; TRADEINDEX_MAX_OUTPUT_BYTES sets it",
         f"  SIMD   : {c['simd']}",
         f"  cflags : {c['cflags']}",
     ]

@@ -29,7 +29,7 @@ from ._validation import (check_adjust, check_alpha, check_choice, check_members
                           check_partner_groups, check_scale, check_two_years)
 from ._years import axis_ids, check_group_members, finish_meta, fixed_axis, groups_in_year, run, source_years
 from .codes import GROUPS, Group
-from .kernels import group_sums, pair_sums, ratio
+from .kernels import _group_sums as group_sums, _pair_sums as pair_sums, _ratio as ratio
 from .result import IndexMatrix, IndexPanel, IndexTable
 from .sources import Request
 
