@@ -164,7 +164,10 @@ def _title(canvas, title, panel_titles=None):
         else:
             canvas.axes[0].set_title(text, fontsize=11)
     for a, t in zip(canvas.axes, panel_titles or []):
-        a.set_title(t if canvas.owned else "\n".join(_wrap([f"{t}: {title}"], 3.5, 8)), fontsize=9 if canvas.owned else 8)
+        if canvas.owned:
+            a.set_title(t, fontsize=9)
+        else:
+            a.set_title("\n".join(_wrap([f"{t}: {title}"], 3.5, 8)), fontsize=8)
 
 
 def _legend(canvas, ncols=2):
@@ -241,8 +244,9 @@ def _changes(report, group):
     return out
 
 
-def _groups(report):
-    return [g for g in (report.group, report.compare) if g and g != "none"]
+def _groups(report, compare=True):
+    """The report's group and, with `compare`, its comparison group."""
+    return [g for g in (report.group, report.compare if compare else None) if g and g != "none"]
 
 
 def _fixed_year(report):
@@ -250,30 +254,30 @@ def _fixed_year(report):
     return rows[0]["composition_year"] if rows else report.years[-1]
 
 
-def _composition_text(report, composition):
+def _composition_text(report, composition, compare=True):
     """"fixed: the 2017 members in every year (EAEU: ARM BLR ...)" or "members of each year
     (...)", with where the members change."""
-    groups = _groups(report)
+    groups = _groups(report, compare)
     changes = [t for g in groups for t in _changes(report, g)]
     if composition == "fixed":
         year = _fixed_year(report)
-        lists = {g: sorted(_members_by_year(report, g, "fixed").get(report.years[-1], [])) for g in groups}
-        text = f"fixed: the {year} members in every year (" + "; ".join(f"{g}: {' '.join(m)}" for g, m in lists.items()) + ")"
+        listed = "; ".join(f"{g}: " + " ".join(sorted(_members_by_year(report, g, "fixed").get(report.years[-1], [])))
+                           for g in groups)
+        text = f"fixed: the {year} members in every year ({listed})"
         if changes:
             text += ("; the members of each year differ (" + "; ".join(f"{y}: {t}" for y, t in changes)
                      + "): composition='by-year' plots them, groups.csv lists them")
         return text
     first = {g: sorted(_members_by_year(report, g).get(report.years[0], [])) for g in groups}
-    text = (f"members of each year ({'; '.join(f'{g} in {report.years[0]}: ' + (' '.join(m) or 'none') for g, m in first.items())}"
-            + "".join(f"; {y}: {t}" for y, t in changes) + ")")
-    return text
+    listed = "; ".join(f"{g} in {report.years[0]}: " + (" ".join(m) or "none") for g, m in first.items())
+    return f"members of each year ({listed}" + "".join(f"; {y}: {t}" for y, t in changes) + ")"
 
 
-def _mark_changes(axes, report, composition):
+def _mark_changes(axes, report, composition, compare=True):
     """Dotted vertical lines where the composition plotted changes (each year's members)."""
     if composition != "by-year":
         return
-    for year, text in (c for g in _groups(report) for c in _changes(report, g)):
+    for year, text in (c for g in _groups(report, compare) for c in _changes(report, g)):
         for n, a in enumerate(axes):
             a.axvline(year - 0.5, color="0.35", ls=":", lw=1)
             if n == 0:  # the text once, the line in every panel
@@ -291,7 +295,8 @@ def _check_report_args(report, composition, members, table):
         members = [members] if isinstance(members, str) else list(members)
         unknown = [m for m in members if m not in have]
         if unknown or not members:
-            fail("members", "members of the report's group: " + ", ".join(have), ", ".join(map(repr, unknown)) or "none")
+            fail("members", "members of the report's group: " + ", ".join(have),
+                 ", ".join(map(repr, unknown)) or "none")
         rows = [r for r in rows if r["reporter"] in members]
         have = members
     if not have:
@@ -300,11 +305,13 @@ def _check_report_args(report, composition, members, table):
 
 
 def _member_panels(report, *, composition, ax, members, table, value, series, title, unit, notes, source,
-                   top=100, share=False):
+                   top=100, share=False, compare=False):
     """Small multiples, one panel per member: each series ((key, label, style)) over the years,
     `value(row)` giving the [(series key, value)] of a table row. Index values share one y
     range fitted to the data (it may start above 0); `share` values (percentages) start at 0,
-    each panel with its own range where the members' values differ too much for one."""
+    each panel with its own range where the members' values differ too much for one (its title
+    gives the range). `compare`: the series involve the comparison group (its composition and
+    its changes shown too)."""
     rows, members = _check_report_args(report, composition, members, table)
     data = {m: {} for m in members}
     for r in rows:
@@ -323,12 +330,12 @@ def _member_panels(report, *, composition, ax, members, table, value, series, ti
         low, high, start = common if shared else _limits(sum(curves[m].values(), []), top, zero=True)
         a.set_ylim(low, high)
         _year_axis(a, years)
-        panel_titles.append(m + (f" ({start})" if start and not shared else ""))
+        panel_titles.append(m if shared else f"{m} (axis {low:g}-{min(high, top or high):g})")
         if not canvas.owned or k + ncols >= len(members):
             a.set_xlabel("year", fontsize=8)
         if not canvas.owned:
             a.set_ylabel(unit + (f"\n({start})" if start else ""), fontsize=8)
-    _mark_changes(canvas.axes, report, composition)
+    _mark_changes(canvas.axes, report, composition, compare)
     if canvas.owned:
         canvas.body.supylabel(unit + (f" ({common[2]})" if shared and common[2] else "")
                               + ("" if shared else " (each panel its own scale)"), fontsize=9)
@@ -336,7 +343,7 @@ def _member_panels(report, *, composition, ax, members, table, value, series, ti
     _legend(canvas)
     products, classification = rows[0]["products"], rows[0]["classification"]
     paragraphs = [f"Products: {products}; classification: {classification}. "
-                  f"Group composition: {_composition_text(report, composition)}.", *notes,
+                  f"Group composition: {_composition_text(report, composition, compare)}.", *notes,
                   "Markers at the years with data; a gap is a year without a value (no trade, or not a member)."
                   + ("" if shared else " Each panel has its own y axis (the members' values differ too much "
                      "for one)."),
@@ -383,7 +390,7 @@ def member_complementarity(report, *, composition="fixed", ax=None, members=None
         report, composition=composition, ax=ax, members=members, table="complementarity",
         value=lambda r: [((r["partner"], r["reporter_as"]), r["trade_complementarity"])], series=series,
         title=f"Trade complementarity of each {report.group} member with {versus}, {_span(report.years)}",
-        unit="trade complementarity (0-100)",
+        unit="trade complementarity (0-100)", compare=True,
         notes=["Trade complementarity (Michaely 1996), 0-100: 100 when the exporter's shares of products in its "
                "exports equal the importer's shares in its imports, 0 when they have no product in common; over all "
                "products (full trade profiles)."],
@@ -583,9 +590,9 @@ def _meta_groups(meta):
     names = dict.fromkeys(g for groups in by_year.values() if isinstance(groups, dict) for g in groups)
     parts = []
     for g in names:
-        lists = {y: " ".join(map(str, groups[g])) for y, groups in by_year.items() if g in groups}
+        lists = {y: " ".join(map(str, groups[g] or [])) or "all" for y, groups in by_year.items() if g in groups}
         if len(set(lists.values())) == 1:
-            parts.append(f"{g}: {next(iter(lists.values()))} ({'fixed' if meta.get('membership') != 'by-year' else 'every year'})")
+            parts.append(f"{g}: {next(iter(lists.values()))} (every year)")
         else:
             parts.append(f"{g}: members of each year (" + "; ".join(f"{y}: {m}" for y, m in lists.items()) + ")")
     return "; ".join(parts)
@@ -593,11 +600,12 @@ def _meta_groups(meta):
 
 def _result_paragraphs(result, years, source):
     groups = _meta_groups(result.meta)
-    notes = result.meta.get("notes")
-    return [f"Products: {_meta_products(result.meta)}; classification: {result.meta.get('classification', 'not recorded')}."
+    notes = result.meta.get("notes") or []
+    notes = [n for v in notes.values() for n in np.atleast_1d(v)] if isinstance(notes, dict) else np.atleast_1d(notes)
+    classification = result.meta.get("classification", "not recorded")
+    return [f"Products: {_meta_products(result.meta)}; classification: {classification}."
             + (f" Groups: {groups}." if groups else ""),
-            " ".join(np.atleast_1d(notes).astype(str)) if notes else "",
-            source_line(source, years)]
+            " ".join(dict.fromkeys(map(str, notes))), source_line(source, years)]
 
 
 def heatmap(matrix, *, highlight=(), diverging=False, ax=None, max_countries=40, source=None):
