@@ -153,6 +153,32 @@ class RegionalReport:
         return (f"the {year} members in every year (fixed); each year's members in the by-year rows of "
                 "the tables (see groups.csv)")
 
+    # -- charts (matplotlib, the [plot] extra): each returns a Figure; see tradeindex.charts ------
+    def plot_complementarity(self, *, composition="fixed", ax=None, members=None, source=None):
+        """Each member's complementarity with the rest of the group and with the comparison group
+        over the years, one panel per member (:func:`tradeindex.charts.member_complementarity`)."""
+        from .charts import member_complementarity
+        return member_complementarity(self, composition=composition, ax=ax, members=members, source=source)
+
+    def plot_grubel_lloyd(self, *, composition="fixed", ax=None, members=None, source=None):
+        """Each member's Grubel-Lloyd index within the group vs global over the years
+        (:func:`tradeindex.charts.grubel_lloyd_lines`)."""
+        from .charts import grubel_lloyd_lines
+        return grubel_lloyd_lines(self, composition=composition, ax=ax, members=members, source=source)
+
+    def plot_shares(self, *, composition="fixed", ax=None, members=None, source=None):
+        """The share of each member's trade in the product set with the rest of the group over the
+        years (:func:`tradeindex.charts.share_lines`)."""
+        from .charts import share_lines
+        return share_lines(self, composition=composition, ax=ax, members=members, source=source)
+
+    def plot_heatmap(self, *, composition="fixed", diverging=False, ax=None, max_countries=40, source=None):
+        """The last year's complementarity of every pair of countries, members first
+        (:func:`tradeindex.charts.report_heatmap`)."""
+        from .charts import report_heatmap
+        return report_heatmap(self, composition=composition, diverging=diverging, ax=ax,
+                              max_countries=max_countries, source=source)
+
 
 def _md_table(header, rows):
     def cell(x):

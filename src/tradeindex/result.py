@@ -21,7 +21,7 @@ import pyarrow as pa
 from numpy.lib.mixins import NDArrayOperatorsMixin
 
 from ._output import nan_to_null, write_table
-from ._validation import check_length, check_output_path, fail
+from ._validation import check_choice, check_length, check_output_path, fail
 
 
 def _pandas():
@@ -573,6 +573,17 @@ class IndexMatrix(_Arithmetic, _Result):
                           **{c: pa.array(self.values[:, j]) for j, c in enumerate(self.cols)}})
         return write_table(table, _suffixed(path, ".csv", ".csv.gz"), overwrite=overwrite)
 
+    def plot(self, kind="heatmap", *, highlight=(), diverging=False, ax=None, max_countries=40, source=None):
+        """A heatmap of the values (matplotlib, the [plot] extra; returns the Figure): `highlight`
+        (labels) first, bold and framed; colours fitted to the 2nd-98th percentile of the values
+        (`diverging`: centred on the median); a country with itself hatched, missing values
+        grey; the product set, classification, groups and `source` in a footer. See
+        :func:`tradeindex.charts.heatmap`."""
+        from .charts import heatmap
+        check_choice("kind", kind, ("heatmap",))
+        return heatmap(self, highlight=highlight, diverging=diverging, ax=ax, max_countries=max_countries,
+                       source=source)
+
 
 def _normalise(r, dims):
     """The checks and conversions every result's constructor makes: `values` an array with these
@@ -767,6 +778,13 @@ class IndexPanel(_Arithmetic, _Result):
         coords = {"year": self.years, **_xr_coords(self)}
         return _xarray().DataArray(self.values, dims=("year", self.row_name, self.col_name), coords=coords,
                                    name=self.value_name, attrs=_attrs(self.meta, index=self.name))
+
+    def plot(self, rows=None, cols=None, *, ax=None, source=None):
+        """Lines over the years for the (row, col) pairs of `rows` x `cols` (labels, codes or
+        names; default all; at most 20 pairs), markers at the years with a value (matplotlib, the
+        [plot] extra; returns the Figure). See :func:`tradeindex.charts.panel_lines`."""
+        from .charts import panel_lines
+        return panel_lines(self, rows, cols, ax=ax, source=source)
 
 
 def _one_index(parts, param, kind):
