@@ -383,7 +383,7 @@ class TradeFlows:
     """
 
     def __init__(self, year, exporter, importer, product, value, quantity, countries, products,
-                 *, hs=None, notes=(), n_rows=None):
+                 *, hs=None, notes=(), n_rows=None, source=None):
         n = len(value) if n_rows is None else n_rows
         self._cols = {}
         for name, arr in zip(COLUMNS[1:], (exporter, importer, product, value, quantity)):
@@ -404,6 +404,8 @@ class TradeFlows:
         self._n = n
         self.countries, self.products = countries, products
         self.hs, self.notes = _revision(hs), tuple(notes)
+        #: Where the flows come from, in words ("CEPII BACI HS17 V202401"): charts and reports cite it.
+        self.source = source
 
     @property
     def year(self):
@@ -522,7 +524,7 @@ class TradeFlows:
         year = new.get("year", self._year)
         return TradeFlows(year, new["exporter"], new["importer"], new["product"], new["value"],
                           new.get("quantity"), self.countries, self.products, hs=self.hs,
-                          notes=self.notes, n_rows=n)
+                          notes=self.notes, n_rows=n, source=self.source)
 
     def _buckets(self):
         """(year, exporter, importer) buckets: (first year, number of years) and their count."""
@@ -624,7 +626,7 @@ class TradeFlows:
                           *scratch, lost, True, t)
         return TradeFlows(out["year"] if n_years > 1 else self._year, out["exporter"], out["importer"],
                           out["product"], out["value"], out["quantity"] if self.has_quantity else None,
-                          self.countries, products, hs=self.hs, notes=self.notes)
+                          self.countries, products, hs=self.hs, notes=self.notes, source=self.source)
 
     def _recode_by_sorting(self, new_id, products):
         """_recode by a comparison sort, for flows whose (year, exporter, importer) buckets far

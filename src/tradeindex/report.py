@@ -80,6 +80,7 @@ class RegionalReport:
     products: str
     classification: str
     membership: object = "fixed"
+    source: str = None  # where the flows come from, in words: the charts' source line
     tables: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
     heatmap: object = None  # the last year's complementarity IndexMatrix, for the chart
@@ -314,7 +315,7 @@ def _miit(flows, window, *, gname, members, n_threads):
 
 # -- the report ------------------------------------------------------------------------------------
 def regional_report(flows, group, *, years=None, products=None, compare=None, classification=None,
-                    membership="fixed", progress=False, n_threads=None):
+                    membership="fixed", source=None, progress=False, n_threads=None):
     """Compute the regional-integration report for `group` (see the module docstring).
 
     Parameters
@@ -332,6 +333,8 @@ def regional_report(flows, group, *, years=None, products=None, compare=None, cl
     membership : the fixed composition: "fixed" (default: the last year's members in every
         year) or a year; "by-year" makes the change columns use each year's members. Both
         compositions are in every table.
+    source : where the flows come from, in words, for the charts' source line (default: what
+        the flows say, e.g. "CEPII BACI HS17 V202401" from BACI file names).
     progress : show progress over the years.
 
     Returns
@@ -373,7 +376,8 @@ def regional_report(flows, group, *, years=None, products=None, compare=None, cl
     notes = _membership_notes(parts, gname, cname, years)
     report = RegionalReport(gname, cname or "none", years, product_label,
                             "SITC Rev.3 3-digit" if classification else (getattr(flows, "hs", None) or "HS"),
-                            membership, notes=notes, heatmap=last["heatmap"])
+                            membership, source=source or getattr(flows, "source", None), notes=notes,
+                            heatmap=last["heatmap"])
     tag = {"products": product_label, "classification": report.classification}
     by_reporter = lambda r: (COMPOSITIONS.index(r["composition"]), r["reporter"], r["year"])  # noqa: E731
     rows = [r for p in parts for r in p["complementarity"]]

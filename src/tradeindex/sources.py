@@ -31,6 +31,7 @@ from .codes import concordance, country_codes, expand_product_spec, product_spec
 from .flows import TradeFlows, _Builder
 
 BACI_NAME = re.compile(r"BACI_(HS\d\d)_Y(\d{4})", re.IGNORECASE)
+BACI_VERSION = re.compile(r"_V(\d{6}[a-z]?)", re.IGNORECASE)
 HIVE_YEAR = re.compile(r"^(t|year)=(\d{4})$")
 #: BACI's columns: year, exporter, importer, product, value (thousands of USD), quantity (tons).
 BACI_COLUMNS = {"t": "year", "i": "exporter", "j": "importer", "k": "product", "v": "value", "q": "quantity"}
@@ -181,10 +182,11 @@ class LazyFlows:
     True
     """
 
-    def __init__(self, parts, hs=None, *, steps=(), duplicates="error", notes=(), path=None):
+    def __init__(self, parts, hs=None, *, steps=(), duplicates="error", notes=(), path=None, source=None):
         self.parts = dict(sorted(parts.items()))   # {year: [Part, ...]}
         self.hs, self.steps, self.duplicates = hs, tuple(steps), duplicates
         self.notes, self.path = tuple(notes), path
+        self.source = source or _describe(self.parts, hs)
 
     @property
     def years(self):
@@ -201,7 +203,7 @@ class LazyFlows:
     # -- lazy steps, applied to every year once read ---------------------------------------------
     def _then(self, name, **kwargs):
         return LazyFlows(self.parts, self.hs, steps=self.steps + ((name, kwargs),),
-                         duplicates=self.duplicates, notes=self.notes, path=self.path)
+                         duplicates=self.duplicates, notes=self.notes, path=self.path, source=self.source)
 
     def select(self, *, years=None, exporters=None, importers=None, products=None):
         """Lazy :meth:`TradeFlows.select`: `years` limits the partitions read; the rest is
@@ -212,7 +214,7 @@ class LazyFlows:
             for y in ys:
                 check_year("years", y, self.years)
             lazy = LazyFlows({y: self.parts[y] for y in ys}, self.hs, steps=self.steps,
-                             duplicates=self.duplicates, notes=self.notes, path=self.path)
+                             duplicates=self.duplicates, notes=self.notes, path=self.path, source=self.source)
         if exporters is None and importers is None and products is None:
             return lazy
         return lazy._then("select", exporters=exporters, importers=importers, products=products)
@@ -267,7 +269,7 @@ class LazyFlows:
                 builder.add(batches[i], year=year, name=part.name, kind=kind)
                 batches[i] = None
         flows = builder.finish()
-        flows.notes = flows.notes + self.notes
+        flows.notes, flows.source = flows.notes + self.notes, self.source
         return prepare(flows, self.steps + tuple(request.steps), request.products)
 
     def _raw_products(self, request):
@@ -350,6 +352,16 @@ class LazyFlows:
 
         run(self, write, request=Request(quantity=True), progress=progress, label="writing")
         return scan_baci(folder, hs=self.hs)
+
+
+def _describe(parts, hs):
+    """The source in words, for charts and reports: "CEPII BACI HS17 V202401" for BACI-named
+    files, else "trade flows (FILE)"."""
+    names = [p.name for ps in parts.values() for p in ps]
+    versions = sorted({m.group(1) for n in names for m in [BACI_VERSION.search(n)] if m and BACI_NAME.search(n)})
+    if versions:
+        return " ".join(x for x in ("CEPII BACI", hs, "V" + "/".join(versions)) if x)
+    return f"trade flows ({', '.join(sorted({n.split('/')[0] for n in names})[:3])})" if names else None
 
 
 def prepare(flows, steps=(), products=None):
@@ -635,4 +647,6 @@ def sample():
     """
     path = resources.files("tradeindex").joinpath("data", "comtrade_sample_hs4_1989_1990.csv.gz")
     with resources.as_file(path) as p:
-        return read_baci(p, hs="HS92")
+        flows = read_baci(p, hs="HS92")
+    flows.source = "UN Comtrade sample (R package zerotradeflow), 1989-1990"
+    return flows
