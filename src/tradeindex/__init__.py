@@ -1,4 +1,11 @@
 """tradeindex: all-pairs trade complementarity and intra-industry trade indices."""
+import os
+
+# Idle OpenMP threads sleep instead of spinning (unless the user chose otherwise): a spinning
+# thread takes the core a working one needs when other processes share the machine (reading a
+# BACI year: 0.33 s passive vs 1.3-2.2 s spinning on a busy 2-core machine; see
+# benchmarks/RESULTS.md). Read once, when the OpenMP runtime starts: set before the kernels load.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 from . import kernels
 from .codes import GROUPS as groups
 from .codes import Group
