@@ -139,6 +139,15 @@ def check_unmapped(lost, total, hs, note, *, strict=False):
              f"{UNMAPPED_LIMIT:.0%} of the value has no SITC Rev.3 match)", f"{hs!r}; {note}")
 
 
+def check_column_name(param, name):
+    """A column of a frame named by a label (text, a number, a tuple for a MultiIndex)."""
+    try:
+        hash(name)
+    except TypeError:
+        fail(param, "the name of a column of the frame", f"a {type(name).__name__}", TypeError)
+    return name
+
+
 def check_columns(param, available, required):
     missing = [c for c in required if c not in available]
     if missing:
