@@ -207,3 +207,200 @@ def test_bilateral_totals_sparse_path_and_no_year(sample, monkeypatch):
     assert f.to_arrow(totals=True).to_pydict() == {"exporter": ["ARG"], "exporter_code": [32], "importer": ["BRA"],
                                                     "importer_code": [76], "value": [3.0]}
     assert f.to_arrow(totals=True, zeros=True)["value"].to_pylist() == [3.0, 0.0]
+
+
+# -- UN Comtrade ------------------------------------------------------------------------------------
+def _comtrade(table, reporter, partner, flow):
+    """The flows of a to_arrow() table as Comtrade records of one flow code, USD, one record per
+    flow with the total breakdown codes (comtradeapicall's getFinalData columns)."""
+    return pd.DataFrame({
+        "typeCode": "C", "freqCode": "A", "refYear": table["year"].to_numpy(), "period": table["year"].to_numpy().astype(str),
+        "reporterCode": table[f"{reporter}_code"].to_numpy(), "flowCode": flow,
+        "partnerCode": table[f"{partner}_code"].to_numpy(), "partner2Code": 0, "classificationCode": "H0",
+        "cmdCode": table["product"].to_pylist(), "aggrLevel": 4, "customsCode": "C00", "motCode": 0,
+        "netWgt": table["quantity"].to_numpy(zero_copy_only=False) * 1000,
+        "primaryValue": table["value"].to_numpy() * 1000, "isReported": True, "isAggregate": False})
+
+
+@pytest.fixture(scope="module")
+def comtrade(table):
+    """(records, {special kind: (records, value)}): the sample as X records reported by the
+    exporters and M records by the importers (reconciled: the same values), plus rows each rule
+    must catch."""
+    x, m = _comtrade(table, "exporter", "importer", "X"), _comtrade(table, "importer", "exporter", "M")
+    special = {}
+    world = x[x.reporterCode == 32].groupby(["refYear", "period", "reporterCode", "cmdCode"], as_index=False)[
+        ["primaryValue", "netWgt"]].sum()
+    special["World"] = world.assign(**{c: x[c].iloc[0] for c in x.columns if c not in world.columns}).assign(partnerCode=0)
+    special["area"] = x.iloc[:5].assign(partnerCode=899)
+    usa = x[(x.reporterCode == 842) & (x.refYear == 1990) & x.cmdCode.str.startswith("84")]
+    special["RX"] = usa.assign(flowCode="RX", primaryValue=usa.primaryValue / 10, netWgt=usa.netWgt / 10)
+    special["RM"] = m.iloc[:7].assign(flowCode="RM", primaryValue=1.0)
+    special["DX"] = x.iloc[10:13].assign(flowCode="DX")
+    special["self"] = m.iloc[20:24].assign(partnerCode=m.iloc[20:24].reporterCode)
+    special["TOTAL"] = x.iloc[:2].assign(cmdCode="TOTAL", aggrLevel=0, primaryValue=5e9)
+    special["chapter"] = x.iloc[:3].assign(cmdCode="84", aggrLevel=2)
+    bra = x[(x.reporterCode == 76) & (x.refYear == 1990)].iloc[:50]
+    special["breakdown"] = pd.concat([bra.assign(motCode=1000, primaryValue=bra.primaryValue * 0.6),
+                                      bra.assign(motCode=2100, primaryValue=bra.primaryValue * 0.4)])
+    chl = x[(x.reporterCode == 152) & (x.refYear == 1990)].iloc[:30]
+    x = x.drop(chl.index)  # these flows come as customs-procedure parts only, without a total record
+    parts = pd.concat([chl.assign(customsCode="C01", primaryValue=chl.primaryValue * 0.7, netWgt=chl.netWgt * 0.7),
+                       chl.assign(customsCode="C02", primaryValue=chl.primaryValue * 0.3, netWgt=chl.netWgt * 0.3)])
+    records = pd.concat([x, m, parts, *special.values()], ignore_index=True)[list(x.columns)]
+    special["parts"] = parts
+    return records, special
+
+
+def _from_comtrade(records, **kwargs):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        f = tradeindex.from_comtrade(records, **kwargs)
+    return f, "\n".join(str(w.message) for w in caught)
+
+
+def _indices(f):
+    return (np.asarray(tradeindex.complementarity(f)), np.asarray(tradeindex.grubel_lloyd(f)))
+
+
+@pytest.mark.parametrize("flows", ["exports", "imports", "mirror"])
+def test_comtrade_records_give_the_sample_indices(sample, comtrade, flows):
+    records, _ = comtrade
+    f, warned = _from_comtrade(records, flows=flows, value_unit="1000 USD")
+    assert f.hs == "HS92"
+    for got, expected in zip(_indices(f), _indices(sample)):
+        np.testing.assert_allclose(got, expected, rtol=1e-9, equal_nan=True)
+    t, s = f.to_arrow(), sample.to_arrow()
+    assert t.drop_columns(["value", "quantity"]).equals(s.drop_columns(["value", "quantity"]))
+    np.testing.assert_allclose(t["value"].to_numpy(), s["value"].to_numpy(), rtol=1e-9)
+    np.testing.assert_allclose(t["quantity"].to_numpy(zero_copy_only=False),
+                               s["quantity"].to_numpy(zero_copy_only=False) * 1000, rtol=1e-9, equal_nan=True)
+    assert "World (0)" in warned and "values from primaryValue, divided by 1,000" in "\n".join(f.notes)
+
+
+def _count(notes, pattern):
+    """The record count a note gives for `pattern` (e.g. 'World \\(0\\)')."""
+    hit = re.search(r"([\d,]+) " + pattern, "\n".join(notes))
+    assert hit, f"no note matching {pattern!r} in {notes}"
+    return int(hit.group(1).replace(",", ""))
+
+
+def test_every_special_record_is_reported(comtrade):
+    records, special = comtrade
+    f, warned = _from_comtrade(records, flows="exports")
+    notes = f.notes
+    assert _count(notes, r"World \(0\) partner or reporter records") == len(special["World"])
+    assert _count(notes, r"area \(not a country\)") == len(special["area"]) and "899 Areas, nes" in warned
+    assert _count(notes, r"self-trade records") == len(special["self"])
+    assert _count(notes, r"aggregate commodity records") == len(special["TOTAL"]) + len(special["chapter"])
+    assert _count(notes, r"breakdown \(partner2Code, customsCode, motCode\) records") == len(special["breakdown"])
+    assert _count(notes, r"flows from [\d,]+ records \(.*\): flows without a total record") == len(special["parts"]) // 2
+    assert _count(notes, r"RX records") == len(special["RX"]) and _count(notes, r"RM records") == len(special["RM"])
+    assert _count(notes, r"other flow code \(DX 3\) records") == len(special["DX"])
+    assert _count(notes, r"M records") == int((records.flowCode == "M").sum()) - len(special["self"])
+    share = re.search(r"World \(0\) partner or reporter records \(([\d.]+)% of the value", warned).group(1)
+    assert float(share) == pytest.approx(100 * special["World"].primaryValue.sum() / records.primaryValue.sum(), abs=1e-3)
+    assert "in US dollars" in "\n".join(notes) and "net weight, kg" in "\n".join(notes)
+
+
+def test_mirror_fills_exporters_that_did_not_report(sample, comtrade):
+    records, _ = comtrade
+    silent = (records.flowCode == "X") & ((records.reporterCode == 32) | (records.reporterCode == 842)) \
+        & (records.refYear == 1990)
+    partial = records[~silent]
+    mirror, warned = _from_comtrade(partial, flows="mirror")
+    for got, expected in zip(_indices(mirror), _indices(sample)):
+        np.testing.assert_allclose(got, expected, rtol=1e-9, equal_nan=True)
+    assert "of 2 exporter-years that reported none, from their partners' M records" in warned
+    assert "valued CIF" in warned
+    exports, _ = _from_comtrade(partial, flows="exports")  # without the mirror those exports are missing
+    assert len(exports) < len(sample)
+
+
+def test_import_records_are_read_with_the_partner_as_exporter(sample, table):
+    m = _comtrade(table, "importer", "exporter", "M")
+    f, _ = _from_comtrade(m, flows="imports", value_unit="1000 USD")
+    np.testing.assert_allclose(f.to_arrow()["value"].to_numpy(), table["value"].to_numpy(), rtol=1e-9)
+    naive = TradeFlows.from_frame(m, exporter="reporterCode", importer="partnerCode", product="cmdCode",
+                                  value="primaryValue", year="refYear")  # the mistake the README used to show
+    assert not np.allclose(np.asarray(tradeindex.complementarity(naive)),
+                           np.asarray(tradeindex.complementarity(sample)), equal_nan=True)
+
+
+def test_re_exports_taken_out_on_request(sample, comtrade):
+    records, special = comtrade
+    f, warned = _from_comtrade(records, flows="exports", re_exports="exclude", value_unit="1000 USD")
+    assert f"re_exports='exclude': RX taken out of {len(special['RX']):,} flows" in warned
+    got, expected = f.to_pandas(), sample.to_pandas()
+    usa = (expected.exporter == "USA") & (expected.year == 1990) & expected["product"].str.startswith("84")
+    np.testing.assert_allclose(got.value[usa], 0.9 * expected.value[usa], rtol=1e-9)
+    np.testing.assert_allclose(got.value[~usa], expected.value[~usa], rtol=1e-9)
+
+
+def test_comtrade_bulk_files(tmp_path, comtrade):
+    records, _ = comtrade
+    part = records.iloc[::40]
+    tab, comma = tmp_path / "COMTRADE-FINAL-CA0001989H0[2024-01-01].gz", tmp_path / "TradeData.csv"
+    part.to_csv(tab, sep="\t", index=False, compression="gzip")
+    part.to_csv(comma, index=False)
+    expected, _ = _from_comtrade(part, flows="mirror")
+    for path in (tab, comma, [str(comma)]):
+        f, _ = _from_comtrade(path, flows="mirror")
+        _same(f, expected)
+    with pytest.raises(FileNotFoundError, match=r"data must be a UN Comtrade file .*; found '.*nothing.csv'"):
+        tradeindex.from_comtrade(tmp_path / "nothing.csv")
+
+
+def _records(**columns):
+    base = {"refYear": [2022, 2022, 2022], "reporterCode": [32, 76, 32], "partnerCode": [76, 32, 152],
+            "flowCode": ["X", "X", "X"], "cmdCode": ["0101", "0101", "0102"], "primaryValue": [1.0, 2.0, 3.0]}
+    return pd.DataFrame({**base, **columns})
+
+
+def test_comtrade_small_rules():
+    f, _ = _from_comtrade(_records(netWgt=[1.0, -1.0, None]))
+    assert np.isnan(f.quantity).sum() == 2 and any("1 negative quantities (unknown) read as missing" in n
+                                                   for n in f.notes)
+    f, _ = _from_comtrade(_records(cmdCode=[101, 101, 102]))  # codes read as integers: zeros restored
+    assert f.products.code.tolist() == ["0101", "0102"]
+    f, warned = _from_comtrade(_records(classificationCode=["H0", "H1", "H1"]))
+    assert f.hs is None and "records in 2 HS revisions (H0: 1, H1: 2)" in warned
+    f, _ = _from_comtrade(_records(classificationCode="H5", period=["2022"] * 3).drop(columns="refYear"))
+    assert f.hs == "HS17" and f.years == [2022]
+    f, warned = _from_comtrade(_records(partnerCode=[0, 0, 0]))  # nothing left: empty flows, all reported
+    assert len(f) == 0 and "3 World (0) partner or reporter records" in warned
+    f, warned = _from_comtrade(_records(reporterCode=[32, 32, 32], partnerCode=[76, 76, 152]), duplicates="sum")
+    assert "1 flows from 2 records" in warned and "repeated total records summed" in warned
+    assert sorted(f.value.tolist()) == [3.0, 3.0]
+
+
+def test_comtrade_errors():
+    with pytest.raises(ValueError, match=r"flows must be one of 'exports', 'imports', 'mirror'; found 'both'"):
+        tradeindex.from_comtrade(_records(), flows="both")
+    with pytest.raises(ValueError, match=r"re_exports must be one of 'include', 'exclude'; found 'yes'"):
+        tradeindex.from_comtrade(_records(), re_exports="yes")
+    with pytest.raises(ValueError, match=r"data must be a table with columns 'reporterCode', 'partnerCode', "
+                                         r"'cmdCode', 'flowCode', 'primaryValue'; found no column 'flowCode'"):
+        tradeindex.from_comtrade(_records().drop(columns="flowCode"))
+    with pytest.raises(ValueError, match=r"data must be a table with columns .*; found no column 'refYear \(or period\)'"):
+        tradeindex.from_comtrade(_records().drop(columns="refYear"))
+    with pytest.raises(ValueError, match=r"freqCode must be annual records \(freqCode 'A', period YYYY\).*; "
+                                         r"found 3 records of frequency 'M'"):
+        tradeindex.from_comtrade(_records(freqCode="M"))
+    with pytest.raises(ValueError, match=r"period must be annual records .*; found 3 records with a monthly period"):
+        tradeindex.from_comtrade(_records(period="202201").drop(columns="refYear"))
+    with pytest.raises(ValueError, match=r"primaryValue must be finite and non-negative; found -2.0 at row 1"):
+        tradeindex.from_comtrade(_records(primaryValue=[1.0, -2.0, 3.0]))
+    with pytest.raises(ValueError, match=r"primaryValue must be a number in every row \(no NaN or missing\); "
+                                         r"found NaN at row 2"):
+        tradeindex.from_comtrade(_records(primaryValue=[1.0, 2.0, None]))
+    with pytest.raises(ValueError, match=r"reporterCode must be present in every row; found a missing value at row 0"):
+        tradeindex.from_comtrade(_records(reporterCode=pd.array([None, 76, 32], dtype="Int64")))
+    with pytest.raises(TypeError, match=r"partnerCode must be numeric UN Comtrade codes; found a column of type"):
+        tradeindex.from_comtrade(_records(partnerCode=["BRA", "ARG", "CHL"]))
+    with pytest.raises(ValueError, match=r"classificationCode must be records in an HS classification .*; "
+                                         r"found 'S3'"):
+        tradeindex.from_comtrade(_records(classificationCode="S3"))
+    with pytest.raises(ValueError, match=r"data must be one record per \(year, reporter, flow, partner, commodity\) "
+                                         r".*; found 1 repeated, the first year 2022, reporter 32, partner 76"):
+        tradeindex.from_comtrade(_records(reporterCode=[32, 32, 32], partnerCode=[76, 76, 152]))
