@@ -11,6 +11,13 @@ import numpy as np
 
 #: Codes that stand for an aggregate of countries, not a country: rejected as exporter/importer.
 AGGREGATE_NUMERIC = {0: "World", 97: "EU (aggregate)"}
+#: UN Comtrade partner areas that are not countries, left out (and reported) by from_comtrade.
+#: None is in BACI (which keeps 490 "Other Asia, nes", i.e. Taiwan, and 697 "Europe EFTA, nes").
+COMTRADE_AREAS = {129: "Caribbean, nes", 221: "Eastern Europe, nes", 290: "Northern Africa, nes",
+                  471: "CACM, nes", 472: "Africa CAMEU region, nes", 473: "LAIA, nes", 492: "Europe EU, nes",
+                  527: "Oceania, nes", 568: "Other Europe, nes", 577: "Other Africa, nes",
+                  636: "Rest of America, nes", 637: "North America and Central America, nes", 837: "Bunkers",
+                  838: "Free Zones", 839: "Special Categories", 879: "Western Asia, nes", 899: "Areas, nes"}
 AGGREGATE_TEXT = {"WLD": "World", "W00": "World", "WORLD": "World", "ALL": "all partners",
                   "EUN": "EU (aggregate)", "EU": "EU (aggregate)"}
 
@@ -162,6 +169,15 @@ def check_unmapped(lost, total, hs, note, *, strict=False):
     if total > 0 and lost > UNMAPPED_LIMIT * total:
         fail("hs", f"the HS revision of the flows' codes (with {hs}, more than "
              f"{UNMAPPED_LIMIT:.0%} of the value has no SITC Rev.3 match)", f"{hs!r}; {note}")
+
+
+def check_column_name(param, name):
+    """A column of a frame named by a label (text, a number, a tuple for a MultiIndex)."""
+    try:
+        hash(name)
+    except TypeError:
+        fail(param, "the name of a column of the frame", f"a {type(name).__name__}", TypeError)
+    return name
 
 
 def check_columns(param, available, required):
@@ -586,3 +602,27 @@ def check_one_group(param, groups):
 def check_selection_not_empty(param, n_flows, year):
     if n_flows == 0:
         fail(param, f"a selection with flows in {year}", "none")
+
+
+# -- UN Comtrade records (sources.from_comtrade) --------------------------------------------------
+def check_annual(param, found):
+    """Comtrade records of annual frequency only: `found` describes the others ("" when none)."""
+    if found:
+        fail(param, "annual records (freqCode 'A', period YYYY): the indices are annual; sum the months "
+             "yourself only where all twelve are present", found)
+
+
+def check_hs_records(param, codes):
+    """Comtrade records in an HS classification (classificationCode H0 ... H6)."""
+    other = sorted(c for c in codes if not str(c).upper().startswith("H"))
+    if other:
+        fail(param, "records in an HS classification (classificationCode H0 ... H6; query clCode='HS' "
+             "or one revision)", ", ".join(map(repr, other)))
+
+
+def check_unique_records(param, n_repeated, first):
+    """One total record per (year, reporter, flow, partner, commodity) in Comtrade data."""
+    if n_repeated:
+        fail(param, "one record per (year, reporter, flow, partner, commodity) and breakdown (partner2Code, "
+             "customsCode, motCode); pass duplicates='sum' only when repeated records are parts of one flow",
+             f"{n_repeated} repeated, the first {first}")

@@ -14,14 +14,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
 
-from ._validation import (_where, check_amounts, check_choice, check_columns, check_digits,
+from ._validation import (_where, check_amounts, check_column_name, check_choice, check_digits,
                           check_duplicates, check_length, check_no_nulls, check_no_self_trade,
                           check_not_aggregate, check_one_year, check_unmapped, check_year, fail)
 from . import _aggregate, _ingest
 from .codes import CountryTable, ProductTable, concordance, hs_revision, pad_product_codes
 from .config import effective_threads
 from .kernels import _cell_totals, _runs, group_totals
-from .result import TradeMatrix
+from ._frames import open_frame
+from .result import TradeMatrix, _axis_columns, _pandas
 
 COLUMNS = ("year", "exporter", "importer", "product", "value", "quantity")
 #: Country x product sums are accumulated densely while the cells number at most
@@ -472,11 +473,20 @@ class TradeFlows:
     @classmethod
     def from_frame(cls, frame, *, exporter, importer, product, value, quantity=None, year=None,
                    hs=None, duplicates="error"):
-        """Flows from a pandas DataFrame or pyarrow Table with any column names.
+        """Flows from any frame with any column names: a pandas DataFrame (index levels, a
+        MultiIndex too, are columns by their names; categoricals welcome), a polars DataFrame or
+        LazyFrame, a DuckDB relation, a pyarrow Table, RecordBatchReader or Dataset, or any
+        object with ``__arrow_c_stream__`` (the Arrow PyCapsule stream protocol).
 
         Each keyword names the frame's column holding that field (`quantity`, `year` optional;
-        `year` may also be an int for a single-year frame). See :meth:`from_arrays` for the
-        conventions and errors. The frame is not modified.
+        `year` may also be an int: one year for every row). Only these columns are read, and a
+        source that streams (a LazyFrame, a DuckDB relation, a RecordBatchReader, a Dataset) is
+        read batch by batch, each batch checked and copied into the flows and then released;
+        see ``tradeindex._frames`` for how each kind is read. See :meth:`from_arrays` for the
+        conventions and errors (they name the keyword: ``value must be ...``). The frame is not
+        modified. Flows written by :meth:`to_arrow` come back with
+        ``from_frame(t, exporter="exporter", importer="importer", product="product",
+        value="value", quantity="quantity", year="year")``.
 
         Examples
         --------
@@ -486,16 +496,18 @@ class TradeFlows:
         ...                                  value="usd", year=1990).countries.label.tolist()
         ['ARG', 'BRA']
         """
-        names = list(frame.column_names if isinstance(frame, pa.Table) else frame.columns)
-        wanted = {"exporter": exporter, "importer": importer, "product": product, "value": value,
-                  "quantity": quantity}
-        if isinstance(year, str):
-            wanted["year"] = year
-        check_columns("frame", names, [c for c in wanted.values() if c is not None])
-        get = {k: (frame[c] if c is not None else None) for k, c in wanted.items()}
-        return cls.from_arrays(get["exporter"], get["importer"], get["product"], get["value"],
-                               quantity=get["quantity"], year=get.get("year", year), hs=hs,
-                               duplicates=duplicates)
+        columns = {"exporter": exporter, "importer": importer, "product": product, "value": value}
+        if quantity is not None:
+            columns["quantity"] = quantity
+        constant = year is None or isinstance(year, (bool, int, np.integer))
+        if not constant:
+            columns["year"] = year
+        columns = {param: check_column_name(param, name) for param, name in columns.items()}
+        batches, n_rows = open_frame(frame, columns)
+        builder = _Builder(max(n_rows or 0, 1), quantity=quantity is not None, hs=hs, duplicates=duplicates)
+        for batch in batches:
+            builder.add(batch, year=year if constant else None)
+        return builder.finish()
 
     # -- columns and tables ----------------------------------------------------------------------
     def __len__(self):
@@ -863,6 +875,79 @@ class TradeFlows:
         if self.products.classification != "HS":
             return f", {self.products.classification}" + (f" (from {self.hs})" if self.hs else "")
         return f", {self.hs}" if self.hs else ""
+
+    # -- out: Arrow, pandas, bilateral totals ------------------------------------------------------
+    def to_arrow(self, *, totals=False, zeros=False):
+        """The flows as a pyarrow Table with codes, not internal ids: one row per flow, columns
+        ``year`` (int32, when the flows record years), ``exporter`` (label, e.g. ``"BEL(58)"``),
+        ``exporter_code`` (int64 numeric country code; null for a text label), ``importer``,
+        ``importer_code``, ``product`` (code text, leading zeros kept), ``value`` (float64, the
+        data's unit) and ``quantity`` (float64, null where not reported; only when the flows hold
+        quantities), named and typed as the long tables of docs/conventions.md.
+        :meth:`from_frame` reads it back to equal flows.
+
+        ``totals=True`` gives the bilateral totals instead, the dependent variable of a gravity
+        model: one row per (year, exporter, importer) with ``value = sum_p value[e, i, p]`` over
+        the products of the flows (compiled, ``kernels.cell_totals``), in year, exporter,
+        importer order. Pairs without trade (no flow, or flows worth 0) are not rows unless
+        ``zeros=True``, which gives every ordered pair of two different countries of the flows in
+        every year, 0.0 where they do not trade (what PPML estimation needs).
+
+        Examples
+        --------
+        >>> import tradeindex
+        >>> f = tradeindex.TradeFlows.from_arrays([32, 32, 76], [76, 76, 32], ["0101", "0102", "0101"],
+        ...                                       [1.0, 2.0, 4.0], year=1990)
+        >>> f.to_arrow().column_names
+        ['year', 'exporter', 'exporter_code', 'importer', 'importer_code', 'product', 'value']
+        >>> f.to_arrow(totals=True).to_pydict()["value"]
+        [3.0, 4.0]
+        """
+        if totals:
+            year, exporter, importer, value = self._pair_totals(zeros)
+        else:
+            year, exporter, importer, value = self.year, self.exporter, self.importer, self.value
+        cols = {"year": pa.array(np.ascontiguousarray(year), pa.int32())} if self.years else {}
+        for name, ids in (("exporter", exporter), ("importer", importer)):
+            cols.update(_axis_columns(name, self.countries.label, self.countries.code, ids))
+        if not totals:
+            cols["product"] = pa.array(self.products.code.tolist(), pa.string()).take(pa.array(self.product))
+        cols["value"] = pa.array(value, pa.float64())
+        if self.has_quantity and not totals:
+            cols["quantity"] = pa.array(self.quantity, pa.float64(), mask=np.isnan(self.quantity))
+        return pa.table(cols)
+
+    def to_pandas(self, *, totals=False, zeros=False):
+        """:meth:`to_arrow` as a pandas DataFrame: country codes as nullable ``Int64`` (``<NA>``
+        for text labels), quantities NaN where not reported."""
+        return self.to_arrow(totals=totals, zeros=zeros).to_pandas(types_mapper={pa.int64(): _pandas().Int64Dtype()}.get)
+
+    def __arrow_c_stream__(self, requested_schema=None):
+        """Arrow PyCapsule stream of :meth:`to_arrow`: ``pa.table(flows)``, ``polars.DataFrame(flows)``,
+        ``duckdb.sql("select * from flows")``."""
+        return self.to_arrow().__arrow_c_stream__(requested_schema)
+
+    def _pair_totals(self, zeros):
+        """(year, exporter, importer, value) of the bilateral totals, year by year: a dense
+        countries x countries sum (compiled) while it is small next to the flows (or zeros are
+        asked for), else a sparse one (firm-level data)."""
+        n_c = len(self.countries)
+        parts = []
+        for y in self.years or [None]:
+            rows = self._year_rows(y) if y is not None else slice(None)
+            e, i, v = self.exporter[rows], self.importer[rows], self.value[rows]
+            if zeros or n_c * n_c <= DENSE_CELLS_PER_FLOW * len(v) + DENSE_CELLS_MIN:
+                m = _cell_totals(e, i, v, max(n_c, 1), max(n_c, 1))[:n_c, :n_c]
+                e, i = np.nonzero(~np.eye(n_c, dtype=bool) if zeros else m > 0)
+                v = m[e, i]
+            else:
+                m = sp.csr_array((v, (e, i)), shape=(n_c, n_c))
+                m.sum_duplicates()  # canonical: row-major, sorted columns
+                m = m.tocoo()
+                keep = m.data > 0
+                e, i, v = m.row[keep], m.col[keep], m.data[keep]
+            parts.append((np.full(len(v), 0 if y is None else y, np.int32), e.astype(np.int32), i.astype(np.int32), v))
+        return tuple(np.concatenate(c) for c in zip(*parts))
 
 
 for _name in COLUMNS[1:5]:

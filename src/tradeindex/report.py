@@ -30,7 +30,7 @@ import pyarrow as pa
 
 from ._validation import check_choice, check_membership, check_products_with_conversion, fail
 from ._years import membership_year, run, source_years
-from .codes import GROUPS, PRODUCT_SETS, product_set, product_specs, resolve_groups
+from .codes import PRODUCT_SETS, product_set, product_specs, resolve_groups
 from .complementarity import complementarity
 from .config import __version__
 from .intra_industry import grubel_lloyd, marginal_iit

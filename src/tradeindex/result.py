@@ -14,7 +14,7 @@ import numbers
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pyarrow as pa

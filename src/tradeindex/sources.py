@@ -11,11 +11,12 @@ row groups are skipped by their statistics, rows are filtered by Arrow before th
 converted) and only the columns it needs are read (``q`` only for unit values).
 :func:`read_baci` reads what it is asked for at once, as a :class:`TradeFlows`.
 """
+import os
 import re
 import warnings
 import zipfile
 import zlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -26,9 +27,13 @@ import pyarrow.csv as pacsv
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from ._validation import check_columns, check_year, fail
+from ._frames import read_frame
+from ._progress import progress_bar
+from ._validation import (AGGREGATE_NUMERIC, COMTRADE_AREAS, check_amounts, check_annual, check_choice,
+                          check_columns, check_hs_records, check_no_nulls, check_unique_records, check_year,
+                          fail)
 from .codes import concordance, country_codes, expand_product_spec, product_specs, translate_hs_products
-from .flows import TradeFlows, _Builder
+from .flows import _Builder, _revision
 
 BACI_NAME = re.compile(r"BACI_(HS\d\d)_Y(\d{4})", re.IGNORECASE)
 BACI_VERSION = re.compile(r"_V(\d{6}[a-z]?)", re.IGNORECASE)
@@ -252,7 +257,6 @@ class LazyFlows:
                 groups.setdefault(part, []).append(y)
         items = list(groups.items())
         if progress:
-            from ._progress import progress_bar
             items = progress_bar(items, "reading", labels=[p.name for p, _ in items])
         for part, ys in items:
             tables.append((part, self._read(part, ys, request, products)))
@@ -650,3 +654,430 @@ def sample():
         flows = read_baci(p, hs="HS92")
     flows.source = "UN Comtrade sample (R package zerotradeflow), 1989-1990"
     return flows
+
+
+
+# -- UN Comtrade -----------------------------------------------------------------------------------
+
+#: The columns of UN Comtrade records (the frames of comtradeapicall's getFinalData /
+#: previewFinalData, Comtrade+ bulk files and downloads): field -> column.
+COMTRADE_COLUMNS = {"reporter": "reporterCode", "partner": "partnerCode", "product": "cmdCode",
+                    "flow": "flowCode"}
+COMTRADE_OPTIONAL = {"ref_year": "refYear", "period": "period", "freq": "freqCode",
+                     "classification": "classificationCode", "level": "aggrLevel",
+                     "partner2": "partner2Code", "customs": "customsCode", "mot": "motCode"}
+#: The breakdown codes of a flow's total record: no second partner, all customs procedures, all
+#: modes of transport. A record with other codes is a part of that total.
+COMTRADE_TOTAL = (("partner2", 0), ("customs", "C00"), ("mot", 0))
+_KEY = ["year", "reporter", "partner", "flow", "product"]
+
+
+def from_comtrade(data, *, flows="exports", re_exports="include", value="primaryValue", quantity="netWgt",
+                  hs=None, value_unit="USD", duplicates="error"):
+    """Flows from UN Comtrade records: the frames comtradeapicall's ``getFinalData`` /
+    ``previewFinalData`` return (any frame :meth:`TradeFlows.from_frame` takes) or Comtrade bulk
+    files and downloads (a path, or a list of paths: comma- or tab-separated text, plain or .gz).
+
+    Columns read (UN Comtrade API, https://comtradeapi.un.org, as comtradeapicall returns them:
+    ``pandas.json_normalize`` of the API's records): ``refYear`` (or ``period``), ``reporterCode``,
+    ``partnerCode``, ``cmdCode``, ``flowCode``, the value (``primaryValue``: FOB for exports, CIF
+    for imports; or ``fobvalue`` / ``cifvalue``), and when present ``netWgt`` (kg), ``freqCode``,
+    ``classificationCode``, ``aggrLevel``, ``partner2Code``, ``customsCode``, ``motCode``.
+
+    Parameters
+    ----------
+    flows : which records make the flows exporter -> importer, product by product:
+
+        - ``"exports"``: the X records; exporter = reporter, importer = partner.
+        - ``"imports"``: the M records; exporter = partner, importer = reporter (an import
+          record is reported by the importer: its partner is the exporter).
+        - ``"mirror"``: each exporter's own X records in a year where it reported exports, else
+          (an exporter that reported none that year) its partners' M records of imports from it.
+          Mirror exports are valued CIF (freight and insurance included: typically a few per
+          cent above the FOB value of the same goods) and are not adjusted.
+    re_exports : UN Comtrade's X and M are totals that include re-exports and re-imports; the
+        RX and RM records say how much of them ("of which"). ``"include"`` (default, as BACI):
+        flows are the X (M) totals; RX/RM records are left out, never added (that would count
+        them twice). ``"exclude"``: re-exports are taken out, X - RX (imports M - RM) per
+        (year, reporter, partner, commodity); a flow with nothing left is left out.
+    value : the value column: ``"primaryValue"`` (default), ``"fobvalue"`` or ``"cifvalue"``.
+    quantity : the quantity column, read when present (default ``"netWgt"``, kg; ``"qty"`` is
+        in the commodity's own unit); None for none. Negative quantities (-1 for unknown in
+        some files) become missing.
+    hs : the HS revision; default from ``classificationCode`` (H0 -> HS92 ... H6 -> HS22).
+    value_unit : ``"USD"`` (default: as UN Comtrade reports) or ``"1000 USD"`` (divided by
+        1,000: BACI's unit). Values are never rescaled otherwise.
+    duplicates : "error" (default) or "sum": two records of one flow with the same breakdown.
+
+    Rules, each reported in ``flows.notes`` and a warning with its count and share of the
+    value of all records read (never dropped silently):
+
+    - World (partner 0) and other areas that are not countries (899 Areas, nes; 837 Bunkers;
+      838 Free Zones; 839 Special Categories; the regional "nes" codes; 97 EU: the codes of
+      ``tradeindex._validation.AGGREGATE_NUMERIC`` and ``COMTRADE_AREAS``), as partner or
+      reporter: left out.
+    - A reporter trading with itself (re-imports of its own goods): left out.
+    - Aggregate commodity codes (``TOTAL``, and 2- or 4-digit headings where finer codes are
+      present: ``aggrLevel``, else the code's length): left out, they sum the detailed codes.
+    - Breakdowns by second partner, customs procedure and mode of transport: the record of the
+      total (partner2Code 0, customsCode C00, motCode 0) is the flow and its breakdown records
+      are left out; where a flow has no total record, the records of its most aggregate
+      breakdown are summed into one flow (rows with a total in an earlier dimension win).
+    - Flow codes other than X, M, RX, RM (DX domestic exports, FM foreign imports, processing
+      flows ...) are parts of X and M: left out.
+    - Values stay in US dollars unless ``value_unit="1000 USD"``; monthly records are an error.
+
+    References
+    ----------
+    UN Statistics Division, UN Comtrade API and "Trade flows in UN Comtrade"
+    (https://uncomtrade.org/docs/trade-flows-in-un-comtrade); the comtradeapicall package
+    (https://github.com/uncomtrade/comtradeapicall, PreviewGet.py).
+
+    Examples
+    --------
+    >>> import pandas as pd, tradeindex
+    >>> records = pd.DataFrame({"refYear": 2022, "reporterCode": [32, 32, 76],
+    ...                         "partnerCode": [76, 0, 32], "flowCode": ["X", "X", "M"],
+    ...                         "cmdCode": "0101", "primaryValue": [10.0, 10.0, 11.0]})
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     tradeindex.from_comtrade(records).to_arrow().to_pydict()["value"]
+    [10.0]
+    """
+    check_choice("flows", flows, ("exports", "imports", "mirror"))
+    check_choice("re_exports", re_exports, ("include", "exclude"))
+    check_choice("value_unit", value_unit, ("USD", "1000 USD"))
+    check_choice("duplicates", duplicates, ("error", "sum"))
+    table, names = _comtrade_records(data, value, quantity)
+    hs, notes = _comtrade_hs(table, hs)
+    report = _Report(table, notes)
+    table = _comtrade_rules(table, report, duplicates)
+    flows_table = _comtrade_flows(table, flows, re_exports, report)
+    if value_unit == "1000 USD":
+        flows_table = flows_table.set_column(flows_table.column_names.index("value"), "value",
+                                             pc.divide(flows_table["value"], 1000.0))
+    report.units(names, value_unit)
+    flows_table = flows_table.sort_by([(c, "ascending") for c in ("year", "exporter", "importer", "product")])
+    builder = _Builder(max(flows_table.num_rows, 1), quantity="quantity" in flows_table.column_names, hs=hs)
+    builder.add(flows_table)
+    out = builder.finish()
+    out.notes = out.notes + tuple(report.notes)
+    if report.warn:
+        warnings.warn("\n".join(report.warn), UserWarning, stacklevel=2)
+    return out
+
+
+def _comtrade_flows(table, flows, re_exports, report):
+    """The flows (year, exporter, importer, product, value[, quantity]) that the records of the
+    flow codes asked for make; the other records reported."""
+    by_flow = {code: table.filter(pc.equal(table["flow"], code)) for code in ("X", "M", "RX", "RM")}
+    report.other_flows(table)
+    used = {"exports": ("X",), "imports": ("M",), "mirror": ("X", "M")}[flows]
+    for code in ("X", "M"):
+        if code not in used:
+            report.left_out(by_flow[code], None, code, f"not used with flows={flows!r}")
+    for code, sub in (("X", "RX"), ("M", "RM")):
+        if re_exports == "exclude" and code in used:
+            by_flow[code] = report.net(by_flow[code], by_flow[sub], sub)
+        else:
+            report.left_out(by_flow[sub], None, sub, "re-exports and re-imports are part of the X and "
+                            "M totals (UN Comtrade); adding them would count them twice"
+                            + ("" if code not in used else "; re_exports='exclude' takes them out"))
+    exports = _oriented(by_flow["X"], "reporter", "partner")
+    imports = _oriented(by_flow["M"], "partner", "reporter")
+    return exports if flows == "exports" else imports if flows == "imports" else report.mirror(exports, imports)
+
+
+def _comtrade_records(data, value, quantity):
+    """The records' columns as one Arrow table (fields: year, reporter, partner, product, flow,
+    value, [quantity], [partner2, customs, mot, level, classification]) checked for missing
+    codes, bad values and monthly frequency; and {field: column name} for messages."""
+    columns = {**COMTRADE_COLUMNS, "value": value}
+    optional = dict(COMTRADE_OPTIONAL, **({"quantity": quantity} if quantity else {}))
+    if isinstance(data, (str, os.PathLike)) or (isinstance(data, (list, tuple)) and data
+                                                 and all(isinstance(d, (str, os.PathLike)) for d in data)):
+        data = _comtrade_files([data] if isinstance(data, (str, os.PathLike)) else data,
+                               list(columns.values()) + list(optional.values()))
+    table = read_frame(data, columns, optional=optional, param="data")
+    names = {**columns, **{f: c for f, c in optional.items() if f in table.column_names}}
+    if "ref_year" not in table.column_names and "period" not in table.column_names:
+        check_columns("data", list(names.values()), ["refYear (or period)"])
+    for field in ("reporter", "partner", "product", "flow", "ref_year" if "ref_year" in names else "period"):
+        if table[field].null_count:
+            check_no_nulls(names[field], np.flatnonzero(pc.is_null(table[field]).to_numpy(zero_copy_only=False)))
+    values = _numbers(names["value"], table["value"])
+    check_amounts(names["value"], values)
+    cols = {"year": _years(table, names), "reporter": _codes(names["reporter"], table["reporter"]),
+            "partner": _codes(names["partner"], table["partner"]), "product": _products(table),
+            "flow": pc.utf8_upper(pc.utf8_trim_whitespace(table["flow"].cast(pa.string()))),
+            "value": pa.array(values)}
+    if "quantity" in names:
+        q = _numbers(names["quantity"], table["quantity"])
+        cols["quantity"] = pa.array(q, mask=np.isnan(q) | (q < 0))
+        cols["_negative"] = pa.array(q < 0)
+    for field, default in COMTRADE_TOTAL:
+        if field in names:
+            col = table[field].cast(pa.string()) if isinstance(default, str) else _codes(names[field], table[field])
+            cols[field] = col
+    for field in ("level", "classification"):
+        if field in names:
+            cols[field] = table[field]
+    return pa.table(cols), names
+
+
+def _comtrade_files(paths, wanted):
+    """Comtrade bulk files / downloads (comma- or tab-separated, plain or .gz) as one table of
+    the `wanted` columns they have, codes read as text where UN Comtrade has letters."""
+    tables = []
+    for path in paths:
+        path = Path(path)
+        if not path.exists():
+            fail("data", "a UN Comtrade file (CSV or tab-separated text, plain or .gz) or a frame of its records",
+                 repr(str(path)), FileNotFoundError)
+        try:
+            with pa.input_stream(str(path), compression="detect") as fh:
+                header = fh.read(1 << 16).decode("utf-8", "replace").lstrip("\ufeff").splitlines()[0]
+            delimiter = "\t" if "\t" in header else ","
+            present = [c for c in wanted if c in [h.strip().strip('"') for h in header.split(delimiter)]]
+            text = {c: pa.string() for c in ("cmdCode", "flowCode", "customsCode", "period", "freqCode",
+                                              "classificationCode") if c in present}
+            tables.append(pacsv.read_csv(str(path), read_options=pacsv.ReadOptions(block_size=_CSV_BLOCK),
+                                         parse_options=pacsv.ParseOptions(delimiter=delimiter),
+                                         convert_options=pacsv.ConvertOptions(column_types=text,
+                                                                              include_columns=present)))
+        except (pa.ArrowInvalid, OSError, EOFError, IndexError) as err:
+            fail(f"file {path.name}", "a readable UN Comtrade file (comma- or tab-separated with a header)",
+                 f"{type(err).__name__}: {str(err).strip().splitlines()[0] if str(err).strip() else 'empty'}")
+    return pa.concat_tables(tables, promote_options="permissive") if len(tables) > 1 else tables[0]
+
+
+def _numbers(param, col):
+    """float64 NumPy (nulls -> NaN) of a numeric column; other types: a TypeError naming it."""
+    if not (pa.types.is_integer(col.type) or pa.types.is_floating(col.type) or pa.types.is_null(col.type)):
+        fail(param, "numeric (integer or float)", f"a column of type {col.type}", TypeError)
+    return np.asarray(col.cast(pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
+
+
+def _codes(param, col):
+    """Numeric UN Comtrade codes as int64 (text of digits accepted)."""
+    try:
+        if pa.types.is_dictionary(col.type):
+            col = col.cast(col.type.value_type)
+        return col.cast(pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as err:
+        fail(param, "numeric UN Comtrade codes", f"a column of type {col.type} ({str(err).splitlines()[0]})", TypeError)
+
+
+def _years(table, names):
+    """The year of each record: refYear, else the period (YYYY); monthly records are an error."""
+    if "freq" in names:
+        freq = pc.utf8_upper(table["freq"].cast(pa.string()))
+        other = pc.value_counts(freq.filter(pc.not_equal(freq, "A")))
+        check_annual(names["freq"], ", ".join(f"{v['counts']} records of frequency {v['values']!r}"
+                                              for v in other.to_pylist()))
+    if "ref_year" in names:
+        return _codes(names["ref_year"], table["ref_year"]).cast(pa.int32())
+    period = table["period"].cast(pa.string())
+    monthly = pc.sum(pc.greater(pc.utf8_length(period), 4)).as_py() or 0
+    check_annual(names["period"], f"{monthly} records with a monthly period (YYYYMM)" if monthly else "")
+    return _codes(names["period"], period).cast(pa.int32())
+
+
+def _products(table):
+    """cmdCode as text; integer codes (leading zeros lost, e.g. read by pandas) get them back:
+    an odd number of digits gains a leading zero (HS codes have 2, 4 or 6)."""
+    col = table["product"]
+    if not (pa.types.is_integer(col.type) or (pa.types.is_dictionary(col.type)
+                                              and pa.types.is_integer(col.type.value_type))):
+        return pc.utf8_trim_whitespace(col.cast(pa.string()))
+    text = col.cast(pa.string())
+    odd = pc.equal(pc.bit_wise_and(pc.utf8_length(text), 1), 1)
+    return pc.if_else(odd, pc.binary_join_element_wise("0", text, ""), text)
+
+
+def _comtrade_hs(table, hs):
+    """The HS revision: `hs`, else the one classificationCode of the records; (hs, notes)."""
+    if "classification" not in table.column_names:
+        return hs, []
+    codes = pc.unique(table["classification"].cast(pa.string()).drop_null()).to_pylist()
+    check_hs_records("classificationCode", codes)
+    if hs is not None or len(codes) <= 1:
+        return hs or (_revision(codes[0]) if codes else None), []
+    counts = {v["values"]: v["counts"] for v in pc.value_counts(table["classification"].cast(pa.string())).to_pylist()}
+    return None, [f"from_comtrade: records in {len(codes)} HS revisions ("
+                  + ", ".join(f"{c}: {n:,}" for c, n in sorted(counts.items()) if c) + "), as reported: codes of "
+                  "different revisions are not strictly comparable; query one revision (clCode='H5' ...) for HS6 work"]
+
+
+def _comtrade_rules(table, report, duplicates):
+    """The records that can be flows: areas, self-trade and aggregate commodities left out, one
+    record per (year, reporter, flow, partner, commodity) left from the breakdowns."""
+    if "_negative" in table.column_names:
+        report.count(table["_negative"], "negative quantities (unknown) read as missing")
+        table = table.drop_columns(["_negative"])
+    world = pc.or_(pc.equal(table["reporter"], 0), pc.equal(table["partner"], 0))
+    table = report.left_out(table, world, "World (0) partner or reporter",
+                            "totals over partners: each is the sum of the reporter's other records")
+    areas = {**AGGREGATE_NUMERIC, **COMTRADE_AREAS}
+    codes = pa.array([c for c in areas if c], pa.int64())
+    other = pc.or_(pc.is_in(table["reporter"], codes), pc.is_in(table["partner"], codes))
+    found = sorted(set(table.filter(other)["partner"].to_pylist()) | set(table.filter(other)["reporter"].to_pylist()))
+    table = report.left_out(table, other, "area (not a country) partner or reporter",
+                            ", ".join(f"{c} {areas[c]}" for c in found if c in areas))
+    table = report.left_out(table, pc.equal(table["reporter"], table["partner"]), "self-trade",
+                            "partner = reporter (re-imports of its own goods)")
+    table = report.left_out(table, _aggregate_commodities(table), "aggregate commodity",
+                            "TOTAL and headings coarser than the finest codes present; they sum the detailed codes")
+    return _one_per_flow(table, report, duplicates)
+
+
+def _aggregate_commodities(table):
+    """Records at a coarser commodity level than the finest present (aggrLevel, else the
+    number of digits; TOTAL and other non-digit codes are level 0)."""
+    if "level" in table.column_names:
+        level = _codes("aggrLevel", table["level"]).fill_null(0)
+    else:
+        digits = pc.match_substring_regex(table["product"], r"^\d+$")
+        level = pc.if_else(digits, pc.utf8_length(table["product"]).cast(pa.int64()), 0)
+    finest = pc.max(level).as_py() or 0
+    return pc.less(level, finest)
+
+
+def _one_per_flow(table, report, duplicates):
+    """One record per (year, reporter, flow, partner, product): a record's breakdown rank is
+    4 * (partner2Code not 0) + 2 * (customsCode not C00) + (motCode not 0); in each flow the
+    records of the lowest rank are kept (summed), the others (parts of them) left out. One sort
+    by (flow key, rank); the result comes in key order."""
+    rank = np.zeros(table.num_rows, np.int8)
+    for bit, (field, total) in zip((4, 2, 1), COMTRADE_TOTAL):
+        if field in table.column_names:
+            part = pc.fill_null(pc.not_equal(table[field], total), False)
+            rank += bit * part.to_numpy(zero_copy_only=False).astype(np.int8)
+    key = np.zeros(table.num_rows, np.int64)
+    for field in _KEY:  # a dense composite key: each field's distinct values numbered
+        ids = table[field].combine_chunks().dictionary_encode()
+        key = key * len(ids.dictionary) + ids.indices.to_numpy(zero_copy_only=False)
+    order = np.lexsort((rank, key))
+    key, rank = key[order], rank[order]
+    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, np.int64)
+    low = rank == np.repeat(rank[first], np.diff(np.r_[first, len(key)]))
+    parts = table.take(order[~low])
+    report.left_out(parts, None, "breakdown (partner2Code, customsCode, motCode)",
+                    "parts of a flow whose total record is present")
+    order, key, rank = order[low], key[low], rank[low]
+    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, np.int64)
+    records = np.diff(np.r_[first, len(key)])
+    out = table.select([c for c in _KEY if c in table.column_names]).take(order[first])
+    for field in ("value", "quantity"):  # a flow's quantity is missing (NaN) when a part of it is
+        if field in table.column_names:
+            column = np.asarray(table[field].to_numpy(zero_copy_only=False), np.float64)[order]
+            sums = np.add.reduceat(column, first) if len(first) else column
+            out = out.append_column(field, pa.array(sums, mask=np.isnan(sums)))
+    repeated = (records > 1) & (rank[first] == 0)
+    if duplicates == "error" and repeated.any():
+        row = {k: v[0] for k, v in out.select(_KEY).filter(pa.array(repeated)).slice(0, 1).to_pydict().items()}
+        check_unique_records("data", int(repeated.sum()), ", ".join(f"{k} {v!r}" for k, v in row.items()))
+    report.summed(out, records, repeated, "repeated total records summed (duplicates='sum')")
+    report.summed(out, records, rank[first] > 0, "flows without a total record (partner2Code 0, customsCode C00, "
+                  "motCode 0): the records of their most aggregate breakdown summed")
+    return out
+
+
+def _oriented(table, exporter, importer):
+    """Records as flows: the reporter or the partner as exporter, the other as importer."""
+    cols = {"year": table["year"], "exporter": table[exporter], "importer": table[importer],
+            "product": table["product"], "value": table["value"]}
+    if "quantity" in table.column_names:
+        cols["quantity"] = table["quantity"]
+    return pa.table(cols)
+
+
+class _Report:
+    """The notes of from_comtrade: what was left out or summed, with counts and value shares
+    (of all records read); `warn` holds those a warning repeats."""
+
+    def __init__(self, table, notes):
+        self.total = float(pc.sum(table["value"]).as_py() or 0.0)
+        self.n = table.num_rows
+        self.notes, self.warn = list(notes), list(notes)
+
+    def _share(self, value):
+        return f"{100 * value / self.total:.3f}%" if self.total > 0 else "0%"
+
+    def _add(self, note):
+        self.notes.append("from_comtrade: " + note)
+        self.warn.append("from_comtrade: " + note)
+
+    def left_out(self, table, mask, what, why):
+        """`table` without the rows of `mask` (all rows when None), noted."""
+        lost = table if mask is None else table.filter(mask)
+        n = lost.num_rows
+        if n:
+            value = float(pc.sum(lost["value"]).as_py() or 0.0)
+            self._add(f"{n:,} {what} records ({self._share(value)} of the value of the {self.n:,} records "
+                      f"read) left out: {why}")
+        return table if mask is None else table.filter(pc.invert(mask))
+
+    def count(self, mask, what):
+        n = int(pc.sum(mask).as_py() or 0)
+        if n:
+            self._add(f"{n:,} {what}")
+
+    def summed(self, flows, records, mask, what):
+        if mask.any():
+            value = float(np.sum(flows["value"].to_numpy()[mask]))
+            self._add(f"{int(mask.sum()):,} flows from {int(records[mask].sum()):,} records "
+                      f"({self._share(value)} of the value read): {what}")
+
+    def other_flows(self, table):
+        other = table.filter(pc.invert(pc.is_in(table["flow"], pa.array(["X", "M", "RX", "RM"]))))
+        codes = ", ".join(f"{v['values']} {v['counts']:,}" for v in pc.value_counts(other["flow"]).to_pylist())
+        self.left_out(other, None, f"other flow code ({codes})",
+                      "sub-flows of X and M (DX domestic exports, FM foreign imports, processing flows ...)")
+
+    def net(self, total, re, code):
+        """X - RX (M - RM) per (year, reporter, partner, product); flows left with nothing are
+        left out, and so are RX records without an X record."""
+        keys = ["year", "reporter", "partner", "product"]
+        re = re.select(keys + [c for c in ("value", "quantity") if c in re.column_names])
+        re = re.rename_columns([c if c in keys else c + "_re" for c in re.column_names])
+        self.left_out(re.join(total, keys, join_type="left anti").rename_columns(
+            [c.removesuffix("_re") for c in re.column_names]), None, f"{code} without a total record",
+            f"{code} is a part of a total record that is not there")
+        joined = total.drop_columns(["flow"]).join(re, keys, join_type="left outer")
+        value = pc.subtract(joined["value"], pc.fill_null(joined["value_re"], 0.0))
+        out = joined.set_column(joined.column_names.index("value"), "value", value)
+        if "quantity" in out.column_names:
+            q = pc.subtract(out["quantity"], pc.fill_null(out["quantity_re"], 0.0))
+            out = out.set_column(out.column_names.index("quantity"), "quantity",
+                                 pc.if_else(pc.less(q, 0.0), pa.scalar(None, pa.float64()), q))
+        n_re = pc.sum(pc.is_valid(joined["value_re"])).as_py() or 0
+        if n_re:
+            self._add(f"re_exports='exclude': {code} taken out of {n_re:,} flows "
+                      f"({self._share(float(pc.sum(joined['value_re']).as_py()))} of the value read)")
+        out = out.drop_columns([c for c in out.column_names if c.endswith("_re")])
+        return self.left_out(out, pc.less_equal(out["value"], 0.0), f"flows with nothing left after taking out {code}",
+                             f"their {code} equals or exceeds the total")
+
+    def mirror(self, exports, imports):
+        """Each exporter-year's own X records where it reported exports, else its partners' M."""
+        keys = ["year", "exporter"]
+        reporting = exports.select(keys).group_by(keys).aggregate([])
+        filled = imports.join(reporting, keys, join_type="left anti")
+        unused = imports.num_rows - filled.num_rows
+        filled_from = filled.select(keys).group_by(keys).aggregate([])
+        self._add(f"flows='mirror': exports of {reporting.num_rows:,} exporter-years from their own X records; of "
+                  f"{filled_from.num_rows:,} exporter-years that reported none, from their partners' M records "
+                  f"({filled.num_rows:,} records, valued CIF: freight and insurance included, a few per cent above "
+                  f"FOB, not adjusted); {unused:,} M records of reporting exporters not used")
+        return pa.concat_tables([exports, filled.select(exports.column_names).cast(exports.schema)])
+
+    def units(self, names, value_unit):
+        """Units: notes only (every record has them, nothing to warn about)."""
+        scaled = "divided by 1,000 (thousands of USD, BACI's unit)" if value_unit == "1000 USD" else \
+            "in US dollars as UN Comtrade reports them (BACI's are thousands of USD: value_unit='1000 USD')"
+        self.notes.append(f"from_comtrade: values from {names['value']}, {scaled}")
+        if "quantity" in names:
+            unit = " (net weight, kg; BACI's q is tons)" if names["quantity"] == "netWgt" else ""
+            self.notes.append(f"from_comtrade: quantities from {names['quantity']}{unit}")
