@@ -87,9 +87,10 @@ def report(source, years, sitc, out):
     if sitc:
         args += ["--classification", "sitc3"]
     done = subprocess.run([sys.executable, "-c", RUN, *args], capture_output=True, text=True)
-    if done.returncode:
-        raise SystemExit(done.stderr[-3000:])
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result = json.loads(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else {"code": done.returncode}
+    if done.returncode or result["code"]:
+        raise SystemExit(f"report {years} failed ({result}):\n{done.stderr[-3000:]}")
+    return result
 
 
 def main(argv=None):
@@ -104,8 +105,9 @@ def main(argv=None):
     source = release_zip(a.years) if a.zip else release_folder(a.years)
     print(f"release: {source} (made or found in {time.perf_counter() - t0:.0f} s)")
     out = HERE / "data" / "release_report"
-    for n in (a.short, a.years):
-        span = f"{FIRST}-{FIRST + n - 1}"
+    last = FIRST + a.years - 1
+    for n in (a.short, a.years):  # the last `short` years (the EAEU exists from 2010), then all
+        span = f"{last - n + 1}-{last}"
         for _ in range(a.rounds):
             r = report(source, span, a.sitc, out)
             print(f"{n:3d} years ({span}): {r['wall']:7.1f} s, {r['wall'] / n:5.2f} s a year, "

@@ -284,3 +284,24 @@ def test_peak_memory_does_not_grow_with_the_number_of_years(tmp_path):
         peaks[name] = int(out.stdout.split()[-1]) / 1024  # MB
     one_year = n * 24 / 1e6  # MB of one year's columns
     assert peaks["many"] - peaks["few"] < 4 * one_year, (peaks, one_year)  # 20 more years would be 20x
+
+
+def test_a_year_is_released_without_waiting_for_the_garbage_collector(sample_shapes):
+    """No reference cycle holds a year's columns (they live in Arrow's memory pool): dropping
+    the flows gives the memory back at once, so the next year never meets the last one."""
+    import gc
+    lazy = ti.scan_baci(sample_shapes["parquet_years"], hs="HS92")
+    gc.collect()
+    gc.disable()
+    try:
+        base = pa.total_allocated_bytes()
+        flows = lazy.collect(1990)
+        assert pa.total_allocated_bytes() > base
+        sitc = flows.aggregate_products(2)
+        del flows, sitc
+        assert pa.total_allocated_bytes() == base
+        ti.complementarity(lazy, groups={"G": ["ARG", "BRA"]})
+        ti.grubel_lloyd(lazy, by="country", partners={"G": ["ARG", "BRA"], "World": None})
+        assert pa.total_allocated_bytes() == base
+    finally:
+        gc.enable()

@@ -356,7 +356,10 @@ class _Builder:
                            cols.get("quantity"), countries, ProductTable(table.astype(object)),
                            hs=self.hs.upper() if self.hs else None, n_rows=n)
         self.describe.flows = flows  # the columns now hold ids
-        return flows._deduplicate(self.duplicates, self.describe)
+        try:
+            return flows._deduplicate(self.duplicates, self.describe)
+        finally:  # builder <-> describe is a reference cycle holding the columns: break it now,
+            self.describe = None  # or a year's memory waits for the garbage collector
 
 
 class TradeFlows:
