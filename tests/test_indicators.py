@@ -67,6 +67,7 @@ def test_cell_totals_against_add_at(n_threads, dtype, order):
     np.testing.assert_allclose(got, expected, rtol=1e-12)
     none = np.zeros(0, np.int64)
     assert kernels.cell_totals(none, none, [], 2, 3).tolist() == [[0.0] * 3] * 2
+    assert kernels._cell_totals(none, none, np.zeros(0), 0, 3).shape == (0, 3)  # flows without countries
 
 
 def test_cell_totals_errors():
