@@ -627,9 +627,8 @@ def bilateral_gl(exporter, importer, product, value, n_countries, *, n_products=
 
 
 def _cell_totals(rows, cols, values, n_rows, n_cols, n_threads=None):
-    """cell_totals without input checks (ids known to be in range; contiguous int and float64
-    copies only where the inputs are not);
-    n_rows or n_cols may be 0 (flows without countries or products)."""
+    """cell_totals without input checks (ids known to be in range; inputs copied only where they
+    are not contiguous arrays of one integer dtype and float64); n_rows or n_cols may be 0."""
     t = min(effective_threads(n_threads), max(1, len(values) // max(n_rows * n_cols, 1)))
     out = np.zeros((t, n_rows * n_cols))
     dtype = np.result_type(rows.dtype, cols.dtype)
