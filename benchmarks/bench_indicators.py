@@ -181,7 +181,7 @@ def cases(flows, df, con, members, member_ids):
         "trade specialisation": (lambda: tradeindex.trade_specialisation(flows), {
             "pandas": (lambda: pandas_specialisation(df), lambda p: cp(p.c, p.k, p.ts)),
             "duckdb": (lambda: duck(con, "specialisation"), lambda d: cp(d["c"], d["k"], d["ts"]))}),
-        "krugman": (lambda: tradeindex.krugman(flows), {
+        "krugman": (lambda: tradeindex.krugman(flows, self_pairs=True), {  # the peers keep the 0 diagonal
             "pandas": (lambda: pandas_krugman(df), krugman_pandas),
             "duckdb": (lambda: duck(con, "krugman"), lambda d: cc(d["a"], d["b"], d["krugman"]))}),
         "regional orientation": (lambda: tradeindex.regional_orientation(flows, group, countries=labels), {

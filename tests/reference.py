@@ -363,3 +363,19 @@ def intensity_pandas(df):
     xi, mj = df.groupby("i").v.sum(), df.groupby("j").v.sum()
     b["tii"] = (b.v / b.i.map(xi)) / (b.j.map(mj) / df.v.sum())
     return b.set_index(["i", "j"]).tii
+
+
+def intensity_pandas_groups(df, year, exporters, importers):
+    """Trade intensity of the summed exports of `exporters` to `importers` (columns t, i, j, v):
+    (x_EI / X_E) / (x_wI / X_w), each sum over the rows of the year."""
+    d = df[df.t == year]
+    x_ei = d[d.i.isin(exporters) & d.j.isin(importers)].v.sum()
+    return (x_ei / d[d.i.isin(exporters)].v.sum()) / (d[d.j.isin(importers)].v.sum() / d.v.sum())
+
+
+def intra_group_share_pandas(df, members, side="exports", scale=100.0):
+    """scale * each member's exports to (imports from) the other members over its exports
+    (imports) to (from) all partners, by member (columns i, j, v)."""
+    who, other = ("i", "j") if side == "exports" else ("j", "i")
+    d = df[df[who].isin(members)]
+    return scale * d[d[other].isin(members)].groupby(who).v.sum() / d.groupby(who).v.sum()

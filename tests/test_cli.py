@@ -54,13 +54,59 @@ def test_every_option_has_help():
 @pytest.mark.parametrize("years, expected", [("1990", [1990]), ("1989-1990", [1989, 1990]),
                                              ("1989,1990", [1989, 1990]), (None, [1989, 1990])])
 @pytest.mark.parametrize("command", [["complementarity"], ["similarity", "--side", "imports"],
-                                     ["grubel-lloyd"], ["trade-types"]])
+                                     ["grubel-lloyd"], ["trade-types"], ["rca"], ["intensity"],
+                                     ["concentration"], ["specialisation"], ["krugman"],
+                                     ["orientation", "--group", "MERCOSUR=ARG,BRA,PRY,URY"],
+                                     ["group-share", "--group", "MERCOSUR=ARG,BRA,PRY,URY"]])
 def test_one_year_syntax_everywhere(tmp_path, command, years, expected):
     out = tmp_path / "out.parquet"
     argv = command[:1] + ["sample"] + command[1:] + (["--years", years] if years else []) + ["-o", str(out)]
     assert main(argv) == 0
     written = sorted(tmp_path.glob("*.parquet"))
     assert written and all(sorted(set(pq.read_table(p)["year"].to_pylist())) == expected for p in written)
+
+
+MERCOSUR_ARG = "MERCOSUR=ARG,BRA,PRY,URY"
+
+
+@pytest.mark.parametrize("argv, call", [
+    (["rca", "--countries", "BRA,CHN", "--group", MERCOSUR_ARG, "--reference", "NAFTA=CAN,MEX,USA", "--kind", "symmetric"],
+     lambda f: tradeindex.rca(f, years=1990, countries=["BRA", "CHN"], groups={"MERCOSUR": ["ARG", "BRA", "PRY", "URY"]},
+                              reference={"NAFTA": ["CAN", "MEX", "USA"]}, kind="symmetric")),
+    (["intensity", "--reporters", "ARG,BRA", "--group", MERCOSUR_ARG, "--exclude-self", "--self-pairs"],
+     lambda f: tradeindex.trade_intensity(f, years=1990, reporters=["ARG", "BRA"], exclude_self=True, self_pairs=True,
+                                          groups={"MERCOSUR": ["ARG", "BRA", "PRY", "URY"]})),
+    (["concentration", "--measure", "normalized", "--scale", "10000", "--products", "84"],
+     lambda f: tradeindex.concentration(f, years=1990, measure="normalized", scale=10000, products="84")),
+    (["specialisation", "--countries", "USA", "--group", "NAFTA"],
+     lambda f: tradeindex.trade_specialisation(f, years=1990, countries=["USA"], groups="NAFTA")),
+    (["krugman", "--side", "imports", "--partners", "USA,CAN", "--self-pairs"],
+     lambda f: tradeindex.krugman(f, years=1990, side="imports", partners=["USA", "CAN"], self_pairs=True)),
+    (["orientation", "--group", MERCOSUR_ARG, "--countries", "BRA,CHN"],
+     lambda f: tradeindex.regional_orientation(f, {"MERCOSUR": ["ARG", "BRA", "PRY", "URY"]}, years=1990,
+                                               countries=["BRA", "CHN"])),
+    (["group-share", "--group", MERCOSUR_ARG, "--group", "NAFTA=CAN,MEX,USA", "--side", "imports", "--scale", "1"],
+     lambda f: tradeindex.intra_group_share(f, {"MERCOSUR": ["ARG", "BRA", "PRY", "URY"], "NAFTA": ["CAN", "MEX", "USA"]},
+                                            years=1990, side="imports", scale=1)),
+])
+def test_indicator_commands_write_the_api_result(tmp_path, sample, argv, call):
+    """Each indicator subcommand writes the long table of the same call through the API."""
+    out = tmp_path / "out.parquet"
+    assert main(argv[:1] + ["sample", "--years", "1990"] + argv[1:] + ["-o", str(out)]) == 0
+    assert pq.read_table(out).equals(call(sample).to_arrow())
+
+
+def test_indicator_command_errors(tmp_path, capsys):
+    out = str(tmp_path / "o.csv")
+    assert main(["orientation", "sample", "--group", "A=ARG", "--group", "B=BRA", "-o", out]) == 2
+    assert "group must be one group" in capsys.readouterr().err
+    assert main(["rca", "sample", "--reference", "X", "-o", out]) == 2
+    assert "--reference must be NAME=A,B,C" in capsys.readouterr().err
+    assert main(["group-share", "sample", "--group", "G=ARG,XXX", "-o", out]) == 2
+    assert "groups['G'] must be countries present in these flows" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["group-share", "sample", "-o", out])  # --group is required
+    assert "--group" in capsys.readouterr().err
 
 
 def test_outputs_by_extension_and_overwrite(tmp_path, capsys):

@@ -1,8 +1,10 @@
 """Trade indicators: the array kernels against the naive formulas of tests/reference.py (random
-data, empty rows and columns, every sparse format), and the TradeFlows functions against pandas
-on the real sample; every error message."""
+data, empty rows and columns, every sparse format), the index functions against pandas on the
+real sample, the same results from TradeFlows and from a lazily read release; every error message."""
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 import scipy.sparse as sp
 from hypothesis import given, settings, strategies as st
@@ -11,7 +13,6 @@ from hypothesis.extra.numpy import arrays
 import reference as ref
 import tradeindex
 from tradeindex import kernels
-from tradeindex.report import _shares
 
 MERCOSUR = {"MERCOSUR": ["ARG", "BRA", "PRY", "URY"]}
 FORMATS = [np.asarray, sp.csr_array, sp.csc_array, sp.coo_array, sp.csr_matrix]
@@ -66,6 +67,7 @@ def test_cell_totals_against_add_at(n_threads, dtype, order):
     np.testing.assert_allclose(got, expected, rtol=1e-12)
     none = np.zeros(0, np.int64)
     assert kernels.cell_totals(none, none, [], 2, 3).tolist() == [[0.0] * 3] * 2
+    assert kernels._cell_totals(none, none, np.zeros(0), 0, 3).shape == (0, 3)  # flows without countries
 
 
 def test_cell_totals_errors():
@@ -282,9 +284,24 @@ def test_panel_membership_by_year(eaeu_flows):
     assert np.isnan(ro[2014].loc[["ARM", "KGZ"]].values).all()  # not members yet
     assert not np.isnan(ro[2015].loc[["ARM", "KGZ"]].values).all()
     assert ro.meta["groups"][2014]["EAEU"] == ["BLR", "KAZ", "RUS"]
-    assert ro.meta["groups"][2015]["EAEU"] == ["BLR", "KAZ", "RUS", "ARM", "KGZ"]
+    assert ro.meta["groups"][2015]["EAEU"] == ["ARM", "BLR", "KAZ", "KGZ", "RUS"]
     share = tradeindex.intra_group_share(eaeu_flows, "EAEU", years=2014)
     assert list(share.rows) == ["BLR", "KAZ", "RUS", "EAEU"]
+
+
+@pytest.mark.parametrize("membership", ["fixed", 2015])
+def test_panel_membership_fixed(eaeu_flows, membership):
+    """One composition (the last year's, or a given year's) in every year: the 2015 members in 2014."""
+    ro = tradeindex.regional_orientation(eaeu_flows, "EAEU", membership=membership)
+    assert ro.meta["groups"][2014]["EAEU"] == ro.meta["groups"][2015]["EAEU"] == ["ARM", "BLR", "KAZ", "KGZ", "RUS"]
+    assert not np.isnan(ro[2014].loc[["ARM", "KGZ"]].values).all() and ro.meta["membership"] == membership
+    by_hand = tradeindex.regional_orientation(eaeu_flows, {"EAEU": ["ARM", "BLR", "KAZ", "KGZ", "RUS"]}, years=2014)
+    np.testing.assert_array_equal(ro[2014].values, by_hand.values)
+    ti = tradeindex.trade_intensity(eaeu_flows, groups="EAEU", membership=membership)
+    assert ti.meta["groups"][2014]["EAEU"] == ["ARM", "BLR", "KAZ", "KGZ", "RUS"]
+    one = tradeindex.trade_intensity(eaeu_flows, groups="EAEU", membership=membership, years=2014)
+    assert one.meta["groups"][2014]["EAEU"] == (["BLR", "KAZ", "RUS"] if membership == "fixed" else
+                                                ["ARM", "BLR", "KAZ", "KGZ", "RUS"])  # fixed: the last year asked
 
 
 def test_country_absent_in_a_year_is_nan_in_that_year():
@@ -307,6 +324,56 @@ def test_flows_without_years():
     assert tradeindex.trade_intensity(f).meta["groups"] == {None: {}}
 
 
+# -- the same results from a release read lazily, one year at a time ---------------------------------------
+@pytest.fixture(scope="module")
+def release(tmp_path_factory, flows):
+    """The sample as yearly BACI-named Parquet files, and a third year: 1990 without Bolivia,
+    values perturbed (a country absent in one year)."""
+    folder = tmp_path_factory.mktemp("release")
+    code = flows.countries.code
+    table = pa.table({"t": flows.year, "i": code[flows.exporter].astype(np.int32), "j": code[flows.importer].astype(np.int32),
+                      "k": flows.products.code[flows.product].astype(str), "v": flows.value})
+    for year in (1989, 1990):
+        pq.write_table(table.filter(pa.compute.equal(table["t"], year)), folder / f"BACI_HS92_Y{year}_V1.parquet")
+    bol = flows.countries.ids("BOL", "b")[0]
+    rows = (flows.year == 1990) & (flows.exporter != bol) & (flows.importer != bol)
+    later = table.filter(pa.array(rows)).set_column(0, "t", pa.array(np.full(rows.sum(), 1991, np.int32)))
+    later = later.set_column(4, "v", pa.array(later["v"].to_numpy() * np.random.default_rng(5).uniform(0.5, 2.0, len(later))))
+    pq.write_table(later, folder / "BACI_HS92_Y1991_V1.parquet")
+    return folder
+
+
+INDICATORS = {
+    "rca": lambda f, **kw: tradeindex.rca(f, countries=["BOL", "BRA", "CHN"], groups=MERCOSUR, **kw),
+    "rca against a group": lambda f, **kw: tradeindex.rca(f, reference=MERCOSUR, kind="binary", **kw),
+    "rca in a product set": lambda f, **kw: tradeindex.rca(f, products="84-90", **kw),
+    "trade intensity": lambda f, **kw: tradeindex.trade_intensity(f, groups=MERCOSUR, exclude_self=True, **kw),
+    "intra-group share": lambda f, **kw: tradeindex.intra_group_share(f, MERCOSUR, side="imports", **kw),
+    "intra-group intensity": lambda f, **kw: tradeindex.intra_group_intensity(f, "MERCOSUR", membership=1991, **kw),
+    "concentration": lambda f, **kw: tradeindex.concentration(f, groups=MERCOSUR, measure="normalized", **kw),
+    "specialisation": lambda f, **kw: tradeindex.trade_specialisation(f, countries=["BOL", "ARG"], products="84", **kw),
+    "krugman": lambda f, **kw: tradeindex.krugman(f, groups=MERCOSUR, side="imports", **kw),
+    "orientation": lambda f, **kw: tradeindex.regional_orientation(f, MERCOSUR, countries=["BOL", "USA"], **kw),
+}
+
+
+@pytest.mark.parametrize("name", INDICATORS)
+def test_lazy_release_gives_the_same_results(release, name):
+    """Every indicator from scan_baci (read one year at a time, products pushed down to the
+    reader) equals the same indicator from the release in memory: the panel of all years and
+    one year; a country absent in 1991 (Bolivia) is NaN there."""
+    lazy, memory = tradeindex.scan_baci(release), tradeindex.read_baci(release)
+    for years in (None, 1991):
+        a, b = (INDICATORS[name](f, years=years) for f in (lazy, memory))
+        assert a.equals(b), (name, years)
+        assert a.meta["groups"] == b.meta["groups"] and a.meta["products"] == b.meta["products"]
+    assert a.meta["product_selection"] == b.meta["product_selection"]
+    panel = INDICATORS[name](lazy, progress=True)
+    assert panel.years == [1989, 1990, 1991]
+    if "BOL" in panel.rows:
+        assert np.isnan(panel[1991].loc["BOL"].values).all() and not np.isnan(panel[1990].loc["BOL"].values).all()
+
+
 # -- TradeFlows: bilateral ------------------------------------------------------------------------
 def test_trade_intensity_sample_against_pandas(flows, df90):
     ti = tradeindex.trade_intensity(flows, years=1990)
@@ -323,20 +390,41 @@ def test_trade_intensity_groups_and_rest_of_world(flows):
     members = list(flows.countries.ids(MERCOSUR["MERCOSUR"], "m"))
     axis = [[i] for i in range(len(B))] + [members]
     for exclude in (False, True):
-        ti = tradeindex.trade_intensity(flows, years=1990, groups=MERCOSUR, exclude_self=exclude)
+        ti = tradeindex.trade_intensity(flows, years=1990, groups=MERCOSUR, exclude_self=exclude, self_pairs=True)
         np.testing.assert_allclose(ti.values, ref.trade_intensity(B, axis, axis, exclude), rtol=1e-10, equal_nan=True)
     within = tradeindex.intra_group_intensity(flows, MERCOSUR, years=1990, exclude_self=True)
     np.testing.assert_allclose(within.values[:, 0], ti.to_pandas().loc[list(within.rows), "MERCOSUR"], rtol=1e-12)
     assert list(within.rows) == ["ARG", "BRA", "PRY", "URY", "MERCOSUR"] and within.meta["variant"] == "rest of world"
+    long = within.to_long()  # the group's own row (its intra-group intensity) is in the long table
+    assert long.set_index("reporter").trade_intensity["MERCOSUR"] == pytest.approx(ti.loc["MERCOSUR", "MERCOSUR"])
+
+
+def test_self_pairs_of_intensity_and_krugman(flows):
+    """A country (group) with itself: NaN and out of the pair table by default, as in
+    complementarity; self_pairs=True keeps them (Krugman 0, the intra-group intensity, and a
+    country's intensity with itself still NaN: BACI has no flow i -> i)."""
+    kept = {}
+    for fn in (tradeindex.trade_intensity, tradeindex.krugman):
+        default, kept[fn] = (fn(flows, years=1990, groups=MERCOSUR, self_pairs=keep) for keep in (False, True))
+        assert np.isnan(np.diag(default.values)).all() and default.meta["self_pairs"] is False
+        long = default.to_long()
+        assert len(long) == default.values.size - len(default.rows) and not (long.reporter == long.partner).any()
+        off = ~np.eye(len(default.rows), dtype=bool)
+        np.testing.assert_array_equal(default.values[off], kept[fn].values[off])
+        assert len(kept[fn].to_long()) == kept[fn].values.size and kept[fn].meta["self_pairs"] is True
+    np.testing.assert_allclose(np.diag(kept[tradeindex.krugman].values), 0, atol=1e-12)  # a profile with itself
+    ti = kept[tradeindex.trade_intensity]
+    assert np.isnan(np.diag(ti.values)[:-1]).all() and ti.loc["MERCOSUR", "MERCOSUR"] > 1
 
 
 @pytest.mark.parametrize("side", ["exports", "imports"])
-def test_intra_group_share_equals_the_report(flows, side):
+def test_intra_group_share_against_pandas(flows, df90, side):
     members = MERCOSUR["MERCOSUR"]
     share = tradeindex.intra_group_share(flows, MERCOSUR, years=1990, side=side)
-    report = {r["member"]: r[f"{side[:-1]}_share"] for r in _shares(flows, 1990, members)}
-    np.testing.assert_allclose(share.values[:4, 0], [report[m] for m in share.rows[:4]], rtol=1e-12)
+    expected = ref.intra_group_share_pandas(df90, members, side)
+    np.testing.assert_allclose(share.values[:4, 0], expected.loc[list(share.rows[:4])], rtol=1e-12)
     assert share.name == f"{side[:-1]} share" and share.meta["scale"] == 100
+    assert list(share.to_long().reporter) == ["ARG", "BRA", "PRY", "URY", "MERCOSUR"]  # [G, G] kept
     rows = flows.year == 1990
     inside = np.isin(flows.exporter, flows.countries.ids(members, "m")) & np.isin(flows.importer, flows.countries.ids(members, "m"))
     side_ids = flows.exporter if side == "exports" else flows.importer
@@ -376,12 +464,12 @@ def test_trade_specialisation_against_pandas_and_grubel_lloyd(flows, df90):
     np.testing.assert_allclose(got.loc[both.index], (both.x - both.m) / (both.x + both.m), rtol=1e-12)
     assert got.drop(both.index).isna().all()  # no trade either way: NaN, never 0
     gl = tradeindex.grubel_lloyd(flows, by="product", reporters=["BRA"], years=1990, scale=1)
-    np.testing.assert_allclose(np.abs(ts.to_pandas().loc["BRA", gl["product"]]), 1 - gl.gl.to_numpy(), atol=1e-12)
+    np.testing.assert_allclose(np.abs(ts.to_pandas().loc["BRA", gl["product"]]), 1 - gl["grubel_lloyd"], atol=1e-12)
 
 
 def test_krugman_identity_with_similarity(flows):
-    k = tradeindex.krugman(flows, years=1990, groups=MERCOSUR)
-    es = tradeindex.export_similarity(flows, years=1990, groups=MERCOSUR)
+    k = tradeindex.krugman(flows, years=1990, groups=MERCOSUR, self_pairs=True)
+    es = tradeindex.export_similarity(flows, years=1990, groups=MERCOSUR, self_pairs=True)
     np.testing.assert_allclose(k.values, np.maximum(2 - 2 * es.values / 100, 0), atol=1e-12)
     X = flows.exports(1990).matrix.toarray()
     np.testing.assert_allclose(k.values[:-1, :-1], ref.krugman(X, X), atol=1e-12)
@@ -389,7 +477,7 @@ def test_krugman_identity_with_similarity(flows):
     ms = tradeindex.import_similarity(flows, years=1990, countries="USA", partners=["CAN", "MEX"])
     np.testing.assert_allclose(km.values, 2 - 2 * ms.values / 100, atol=1e-12)
     assert k.meta["scale"] == 2 and "similarity" in k.meta["identity"]
-    tc = tradeindex.complementarity(flows, years=1990)  # exports against imports: 2 - 2 TC / 100
+    tc = tradeindex.complementarity(flows, years=1990, self_pairs=True)  # exports vs imports: 2 - 2 TC / 100
     M = flows.imports(1990).matrix
     np.testing.assert_allclose(kernels.krugman(X, M), 2 - 2 * tc.values / 100, atol=1e-12)
 
@@ -432,8 +520,14 @@ def test_indicator_errors(flows):
     with pytest.raises(ValueError, match=r"years must be one of the years present \[1989, 1990\]; found 2020"):
         tradeindex.krugman(flows, years=2020)
     f = tradeindex.TradeFlows.from_arrays(["ARG", "BRA"], ["BRA", "ARG"], ["01", "02"], [1.0, 2.0], year=[1990, 1991])
-    with pytest.raises(ValueError, match="products must be a selection with flows in 1990; found none"):
-        tradeindex.trade_intensity(f, products="02")
+    with pytest.raises(ValueError, match=r"products must be HS product codes or prefixes of codes present in these flows .*'02'"):
+        tradeindex.trade_intensity(f, products="02")  # none in 1990: the driver's message
+    with pytest.raises(ValueError, match=r"groups must be at least one group: a built-in group name or \{name: \[ISO3, \.\.\.\]\}; found none"):
+        tradeindex.intra_group_share(flows, None)
+    with pytest.raises(ValueError, match="membership must be 'by-year'"):
+        tradeindex.krugman(flows, membership="last")
+    with pytest.raises(TypeError, match="flows must be TradeFlows .* or LazyFlows"):
+        tradeindex.concentration(flows.exports(1990))
 
 
 def test_per_year_functions_pickle_for_the_driver(flows):
@@ -443,8 +537,9 @@ def test_per_year_functions_pickle_for_the_driver(flows):
     from functools import partial
     from tradeindex import indicators
     one = flows.select(years=1990)
-    fn = pickle.loads(pickle.dumps(partial(indicators._rca_year, groups=MERCOSUR, kind="symmetric")))
-    np.testing.assert_array_equal(fn(one, 1990).values,
+    fn = pickle.loads(pickle.dumps(partial(indicators._rca_year, rows=None, groups=MERCOSUR, reference=None,
+                                           kind="symmetric", membership="by-year", years=[1990])))
+    np.testing.assert_array_equal(fn(one, (1990,)).values,
                                   tradeindex.rca(flows, years=1990, groups=MERCOSUR, kind="symmetric").values)
     for name in ("_bilateral_year", "_concentration_year", "_specialisation_year", "_krugman_year", "_orientation_year"):
-        pickle.dumps(partial(getattr(indicators, name), groups=MERCOSUR))
+        pickle.dumps(partial(getattr(indicators, name), groups=MERCOSUR, rows=indicators.MEMBERS))

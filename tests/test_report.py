@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+import reference as ref
 import tradeindex
 from tradeindex.report import regional_report
 
@@ -45,6 +46,9 @@ def test_complementarity_table(report, df):
         want = (_tc(df, row.year, [row.reporter], rest) if row.reporter_as == "exporter"
                 else _tc(df, row.year, rest, [row.reporter]))
         assert row.trade_complementarity == pytest.approx(want, abs=1e-9)
+        want = (ref.intensity_pandas_groups(df, row.year, [row.reporter], rest) if row.reporter_as == "exporter"
+                else ref.intensity_pandas_groups(df, row.year, rest, [row.reporter]))
+        assert row.trade_intensity == pytest.approx(want, rel=1e-10)
     change = report.tables["complementarity_change"].to_pandas()
     r = change[(change.reporter == "BRA") & (change.partner == "NAFTA") & (change.reporter_as == "importer")].iloc[0]
     assert r.change == pytest.approx(_tc(df, 1990, NAFTA, ["BRA"]) - _tc(df, 1989, NAFTA, ["BRA"]), abs=1e-9)
@@ -86,6 +90,25 @@ def test_candidate_partners(report, df):
     assert top["rank"] == 1 and (t["mean"].diff().dropna() <= 1e-12).all()
     assert top.trade_complementarity_country_exports == pytest.approx(_tc(df, 1990, [top.country], MERCOSUR), abs=1e-9)
     assert top.trade_complementarity_group_exports == pytest.approx(_tc(df, 1990, MERCOSUR, [top.country]), abs=1e-9)
+    tii = ref.intensity_pandas_groups
+    for row in t.itertuples():
+        assert row.trade_intensity_country_exports == pytest.approx(tii(df, 1990, [row.country], MERCOSUR), rel=1e-10)
+        assert row.trade_intensity_group_exports == pytest.approx(tii(df, 1990, MERCOSUR, [row.country]), rel=1e-10)
+
+
+def test_rca_in_the_product_set(report, df):
+    """RCA of each member in each engineering product, with all-goods denominators: the pandas
+    RCA over all products, then the engineering rows (0 where the member does not export it)."""
+    t = report.tables["rca"].to_pandas()
+    engineering = sorted(k for k in df.k.unique() if k[:2] in {str(c) for c in range(84, 91)})
+    assert len(t) == 2 * 2 * 4 * len(engineering)  # compositions x years x members x products
+    assert list(t.columns) == ["year", "reporter", "composition", "product", "rca", "products", "classification"]
+    for year in (1989, 1990):
+        expected = ref.rca_pandas(df[df.t == year])
+        got = t[(t.year == year) & (t.composition == "fixed")].set_index(["reporter", "product"]).rca
+        traded = got.index.isin(expected.index)
+        np.testing.assert_allclose(got[traded], expected.loc[got.index[traded]], rtol=1e-10)
+        assert (got[~traded] == 0).all()
 
 
 def test_marginal_iit(report, df):
@@ -113,6 +136,17 @@ def test_write_and_markdown(report, tmp_path):
     assert paths[-1].name == "manifest.json"  # written last: a report without it is incomplete
     text = (tmp_path / "out" / "summary.md").read_text()
     assert "Table II. Grubel-Lloyd" in text and "| ARG | MERCOSUR (rest) | exporter |" in text
+    assert "## Trade intensity (Kojima) of each member, 1989 and 1990" in text and "## RCA in engineering" in text
+    tii = report.tables["complementarity"].to_pandas().set_index(["year", "reporter", "partner", "reporter_as", "composition"])
+    row = f"| BRA | NAFTA | importer | {tii.trade_intensity[1989, 'BRA', 'NAFTA', 'importer', 'fixed']:.1f} | " \
+          f"{tii.trade_intensity[1990, 'BRA', 'NAFTA', 'importer', 'fixed']:.1f} |"
+    assert row in text
+    rca = report.tables["rca"].to_pandas()
+    bra = rca[(rca.reporter == "BRA") & (rca.composition == "fixed") & (rca.year == 1990)].dropna()
+    best = bra.sort_values("rca", ascending=False).iloc[0]
+    assert f"| BRA | {(rca[(rca.reporter == 'BRA') & (rca.composition == 'fixed') & (rca.year == 1989)].rca >= 1).sum()} of " \
+           in text and f"{best['product']} ({best.rca:.1f})" in text
+    assert {"rca.csv", "rca.parquet"} <= names
     with pytest.raises(FileExistsError, match="overwrite"):
         report.write(tmp_path / "out")
     pytest.importorskip("matplotlib")
@@ -155,3 +189,16 @@ def test_one_group_expected(sample):
     with pytest.raises(ValueError, match=r"compare must be one group: a built-in group name or \{name: \[ISO3, ...\]\}; "
                                          r"found 2 groups \(A, B\)"):
         regional_report(sample, {"MERCOSUR": MERCOSUR}, compare={"A": ["USA"], "B": ["CAN"]})
+
+
+def test_member_without_trade_in_the_product_set(sample):
+    """Uruguay trades no aircraft (HS 8802) in 1989: its product-set rows are NaN that year
+    (never 0, never an error); the other members and years are computed."""
+    r = regional_report(sample, {"MERCOSUR": MERCOSUR}, products="8802")
+    for name, cols in (("grubel_lloyd", ["grubel_lloyd_within", "grubel_lloyd_global"]),
+                       ("intra_group_share", ["export_share", "import_share"])):
+        t = r.tables[name].to_pandas().set_index(["year", "reporter", "composition"])
+        assert t.loc[(1989, "URY", "fixed"), cols].isna().all()
+        assert t.loc[(1990, "BRA", "fixed"), cols].notna().all()
+    rca = r.tables["rca"].to_pandas().set_index(["year", "reporter", "composition", "product"]).rca
+    assert rca[1989, "URY", "fixed", "8802"] == 0.0  # a true zero: Uruguay exports other goods

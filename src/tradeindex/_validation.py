@@ -599,9 +599,11 @@ def check_one_group(param, groups):
     return next(iter(groups.items()))
 
 
-def check_selection_not_empty(param, n_flows, year):
-    if n_flows == 0:
-        fail(param, f"a selection with flows in {year}", "none")
+def check_has_groups(param, groups):
+    """At least one group (from codes.resolve_groups)."""
+    if not groups:
+        fail(param, "at least one group: a built-in group name or {name: [ISO3, ...]}", "none")
+    return groups
 
 
 # -- UN Comtrade records (sources.from_comtrade) --------------------------------------------------

@@ -1,5 +1,6 @@
 """The `tradeindex` command: info, complementarity, similarity, grubel-lloyd, marginal-iit,
-trade-types, report, to-parquet, demo, config.
+trade-types, the trade indicators (rca, intensity, concentration, specialisation, krugman,
+orientation, group-share), report, to-parquet, demo, config.
 
 Every subcommand reads its input lazily (a BACI .zip, a folder, a file, or `sample` for the
 bundled sample), only the years asked (``--years 2017``, ``2010-2017`` or
@@ -27,6 +28,8 @@ from ._validation import (check_group_spec, check_new_output, check_output_path,
 from .codes import GROUPS
 from .complementarity import complementarity, export_similarity, import_similarity
 from .config import __version__, show_config
+from .indicators import (concentration, intra_group_share, krugman, rca, regional_orientation,
+                         trade_intensity, trade_specialisation)
 from .intra_industry import grubel_lloyd, marginal_iit, trade_types
 from .report import regional_report
 from .sources import sample, scan_baci
@@ -154,6 +157,50 @@ def _trade_types(args):
         _write(part, args)
 
 
+def _indicator(fn, args, **options):
+    """Run one trade indicator on the command's input, years, products and membership, and
+    write its long table."""
+    _write(fn(_source(args), years=_years(args), products=args.products, membership=args.membership,
+              progress=True, **options), args)
+
+
+def _rca(args):
+    reference = _groups([args.reference], "--reference") if args.reference else None
+    _indicator(rca, args, countries=_countries(args.countries), groups=_groups(args.group, "--group"),
+               reference=reference, kind=args.kind)
+
+
+def _intensity(args):
+    _indicator(trade_intensity, args, reporters=_countries(args.reporters), partners=_countries(args.partners),
+               groups=_groups(args.group, "--group"), exclude_self=args.exclude_self, self_pairs=args.self_pairs,
+               n_threads=args.threads)
+
+
+def _concentration(args):
+    _indicator(concentration, args, countries=_countries(args.countries), groups=_groups(args.group, "--group"),
+               measure=args.measure, scale=args.scale, n_threads=args.threads)
+
+
+def _specialisation(args):
+    _indicator(trade_specialisation, args, countries=_countries(args.countries), groups=_groups(args.group, "--group"))
+
+
+def _krugman(args):
+    _indicator(krugman, args, countries=_countries(args.countries), partners=_countries(args.partners),
+               groups=_groups(args.group, "--group"), side=args.side, self_pairs=args.self_pairs,
+               n_threads=args.threads)
+
+
+def _orientation(args):
+    _indicator(regional_orientation, args, group=_groups(args.group, "--group"), countries=_countries(args.countries),
+               n_threads=args.threads)
+
+
+def _group_share(args):
+    _indicator(intra_group_share, args, groups=_groups(args.group, "--group"), countries=_countries(args.countries),
+               side=args.side, scale=args.scale, n_threads=args.threads)
+
+
 def _report(args):
     group, compare = (dict([check_group_spec(param, spec, GROUPS)]) if spec else None
                       for param, spec in (("--group", args.group), ("--compare", args.compare)))
@@ -278,6 +325,75 @@ def _pair_options(p):
                    help="keep a country with itself (NaN and left out of pair tables by default)")
 
 
+def _indicator_parser(sub, name, help, run, rows="--countries", group=None):
+    """A trade-indicator subcommand: the input, its rows, --group (the extra rows and columns,
+    or, with `group`, the group the indicator is about), --membership and -o."""
+    p = sub.add_parser(name, help=help)
+    _input(p)
+    p.add_argument(rows, metavar="A,B,C", help="the rows (ISO3, numeric codes or names; default: "
+                   + ("every member of the groups" if group else "every country") + "); a country absent "
+                   "in a year is empty (null) there")
+    p.add_argument("--group", action="append", required=group is not None, default=None if group else [],
+                   metavar="NAME=A,B,C", help=group or "a group: an extra row (and column) summing its "
+                   "members' trade, NAME=A,B,C or a built-in group name (repeatable)")
+    _membership(p)
+    p.set_defaults(run=run, wide=False)
+    return p
+
+
+def _indicator_parsers(sub):
+    p = _indicator_parser(sub, "rca", "revealed comparative advantage (Balassa 1965) of every country "
+                          "in every product", _rca)
+    p.add_argument("--reference", metavar="EU27|NAME=A,B,C",
+                   help="a group whose exports are the benchmark instead of the world")
+    p.add_argument("--kind", choices=["ratio", "symmetric", "binary"], default="ratio",
+                   help="ratio (Balassa, default), symmetric ((RCA-1)/(RCA+1)) or binary (RCA >= 1)")
+    _output(p, "the table (long: year, country, product, rca)")
+
+    p = _indicator_parser(sub, "intensity", "trade intensity (Brown 1949, Kojima 1964) of every reporter "
+                          "with every partner", _intensity, rows="--reporters")
+    p.add_argument("--partners", metavar="A,B,C", help="the columns (default: every country)")
+    p.add_argument("--exclude-self", action="store_true",
+                   help="benchmark the rest of the world instead of the world (the reporter left out)")
+    p.add_argument("--self-pairs", action="store_true",
+                   help="keep a group with itself (its intra-group intensity) and a country with itself "
+                   "(always empty: no flow i -> i); left out by default")
+    _output(p, "the pair table (long: year, reporter, partner, trade_intensity)")
+
+    p = _indicator_parser(sub, "concentration", "Herfindahl-Hirschman concentration of each country's "
+                          "exports and imports over products and partners", _concentration)
+    p.add_argument("--measure", choices=["hhi", "normalized", "count"], default="hhi",
+                   help="hhi (default), normalized ((H - 1/N) / (1 - 1/N)) or count (N)")
+    p.add_argument("--scale", type=float, default=1.0, help="1 (default, 0-1) or 10000 (points)")
+    _output(p, "the table (long: year, country, over, the measure)")
+
+    p = _indicator_parser(sub, "specialisation", "trade specialisation (x - m) / (x + m) of every country "
+                          "in every product", _specialisation)
+    _output(p, "the table (long: year, country, product, trade_specialisation)")
+
+    p = _indicator_parser(sub, "krugman", "Krugman specialisation index (0-2) of every pair of countries",
+                          _krugman)
+    p.add_argument("--partners", metavar="A,B,C", help="the columns (default: every country)")
+    p.add_argument("--side", choices=["exports", "imports"], default="exports",
+                   help="compare export (default) or import structures")
+    p.add_argument("--self-pairs", action="store_true",
+                   help="keep a country (group) with itself (0; left out by default)")
+    _output(p, "the pair table (long: year, reporter, partner, krugman_specialisation)")
+
+    p = _indicator_parser(sub, "orientation", "regional orientation (Yeats 1998) of each member's exports "
+                          "to a group, product by product", _orientation,
+                          group="the group: NAME=A,B,C or a built-in group name (once)")
+    _output(p, "the table (long: year, country, product, regional_orientation)")
+
+    p = _indicator_parser(sub, "group-share", "share of each member's exports (imports) going to (coming "
+                          "from) its group, and the intra-group trade share", _group_share,
+                          group="a group: NAME=A,B,C or a built-in group name (repeatable)")
+    p.add_argument("--side", choices=["exports", "imports"], default="exports",
+                   help="exports (share going to the group, default) or imports (share coming from it)")
+    p.add_argument("--scale", type=float, default=100.0, help="100 (default, percentages) or 1")
+    _output(p, "the table (long: year, reporter, partner (the group), export_share or import_share)")
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="tradeindex", description=__doc__.split("\n\n")[0],
                                      epilog="Exit codes: 0 success, 2 user error (one line), 1 internal "
@@ -334,6 +450,8 @@ def build_parser():
     _membership(p)
     _output(p, "the tables, one file per type: NAME_one_way, NAME_horizontal, ...")
     p.set_defaults(run=_trade_types, wide=False)
+
+    _indicator_parsers(sub)
 
     p = sub.add_parser("report", help="the regional-integration report of a country group: tables, "
                        "Markdown summary, charts")

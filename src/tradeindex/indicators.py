@@ -1,18 +1,25 @@
-"""Trade indicators beside complementarity and intra-industry trade, from TradeFlows: revealed
-comparative advantage, trade intensity, concentration, specialisation, regional orientation and
-intra-group trade shares (the indicators of WITS and of ESCAP's handbook), for all countries and
-pairs at once.
+"""Trade indicators beside complementarity and intra-industry trade: revealed comparative
+advantage, trade intensity, concentration, specialisation, regional orientation and intra-group
+trade shares (the indicators of WITS and of ESCAP's handbook), for all countries and pairs at
+once, from TradeFlows or LazyFlows (:func:`tradeindex.scan_baci`), one year at a time
+(:mod:`tradeindex._years`).
 
 Conventions shared by every function here:
 
 - each year is computed on its own (a panel is its years side by side, aligned on the union of
-  their labels: a country absent in a year is NaN there);
+  their labels: a country absent in a year, asked for or not, is NaN there);
 - a country's trade is with all partners in the flows (the world, for BACI); with `products`, the
   totals are over the selected products (e.g. RCA within HS 84-90; for the usual all-goods
   denominators compute on all products and take the columns: ``rca(flows).loc[:, codes]``);
-- a group's trade is the sum of its members' trade (intra-group trade included); built-in group
-  names take each year's members present in the data; ``meta["groups"]`` records them per year;
+- a group's trade is the sum of its members' trade (intra-group trade included); built-in groups
+  take each year's members (``membership="by-year"``) or one composition for every year
+  (``"fixed"``: the last year's; or a given year's); ``meta["groups"]`` records the members used
+  per year and a warning names members absent from the data;
 - NaN where a denominator is zero (a country without exports, a product nobody exports), never 0;
+- self-pairs (a country with itself, a group with itself) of the pair indices (trade intensity,
+  Krugman) are NaN and left out of pair tables unless ``self_pairs=True``, as in
+  :func:`tradeindex.complementarity`; a country with itself has no trade intensity at all (BACI
+  holds no flow i -> i), so it stays NaN even then;
 - each index keeps its natural scale: RCA and trade intensity are ratios around 1, HHI in [0, 1],
   specialisation in [-1, 1], Krugman's index in [0, 2]; shares of trade are percentages (0-100).
 
@@ -32,10 +39,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import kernels
-from ._validation import (check_choice, check_group_names, check_groups, check_one_group, check_scale,
-                          check_selection_not_empty, check_years)
+from ._validation import (check_choice, check_group_names, check_has_groups, check_membership, check_one_group,
+                          check_scale)
+from ._years import check_group_members, finish_meta, fixed_axis, groups_in_year, run, source_years
 from .codes import resolve_groups
+from .complementarity import _self_pairs, _side, _spec_list
 from .result import IndexMatrix, IndexPanel
+from .sources import Request
 
 BALASSA = ("Balassa, B. (1965). Trade liberalisation and 'revealed' comparative advantage. The "
            "Manchester School, 33(2), 99-123.")
@@ -56,102 +66,46 @@ YEATS = ("Yeats, A. J. (1998). Does Mercosur's trade performance raise concerns 
          "regional trade arrangements? The World Bank Economic Review, 12(1), 1-28.")
 ZERO_DIVISION = "NaN where a denominator is zero, never 0"
 CONCENTRATION_COLS = ("exports by product", "exports by partner", "imports by product", "imports by partner")
-MEMBERS = "members"  # rows: every member of the groups (intra-group share and intensity)
+MEMBERS = "members"  # rows: every member of the groups present in the year (intra-group share and intensity)
+NO_COUNTRIES = (np.zeros(0, np.int64), np.zeros(0, dtype=object))  # an axis of groups only
 
 
-# -- the loop over years (to be replaced by the per-year driver) and the axes ----------------------
-def _per_year(flows, years, products, fn):
-    """`fn(flows of one year, year)` for every year, restricted to `products`; one IndexMatrix,
-    or an IndexPanel of the years aligned on the union of their labels."""
-    years, panel = check_years("years", years, flows.years)
-    results = []
-    for year in years:
-        one = flows
-        if products is not None or (year is not None and flows.years != [year]):
-            one = flows.select(years=year, products=products)
-        check_selection_not_empty("products", len(one), year)
-        result = fn(one, year)
-        result.meta["product_selection"] = products
-        results.append(result)
-    if not panel:
-        return results[0]
-    order = {lab: n for n, lab in enumerate(list(flows.countries.label) + list(flows.products.code))}
-    rows, cols = (_union([getattr(r, axis) for r in results], order) for axis in ("rows", "cols"))
-    values = np.full((len(years), len(rows), len(cols)), np.nan)
-    row_pos, col_pos = ({lab: n for n, lab in enumerate(labels)} for labels in (rows, cols))
-    for n, r in enumerate(results):
-        values[n][np.ix_([row_pos[x] for x in r.rows], [col_pos[x] for x in r.cols])] = r.values
-    first = results[0]
-    meta = dict(first.meta, **{key: {y: v for r in results for y, v in r.meta[key].items()}
-                               for key in ("groups", "products")})
-    return IndexPanel(values, years, rows, cols, first.name, first.row_name, first.col_name, meta)
+# -- what every function shares: checks before any year is read, one year's groups, the driver -----------
+def _checked(flows, years, membership, groups, param="groups"):
+    """(years, panel?, membership) after the checks made before any year is read: the source
+    and the years, the membership, the members listed by hand."""
+    years, panel = source_years(flows, years)
+    membership = check_membership(membership, years)
+    check_group_members(flows, groups, param)
+    return years, panel, membership
 
 
-def _union(label_lists, order):
-    """Labels of every year: those of `order` (countries, products of all years) in its order,
-    then the others (groups, fixed columns) as first seen."""
-    seen = list(dict.fromkeys(x for labels in label_lists for x in labels))
-    known = sorted((x for x in seen if x in order), key=order.get)
-    return np.array(known + [x for x in seen if x not in order], dtype=object)
+def _year_groups(flows, spec, param, year, membership, years):
+    """([(name, ids of the members present)], {name: members used and absent}) in `year`."""
+    grouped, info = groups_in_year(flows, spec, param, year, membership, years)
+    check_group_names([g for g, _ in grouped], flows.countries.label)
+    return grouped, info
 
 
-def _labels(flows, keys, param):
-    """Country keys (ISO3, labels or numeric codes) as labels, checked against all the flows."""
-    return None if keys is None else list(flows.countries.label[flows.countries.ids(keys, param)])
+def _members_axis(flows, axis, grouped):
+    """A fixed axis (or None) as it is; MEMBERS: the members of the groups present this year."""
+    if not (isinstance(axis, str) and axis == MEMBERS):
+        return axis
+    ids = np.unique(np.concatenate([m for _, m in grouped] + [np.zeros(0, np.int64)]))
+    return flows.countries.code[ids], flows.countries.label[ids]
 
 
-def _check_listed(flows, spec, param):
-    """Members of a group given as a list must be countries of the flows (a typo is an error);
-    per year, listed members absent that year are left out (meta records the members used)."""
-    if isinstance(spec, dict):
-        for name, members in spec.items():
-            if isinstance(members, (list, tuple, np.ndarray)):
-                flows.countries.ids(members, f"{param}[{name!r}]")
+def _year_meta(flows, year, info):
+    """What each year records: the members used and absent, the classification, the number of
+    products and the notes of the flows (merged over the years by IndexPanel.from_matrices)."""
+    return {"groups": {year: {g: i["members"] for g, i in info.items()}},
+            "groups_absent": {year: {g: i["absent"] for g, i in info.items() if i["absent"]}},
+            "classification": flows.classification, "products": {year: len(flows.products)},
+            "flow_notes": {year: list(flows.notes)}}
 
 
-def _year_groups(flows, year, spec, param="groups"):
-    """[(name, members present in these flows)] for `year` (built-in names: that year's members)."""
-    groups = check_groups(resolve_groups(spec, param, year=year, present=flows.countries.iso3))
-    check_group_names([g for g, _ in groups], flows.countries.label)
-    c = flows.countries
-    known = set(c.iso3) | set(c.label) | {str(x) for x in c.code}
-    return [(name, [m for m in members if str(m).strip() in known or str(m).strip().upper() in known])
-            for name, members in groups]
-
-
-def _axis(flows, keys, groups):
-    """(aggregation matrix: output rows x countries, 0/1 CSR, or None for every country in id
-    order; labels): the countries `keys` (labels; all countries of these flows when None;
-    MEMBERS: every member of the groups), then one row per group summing its members. A key
-    absent from these flows (a country of another year) gets an empty row: NaN in every result."""
-    c = flows.countries
-    if keys is None and not groups:
-        return None, np.asarray(c.label, dtype=object)
-    members = [c.ids(m, f"groups[{name!r}]") for name, m in groups]
-    if keys is None:
-        ids, labels = np.arange(len(c)), list(c.label)
-    elif isinstance(keys, str) and keys == MEMBERS:
-        ids = np.unique(np.concatenate(members + [np.zeros(0, np.int64)]))
-        labels = list(c.label[ids])
-    else:
-        where = {**{iso: n for n, iso in enumerate(c.iso3)}, **{lab: n for n, lab in enumerate(c.label)}}
-        ids, labels = np.array([where.get(k, -1) for k in keys], dtype=np.int64), list(keys)
-    parts = [[i] if i >= 0 else [] for i in ids] + [list(m) for m in members]
-    row = np.repeat(np.arange(len(parts)), [len(p) for p in parts])
-    col = np.concatenate([np.asarray(p, dtype=np.int64) for p in parts] + [np.zeros(0, np.int64)])
-    G = sp.csr_array((np.ones(len(col)), (row, col)), shape=(len(parts), len(c)))
-    return G, np.array(labels + [name for name, _ in groups], dtype=object)
-
-
-def _apply(G, A):
-    """The rows of an axis: G @ A (each output row sums its countries), A itself for G None."""
-    return A if G is None else G @ A
-
-
-def _meta(flows, year, index, formula, groups, reference, **extra):
-    return {"index": index, "formula": formula, "zero_division": ZERO_DIVISION,
-            "groups": {year: dict(groups)}, "products": {year: len(flows.products)},
-            "reference": reference, **extra}
+def _column_sums(A):
+    return np.asarray(A.sum(axis=0), dtype=np.float64).ravel()
 
 
 def _bilateral(flows, n_threads):
@@ -160,38 +114,45 @@ def _bilateral(flows, n_threads):
     return kernels._cell_totals(flows.exporter, flows.importer, flows.value, n, n, n_threads)
 
 
-def _options(flows, countries, groups, param="countries"):
-    """Check what can be checked on all the flows at once: the country keys and the members
-    listed by hand."""
-    _check_listed(flows, groups, "groups")
-    return _labels(flows, countries, param)
+def _collect(flows, compute, *, years, panel, products, progress, meta):
+    """Every year through the driver, then the one year's IndexMatrix or the panel of the years,
+    with `meta` added and the notes (absent members, the flows' notes) finished."""
+    request = Request(products=None if products is None else tuple(_spec_list(products)))
+    parts = run(flows, compute, years=years, request=request, progress=progress, label=meta["index"])
+    result = IndexPanel.from_matrices(parts) if panel else parts[0]
+    result.meta.update(meta, product_selection=products, zero_division=ZERO_DIVISION)
+    finish_meta(result.meta)
+    return result
+
+
+def _no_self_pairs(values, rows, row_codes, cols, col_codes):
+    """NaN for a country with itself and a group with itself (complementarity's rule)."""
+    values[_self_pairs(rows, row_codes, cols, col_codes)[0]] = np.nan
+    return values
 
 
 # -- revealed comparative advantage ---------------------------------------------------------------
 _RCA_NAMES = {"ratio": "rca", "symmetric": "rsca", "binary": "rca binary"}
 
 
-def _rca_year(flows, year, *, countries=None, groups=None, reference=None, kind="ratio"):
-    used = _year_groups(flows, year, groups)
+def _rca_year(flows, window, *, rows, groups, reference, kind, membership, years):
+    """One year of :func:`rca`: exports by country x product, the benchmark, one kernel call."""
+    year = window[0]
+    grouped, info = _year_groups(flows, groups, "groups", year, membership, years)
     X = flows._side_values("exports", slice(None))
-    recorded, against = list(used), "world"
-    if reference is None:
-        ref = np.asarray(X.sum(axis=0), dtype=np.float64).ravel()
-    else:
-        against, members = check_one_group("reference", dict(_year_groups(flows, year, reference, "reference")))
-        recorded.append((against, members))
-        ref = np.asarray(X[flows.countries.ids(members, "reference")].sum(axis=0), dtype=np.float64).ravel()
-    G, rows = _axis(flows, countries, used)
-    values = kernels.rca(_apply(G, X), reference=ref, kind=kind)
-    values = values.toarray() if sp.issparse(values) else values
-    meta = _meta(flows, year, "revealed comparative advantage", "RCA_cp = (x_cp / x_c) / (x_rp / x_r), r = "
-                 + ("the world" if reference is None else against), recorded,
-                 {"ratio": BALASSA, "symmetric": f"{BALASSA} {LAURSEN}", "binary": f"{BALASSA} {HIDALGO}"}[kind],
-                 kind=kind, against=against, scale=1)
-    return IndexMatrix(values, rows, flows.products.code, _RCA_NAMES[kind], "country", "product", year, meta)
+    ref = _column_sums(X)
+    if reference is not None:
+        ((_, members),), against = groups_in_year(flows, reference, "reference", year, membership, years)
+        info = {**info, **against}
+        ref = _column_sums(X[members])
+    G, labels, codes = _side(flows, rows, grouped)
+    values = kernels.rca(G @ X, reference=ref, kind=kind)
+    return IndexMatrix(values.toarray() if sp.issparse(values) else values, labels, flows.products.code,
+                       _RCA_NAMES[kind], "country", "product", year, _year_meta(flows, year, info), row_codes=codes)
 
 
-def rca(flows, *, years=None, countries=None, products=None, groups=None, reference=None, kind="ratio"):
+def rca(flows, *, years=None, countries=None, products=None, groups=None, reference=None, kind="ratio",
+        membership="by-year", progress=False):
     r"""Revealed comparative advantage of every country in every product (Balassa 1965).
 
     .. math:: RCA_{cp} = \frac{x_{cp} / x_c}{x_{wp} / x_w}
@@ -202,16 +163,19 @@ def rca(flows, *, years=None, countries=None, products=None, groups=None, refere
 
     Parameters
     ----------
-    flows : TradeFlows
+    flows : TradeFlows, or LazyFlows (:func:`tradeindex.scan_baci`), read one year at a time.
     years : None (every year: an IndexPanel when there are several), a year or a list of years.
-    countries : the rows (ISO3 or numeric codes; default every country, in id order).
+    countries : the rows (ISO3, numeric codes or names; default every country present in the
+        year, in code order); an asked country absent in a year is NaN there.
     products : codes, prefixes or ranges: the totals x_c, x_wp, x_w are over these products.
-    groups : extra rows summing their members' exports ({"EAEU": [...]} or built-in names, whose
-        members follow the year).
+    groups : extra rows summing their members' exports ({"EAEU": [...]} or built-in names).
     reference : None (the world) or one group whose exports are the benchmark (x_wp, x_w).
     kind : "ratio" (RCA, scale 1: a ratio around 1), "symmetric" ((RCA - 1) / (RCA + 1) in
         [-1, 1], Laursen 2015) or "binary" (1.0 where RCA >= 1, else 0.0: the M_cp matrix of
         economic complexity, Hidalgo and Hausmann 2009).
+    membership : "by-year" (default: each year's members), "fixed" (the last year's members in
+        every year) or a year: the composition of built-in groups (`groups`, `reference`).
+    progress : show progress over the years.
 
     Returns
     -------
@@ -238,37 +202,50 @@ def rca(flows, *, years=None, countries=None, products=None, groups=None, refere
     (20.15, 16.08)
     """
     kind = check_choice("kind", kind, tuple(_RCA_NAMES))
-    countries = _options(flows, countries, groups)
-    _check_listed(flows, reference, "reference")
-    fn = partial(_rca_year, countries=countries, groups=groups, reference=reference, kind=kind)
-    return _per_year(flows, years, products, fn)
+    years, panel, membership = _checked(flows, years, membership, groups)
+    against = "world"
+    if reference is not None:
+        against, _ = check_one_group("reference", resolve_groups(reference, "reference"))
+        check_group_members(flows, reference, "reference")
+    compute = partial(_rca_year, rows=fixed_axis(flows, countries, "countries"), groups=groups,
+                      reference=reference, kind=kind, membership=membership, years=years)
+    meta = {"index": "revealed comparative advantage",
+            "formula": "RCA_cp = (x_cp / x_c) / (x_rp / x_r), r = " + ("the world" if reference is None else against),
+            "reference": {"ratio": BALASSA, "symmetric": f"{BALASSA} {LAURSEN}", "binary": f"{BALASSA} {HIDALGO}"}[kind],
+            "kind": kind, "against": against, "scale": 1, "membership": membership}
+    return _collect(flows, compute, years=years, panel=panel, products=products, progress=progress, meta=meta)
 
 
 # -- bilateral: trade intensity and intra-group shares -------------------------------------------
-def _bilateral_year(flows, year, *, reporters=None, partners=None, groups=None, measure="intensity",
-                    side="exports", exclude_self=False, scale=1.0, n_threads=None):
-    used = _year_groups(flows, year, groups)
+def _bilateral_year(flows, window, *, rows, cols, groups, membership, years, measure="intensity",
+                    side="exports", exclude_self=False, scale=1.0, self_pairs=False, n_threads=None):
+    """One year of the bilateral indices: the C x C totals (one compiled pass), one kernel call."""
+    year = window[0]
+    grouped, info = _year_groups(flows, groups, "groups", year, membership, years)
+    R, rows, row_codes = _side(flows, _members_axis(flows, rows, grouped), grouped)
+    K, cols, col_codes = _side(flows, cols, grouped)
     B = _bilateral(flows, n_threads)
-    R, rows = _axis(flows, reporters, used)
-    K, cols = _axis(flows, partners, used)
     if measure == "intensity":
-        values = kernels.trade_intensity(B, rows=R, cols=K, exclude_self=exclude_self)
-        formula = ("TII_ij = (x_ij / X_i) / ((x_wj - x_ij) / (X_w - X_i))" if exclude_self
-                   else "TII_ij = (x_ij / X_i) / (x_wj / X_w)")
-        meta = _meta(flows, year, "trade intensity", formula, used, f"{INTENSITY} {HANDBOOK}",
-                     variant="rest of world" if exclude_self else "world (WITS)", scale=1)
-        name = "trade intensity"
+        values, name = kernels.trade_intensity(B, rows=R, cols=K, exclude_self=exclude_self), "trade intensity"
     else:
         values = kernels.partner_shares(B if side == "exports" else B.T, rows=R, cols=K, scale=scale)
-        verb = "going to" if side == "exports" else "coming from"
-        meta = _meta(flows, year, f"{side[:-1]} share", f"{scale:g} * share of the row's {side} {verb} the column",
-                     used, HANDBOOK, side=side, scale=scale)
         name = f"{side[:-1]} share"
-    return IndexMatrix(values, rows, cols, name, "reporter", "partner", year, meta)
+    if not self_pairs:
+        _no_self_pairs(values, rows, row_codes, cols, col_codes)
+    return IndexMatrix(values, rows, cols, name, "reporter", "partner", year, _year_meta(flows, year, info),
+                       row_codes=row_codes, col_codes=col_codes)
+
+
+def _intensity_meta(exclude_self, membership, self_pairs):
+    formula = ("TII_ij = (x_ij / X_i) / ((x_wj - x_ij) / (X_w - X_i))" if exclude_self
+               else "TII_ij = (x_ij / X_i) / (x_wj / X_w)")
+    return {"index": "trade intensity", "formula": formula, "reference": f"{INTENSITY} {HANDBOOK}",
+            "variant": "rest of world" if exclude_self else "world (WITS)", "scale": 1,
+            "membership": membership, "self_pairs": bool(self_pairs)}
 
 
 def trade_intensity(flows, *, years=None, reporters=None, partners=None, products=None, groups=None,
-                    exclude_self=False, n_threads=None):
+                    membership="by-year", exclude_self=False, self_pairs=False, n_threads=None, progress=False):
     r"""Trade intensity of every reporter with every partner (Brown 1949; Kojima 1964).
 
     .. math:: TII_{ij} = \frac{x_{ij} / X_i}{x_{wj} / X_w}
@@ -282,13 +259,18 @@ def trade_intensity(flows, *, years=None, reporters=None, partners=None, product
 
     Parameters
     ----------
-    flows : TradeFlows
-    years, products : as in :func:`rca` (with `products`, trade in those products only).
-    reporters, partners : rows and columns (default every country).
+    flows : TradeFlows, or LazyFlows (:func:`tradeindex.scan_baci`), read one year at a time.
+    years, products, membership, progress : as in :func:`rca` (with `products`, trade in those
+        products only).
+    reporters, partners : rows and columns (default every country present in the year).
     groups : extra rows and columns: a group exports (imports) what its members do, intra-group
-        trade included, so [G, G] is the intra-group intensity and [i, G] the intensity of
-        member i with the rest of G (i does not trade with itself).
+        trade included, so [i, G] is the intensity of member i with the rest of G (i does not
+        trade with itself) and [G, G] the intra-group intensity (with ``self_pairs=True``, or
+        :func:`intra_group_intensity`).
     exclude_self : the rest-of-world variant above.
+    self_pairs : False (default): a group with itself is NaN and left out of the long table,
+        as a country with itself; True keeps them: [G, G] is then the intra-group intensity,
+        and a country with itself stays NaN (BACI has no flow x_ii: it is undefined, not 0).
     n_threads : threads of the compiled bilateral sum.
 
     Returns
@@ -310,27 +292,39 @@ def trade_intensity(flows, *, years=None, reporters=None, partners=None, product
     >>> import tradeindex
     >>> mercosur = {"MERCOSUR": ["ARG", "BRA", "PRY", "URY"]}
     >>> ti = tradeindex.trade_intensity(tradeindex.sample(), years=1990, groups=mercosur)
-    >>> round(ti.loc["ARG", "BRA"], 2), round(ti.loc["MERCOSUR", "MERCOSUR"], 2)
-    (21.9, 6.99)
+    >>> round(ti.loc["ARG", "BRA"], 2), round(ti.loc["ARG", "MERCOSUR"], 2), ti.loc["MERCOSUR", "MERCOSUR"]
+    (21.9, 19.68, nan)
+    >>> ti = tradeindex.trade_intensity(tradeindex.sample(), years=1990, groups=mercosur, self_pairs=True)
+    >>> round(ti.loc["MERCOSUR", "MERCOSUR"], 2), ti.loc["ARG", "ARG"]   # intra-group intensity
+    (6.99, nan)
     """
-    reporters = _options(flows, reporters, groups, "reporters")
-    partners = _labels(flows, partners, "partners")
-    fn = partial(_bilateral_year, reporters=reporters, partners=partners, groups=groups,
-                 exclude_self=bool(exclude_self), n_threads=n_threads)
-    return _per_year(flows, years, products, fn)
+    years, panel, membership = _checked(flows, years, membership, groups)
+    compute = partial(_bilateral_year, rows=fixed_axis(flows, reporters, "reporters"),
+                      cols=fixed_axis(flows, partners, "partners"), groups=groups, membership=membership,
+                      years=years, exclude_self=bool(exclude_self), self_pairs=bool(self_pairs), n_threads=n_threads)
+    return _collect(flows, compute, years=years, panel=panel, products=products, progress=progress,
+                    meta=_intensity_meta(exclude_self, membership, self_pairs))
+
+
+def _group_rows(flows, groups, countries):
+    """The rows of the intra-group functions: `countries`, or every member of the groups in
+    each year (at least one group)."""
+    check_has_groups("groups", resolve_groups(groups, "groups"))
+    return MEMBERS if countries is None else fixed_axis(flows, countries, "countries")
 
 
 def intra_group_share(flows, groups, *, years=None, countries=None, products=None, side="exports",
-                      scale=100, n_threads=None):
+                      scale=100, membership="by-year", n_threads=None, progress=False):
     """Share of each member's exports (imports) that goes to (comes from) its group, and of the
     group's as a whole: ``scale * x_iG / X_i`` with x_iG i's exports to the members (itself
     excluded) and X_i its exports to all partners.
 
     Parameters
     ----------
-    flows : TradeFlows
-    groups : the groups (built-in names, whose members follow the year, or {name: [ISO3, ...]}).
-    years, products : as in :func:`rca` (with `products`, trade in those products only).
+    flows : TradeFlows, or LazyFlows (:func:`tradeindex.scan_baci`), read one year at a time.
+    groups : the groups (built-in names or {name: [ISO3, ...]}).
+    years, products, membership, progress : as in :func:`rca` (with `products`, trade in those
+        products only).
     countries : the rows (default: every member of the groups in that year), then each group
         (its intra-group trade share: the members' exports to each other over their exports).
     side : "exports" (share going to the group) or "imports" (share coming from it).
@@ -341,6 +335,8 @@ def intra_group_share(flows, groups, *, years=None, countries=None, products=Non
     -------
     IndexMatrix (reporter x group; values "export_share" or "import_share") or IndexPanel.
     0/0 convention: NaN for a country without exports (imports) in the selection, never 0.
+    The group's own row [G, G] (its intra-group share) is in the long table
+    (``meta["self_pairs"]`` is True).
 
     References
     ----------
@@ -363,27 +359,32 @@ def intra_group_share(flows, groups, *, years=None, countries=None, products=Non
     """
     check_choice("side", side, ("exports", "imports"))
     scale = check_scale("scale", scale)
-    countries = _options(flows, countries, groups)
-    fn = partial(_bilateral_year, reporters=MEMBERS if countries is None else countries, partners=[],
-                 groups=groups, measure="share", side=side, scale=scale, n_threads=n_threads)
-    return _per_year(flows, years, products, fn)
+    years, panel, membership = _checked(flows, years, membership, groups)
+    compute = partial(_bilateral_year, rows=_group_rows(flows, groups, countries), cols=NO_COUNTRIES,
+                      groups=groups, membership=membership, years=years, measure="share", side=side,
+                      scale=scale, self_pairs=True, n_threads=n_threads)
+    verb = "going to" if side == "exports" else "coming from"
+    meta = {"index": f"{side[:-1]} share", "formula": f"{scale:g} * share of the row's {side} {verb} the column",
+            "reference": HANDBOOK, "side": side, "scale": scale, "membership": membership, "self_pairs": True}
+    return _collect(flows, compute, years=years, panel=panel, products=products, progress=progress, meta=meta)
 
 
-def intra_group_intensity(flows, groups, *, years=None, countries=None, products=None,
-                          exclude_self=False, n_threads=None):
+def intra_group_intensity(flows, groups, *, years=None, countries=None, products=None, exclude_self=False,
+                          membership="by-year", n_threads=None, progress=False):
     """Trade intensity (as in :func:`trade_intensity`) of each member with its group and of the
     group with itself, the intra-group trade intensity ``(x_GG / X_G) / (x_wG / X_w)``.
 
     Parameters
     ----------
-    flows, groups, years, countries, products, n_threads : as in :func:`intra_group_share`.
+    flows, groups, years, countries, products, membership, n_threads, progress : as in
+        :func:`intra_group_share`.
     exclude_self : the rest-of-world variant of :func:`trade_intensity`.
 
     Returns
     -------
     IndexMatrix (reporter x group, scale 1: a ratio around 1) or IndexPanel: rows every member
-    of the groups in that year (or `countries`), then each group. 0/0 convention as in
-    :func:`trade_intensity`.
+    of the groups in that year (or `countries`), then each group, whose own row [G, G] is kept
+    (``meta["self_pairs"]`` is True). 0/0 convention as in :func:`trade_intensity`.
 
     References
     ----------
@@ -398,36 +399,35 @@ def intra_group_intensity(flows, groups, *, years=None, countries=None, products
     >>> ti.values[:, 0].round(1)
     array([19.7,  2.9, 27.3, 35.8,  7. ])
     """
-    countries = _options(flows, countries, groups)
-    fn = partial(_bilateral_year, reporters=MEMBERS if countries is None else countries, partners=[],
-                 groups=groups, exclude_self=bool(exclude_self), n_threads=n_threads)
-    return _per_year(flows, years, products, fn)
+    years, panel, membership = _checked(flows, years, membership, groups)
+    compute = partial(_bilateral_year, rows=_group_rows(flows, groups, countries), cols=NO_COUNTRIES,
+                      groups=groups, membership=membership, years=years, exclude_self=bool(exclude_self),
+                      self_pairs=True, n_threads=n_threads)
+    return _collect(flows, compute, years=years, panel=panel, products=products, progress=progress,
+                    meta=_intensity_meta(exclude_self, membership, True))
 
 
 # -- concentration -------------------------------------------------------------------------------
 _CONCENTRATION = {"hhi": "hhi", "normalized": "normalized hhi", "count": "count"}
 
 
-def _concentration_year(flows, year, *, countries=None, groups=None, measure="hhi", scale=1.0,
-                        n_threads=None):
-    used = _year_groups(flows, year, groups)
-    G, rows = _axis(flows, countries, used)
+def _concentration_year(flows, window, *, rows, groups, membership, years, measure, scale, n_threads):
+    """One year of :func:`concentration`: four matrices (by product and by partner, both sides)."""
+    year = window[0]
+    grouped, info = _year_groups(flows, groups, "groups", year, membership, years)
+    G, labels, codes = _side(flows, rows, grouped)
     B = _bilateral(flows, n_threads)
     parts = (flows._side_values("exports", slice(None)), B, flows._side_values("imports", slice(None)), B.T)
-    values = np.empty((len(rows), len(parts)))
+    values = np.empty((len(labels), len(parts)))
     for k, A in enumerate(parts):
-        h, n = kernels.hhi(_apply(G, A), normalized=measure == "normalized", scale=scale, return_counts=True)
+        h, n = kernels.hhi(G @ A, normalized=measure == "normalized", scale=scale, return_counts=True)
         values[:, k] = n if measure == "count" else h
-    formula = {"hhi": "H = sum_k s_k^2", "normalized": "(H - 1/N) / (1 - 1/N), N = positive categories",
-               "count": "N = categories with positive trade"}[measure]
-    meta = _meta(flows, year, "Herfindahl-Hirschman concentration", formula, used, HHI, measure=measure,
-                 scale=scale if measure != "count" else None)
-    return IndexMatrix(values, rows, np.array(CONCENTRATION_COLS, dtype=object), _CONCENTRATION[measure],
-                       "country", "over", year, meta)
+    return IndexMatrix(values, labels, np.array(CONCENTRATION_COLS, dtype=object), _CONCENTRATION[measure],
+                       "country", "over", year, _year_meta(flows, year, info), row_codes=codes)
 
 
 def concentration(flows, *, years=None, countries=None, products=None, groups=None, measure="hhi",
-                  scale=1, n_threads=None):
+                  scale=1, membership="by-year", n_threads=None, progress=False):
     r"""Concentration of each country's exports and imports over products and over partners
     (Herfindahl 1950; Hirschman 1964), and the number of products and markets.
 
@@ -440,9 +440,9 @@ def concentration(flows, *, years=None, countries=None, products=None, groups=No
 
     Parameters
     ----------
-    flows : TradeFlows
-    years, countries, products, groups : as in :func:`rca`; a group's trade with each partner is
-        the sum of its members' (intra-group partners included).
+    flows : TradeFlows, or LazyFlows (:func:`tradeindex.scan_baci`), read one year at a time.
+    years, countries, products, groups, membership, progress : as in :func:`rca`; a group's
+        trade with each partner is the sum of its members' (intra-group partners included).
     measure : "hhi" (H, default), "normalized" (H*) or "count" (N).
     scale : 1 (default, [0, 1]) or 10000 (the 0-10,000 "points" convention).
     n_threads : threads of the compiled bilateral sum.
@@ -471,24 +471,29 @@ def concentration(flows, *, years=None, countries=None, products=None, groups=No
     """
     measure = check_choice("measure", measure, tuple(_CONCENTRATION))
     scale = check_scale("scale", scale)
-    countries = _options(flows, countries, groups)
-    fn = partial(_concentration_year, countries=countries, groups=groups, measure=measure, scale=scale,
-                 n_threads=n_threads)
-    return _per_year(flows, years, products, fn)
+    years, panel, membership = _checked(flows, years, membership, groups)
+    compute = partial(_concentration_year, rows=fixed_axis(flows, countries, "countries"), groups=groups,
+                      membership=membership, years=years, measure=measure, scale=scale, n_threads=n_threads)
+    formula = {"hhi": "H = sum_k s_k^2", "normalized": "(H - 1/N) / (1 - 1/N), N = positive categories",
+               "count": "N = categories with positive trade"}[measure]
+    meta = {"index": "Herfindahl-Hirschman concentration", "formula": formula, "reference": HHI, "measure": measure,
+            "scale": scale if measure != "count" else None, "membership": membership}
+    return _collect(flows, compute, years=years, panel=panel, products=products, progress=progress, meta=meta)
 
 
 # -- specialisation ------------------------------------------------------------------------------
-def _specialisation_year(flows, year, *, countries=None, groups=None):
-    used = _year_groups(flows, year, groups)
-    G, rows = _axis(flows, countries, used)
-    X, M = (_apply(G, flows._side_values(side, slice(None))) for side in ("exports", "imports"))
-    meta = _meta(flows, year, "trade specialisation", "TS_cp = (x_cp - m_cp) / (x_cp + m_cp)", used,
-                 f"{BALASSA} {HANDBOOK}", scale=1)
-    return IndexMatrix(kernels.trade_specialisation(X, M), rows, flows.products.code,
-                       "trade specialisation", "country", "product", year, meta)
+def _specialisation_year(flows, window, *, rows, groups, membership, years):
+    """One year of :func:`trade_specialisation`: exports and imports by country x product."""
+    year = window[0]
+    grouped, info = _year_groups(flows, groups, "groups", year, membership, years)
+    G, labels, codes = _side(flows, rows, grouped)
+    X, M = (G @ flows._side_values(side, slice(None)) for side in ("exports", "imports"))
+    return IndexMatrix(kernels.trade_specialisation(X, M), labels, flows.products.code, "trade specialisation",
+                       "country", "product", year, _year_meta(flows, year, info), row_codes=codes)
 
 
-def trade_specialisation(flows, *, years=None, countries=None, products=None, groups=None):
+def trade_specialisation(flows, *, years=None, countries=None, products=None, groups=None,
+                         membership="by-year", progress=False):
     r"""Trade specialisation of every country in every product: the normalised trade balance
 
     .. math:: TS_{cp} = \frac{x_{cp} - m_{cp}}{x_{cp} + m_{cp}}
@@ -498,8 +503,8 @@ def trade_specialisation(flows, *, years=None, countries=None, products=None, gr
 
     Parameters
     ----------
-    flows, years, countries, products, groups : as in :func:`rca`; a group's exports and
-        imports are its members' (intra-group trade included).
+    flows, years, countries, products, groups, membership, progress : as in :func:`rca`; a
+        group's exports and imports are its members' (intra-group trade included).
 
     Returns
     -------
@@ -519,24 +524,33 @@ def trade_specialisation(flows, *, years=None, countries=None, products=None, gr
     >>> round(ts.loc["BRA", "2601"], 3), round(ts.loc["JPN", "2601"], 3)   # iron ores
     (0.998, -1.0)
     """
-    countries = _options(flows, countries, groups)
-    return _per_year(flows, years, products, partial(_specialisation_year, countries=countries, groups=groups))
+    years, panel, membership = _checked(flows, years, membership, groups)
+    compute = partial(_specialisation_year, rows=fixed_axis(flows, countries, "countries"), groups=groups,
+                      membership=membership, years=years)
+    meta = {"index": "trade specialisation", "formula": "TS_cp = (x_cp - m_cp) / (x_cp + m_cp)",
+            "reference": f"{BALASSA} {HANDBOOK}", "scale": 1, "membership": membership}
+    return _collect(flows, compute, years=years, panel=panel, products=products, progress=progress, meta=meta)
 
 
-def _krugman_year(flows, year, *, countries=None, partners=None, groups=None, side="exports",
-                  dtype="float64", method="auto", n_threads=None):
-    used = _year_groups(flows, year, groups)
+# -- Krugman specialisation ----------------------------------------------------------------------
+def _krugman_year(flows, window, *, rows, cols, groups, membership, years, side, dtype, method, self_pairs,
+                  n_threads):
+    """One year of :func:`krugman`: share profiles of the rows and columns, the overlap kernel."""
+    year = window[0]
+    grouped, info = _year_groups(flows, groups, "groups", year, membership, years)
     A = flows._side_values(side, slice(None))
-    R, rows = _axis(flows, countries, used)
-    K, cols = _axis(flows, partners, used)
-    values = kernels.krugman(_apply(R, A), _apply(K, A), dtype=dtype, method=method, n_threads=n_threads)
-    meta = _meta(flows, year, "Krugman specialisation", "K_ij = sum_p |s_ip - s_jp| = 2 - 2 * sum_p min(s_ip, s_jp)",
-                 used, KRUGMAN, side=side, scale=2, identity=f"K = 2 - 2 * {side[:-1]} similarity / 100")
-    return IndexMatrix(values, rows, cols, "krugman specialisation", "reporter", "partner", year, meta)
+    R, rows, row_codes = _side(flows, rows, grouped)
+    K, cols, col_codes = _side(flows, cols, grouped)
+    values = kernels.krugman(R @ A, K @ A, dtype=dtype, method=method, n_threads=n_threads)
+    if not self_pairs:
+        _no_self_pairs(values, rows, row_codes, cols, col_codes)
+    return IndexMatrix(values, rows, cols, "krugman specialisation", "reporter", "partner", year,
+                       _year_meta(flows, year, info), row_codes=row_codes, col_codes=col_codes)
 
 
 def krugman(flows, *, years=None, countries=None, partners=None, products=None, groups=None,
-            side="exports", dtype="float64", method="auto", n_threads=None):
+            side="exports", membership="by-year", dtype="float64", method="auto", self_pairs=False,
+            n_threads=None, progress=False):
     r"""Krugman specialisation index of every pair of countries (Krugman 1991): the distance
     between their export (or import) structures,
 
@@ -550,10 +564,12 @@ def krugman(flows, *, years=None, countries=None, partners=None, products=None, 
 
     Parameters
     ----------
-    flows, years, products, groups : as in :func:`rca`.
-    countries, partners : rows and columns (default every country).
+    flows, years, products, groups, membership, progress : as in :func:`rca`.
+    countries, partners : rows and columns (default every country present in the year).
     side : "exports" (export structures, default) or "imports".
     dtype, method, n_threads : as in :func:`tradeindex.complementarity` (the overlap kernel).
+    self_pairs : False (default): a country (group) with itself - 0 by definition - is NaN and
+        left out of the long table, as in :func:`tradeindex.complementarity`; True keeps it.
 
     Returns
     -------
@@ -570,33 +586,39 @@ def krugman(flows, *, years=None, countries=None, partners=None, products=None, 
     >>> k = tradeindex.krugman(tradeindex.sample(), years=1990, countries=["ARG", "BRA"],
     ...                        partners=["ARG", "BRA", "URY"])
     >>> k.values.round(3)
-    array([[0.   , 1.276, 1.406],
-           [1.276, 0.   , 1.791]])
+    array([[  nan, 1.276, 1.406],
+           [1.276,   nan, 1.791]])
     """
     check_choice("side", side, ("exports", "imports"))
-    countries = _options(flows, countries, groups)
-    partners = _labels(flows, partners, "partners")
-    fn = partial(_krugman_year, countries=countries, partners=partners, groups=groups, side=side,
-                 dtype=dtype, method=method, n_threads=n_threads)
-    return _per_year(flows, years, products, fn)
+    years, panel, membership = _checked(flows, years, membership, groups)
+    compute = partial(_krugman_year, rows=fixed_axis(flows, countries, "countries"),
+                      cols=fixed_axis(flows, partners, "partners"), groups=groups, membership=membership,
+                      years=years, side=side, dtype=dtype, method=method, self_pairs=bool(self_pairs),
+                      n_threads=n_threads)
+    meta = {"index": "Krugman specialisation", "formula": "K_ij = sum_p |s_ip - s_jp| = 2 - 2 * sum_p min(s_ip, s_jp)",
+            "reference": KRUGMAN, "side": side, "scale": 2, "membership": membership, "self_pairs": bool(self_pairs),
+            "identity": f"K = 2 - 2 * {side[:-1]} similarity / 100"}
+    return _collect(flows, compute, years=years, panel=panel, products=products, progress=progress, meta=meta)
 
 
 # -- regional orientation ------------------------------------------------------------------------
-def _orientation_year(flows, year, *, group=None, countries=None, n_threads=None):
-    name, members = check_one_group("group", dict(_year_groups(flows, year, group, "group")))
+def _orientation_year(flows, window, *, group, rows, membership, years, n_threads):
+    """One year of :func:`regional_orientation`: exports by (exporter, inside the group or not) x
+    product in one compiled pass."""
+    year = window[0]
+    grouped, info = _year_groups(flows, group, "group", year, membership, years)
     n, P = len(flows.countries), len(flows.products)
     inside = np.zeros(n, np.int32)
-    inside[flows.countries.ids(members, "group")] = n  # exporter id + n: exports to the group
-    T = kernels._cell_totals(flows.exporter + inside[flows.importer], flows.product, flows.value,
-                             2 * n, P, n_threads)
-    G, rows = _axis(flows, MEMBERS if countries is None else countries, [(name, members)])
-    values = kernels.regional_orientation(_apply(G, T[n:]), _apply(G, T[:n]))
-    meta = _meta(flows, year, "regional orientation", "RO_cp = (x_in_cp / x_in_c) / (x_out_cp / x_out_c)",
-                 [(name, members)], f"{YEATS} {HANDBOOK}", scale=1)
-    return IndexMatrix(values, rows, flows.products.code, "regional orientation", "country", "product", year, meta)
+    inside[grouped[0][1]] = n  # exporter id + n: exports to the group
+    T = kernels._cell_totals(flows.exporter + inside[flows.importer], flows.product, flows.value, 2 * n, P, n_threads)
+    G, labels, codes = _side(flows, _members_axis(flows, rows, grouped), grouped)
+    return IndexMatrix(kernels.regional_orientation(G @ T[n:], G @ T[:n]), labels, flows.products.code,
+                       "regional orientation", "country", "product", year, _year_meta(flows, year, info),
+                       row_codes=codes)
 
 
-def regional_orientation(flows, group, *, years=None, countries=None, products=None, n_threads=None):
+def regional_orientation(flows, group, *, years=None, countries=None, products=None, membership="by-year",
+                         n_threads=None, progress=False):
     r"""Regional orientation of each member's exports to `group`, product by product (Yeats 1998):
 
     .. math:: RO_{cp} = \frac{x^{G}_{cp} / x^{G}_c}{x^{O}_{cp} / x^{O}_c}
@@ -606,9 +628,9 @@ def regional_orientation(flows, group, *, years=None, countries=None, products=N
 
     Parameters
     ----------
-    flows : TradeFlows
-    group : one group: a built-in name (members follow the year) or {name: [ISO3, ...]}.
-    years, products : as in :func:`rca`.
+    flows : TradeFlows, or LazyFlows (:func:`tradeindex.scan_baci`), read one year at a time.
+    group : one group: a built-in name or {name: [ISO3, ...]}.
+    years, products, membership, progress : as in :func:`rca`.
     countries : the rows (any countries; default: the group's members that year); the group
         itself is always the last row (its intra-group vs extra-group exports).
     n_threads : threads of the compiled sum.
@@ -633,7 +655,11 @@ def regional_orientation(flows, group, *, years=None, countries=None, products=N
     >>> list(ro.rows), round(ro.loc["BRA", "8703"], 2)      # motor cars
     (['ARG', 'BRA', 'PRY', 'URY', 'MERCOSUR'], 1.95)
     """
-    countries = _labels(flows, countries, "countries")
-    _check_listed(flows, group, "group")
-    fn = partial(_orientation_year, group=group, countries=countries, n_threads=n_threads)
-    return _per_year(flows, years, products, fn)
+    check_one_group("group", resolve_groups(group, "group"))
+    years, panel, membership = _checked(flows, years, membership, group, "group")
+    compute = partial(_orientation_year, group=group, rows=MEMBERS if countries is None else
+                      fixed_axis(flows, countries, "countries"), membership=membership, years=years,
+                      n_threads=n_threads)
+    meta = {"index": "regional orientation", "formula": "RO_cp = (x_in_cp / x_in_c) / (x_out_cp / x_out_c)",
+            "reference": f"{YEATS} {HANDBOOK}", "scale": 1, "membership": membership}
+    return _collect(flows, compute, years=years, panel=panel, products=products, progress=progress, meta=meta)

@@ -627,12 +627,13 @@ def bilateral_gl(exporter, importer, product, value, n_countries, *, n_products=
 
 
 def _cell_totals(rows, cols, values, n_rows, n_cols, n_threads=None):
-    """cell_totals without input checks (ids known to be in range, values float64)."""
-    t = min(effective_threads(n_threads), max(1, len(values) // (n_rows * n_cols)))
+    """cell_totals without input checks (ids known to be in range; inputs copied only where they
+    are not contiguous arrays of one integer dtype and float64); n_rows or n_cols may be 0."""
+    t = min(effective_threads(n_threads), max(1, len(values) // max(n_rows * n_cols, 1)))
     out = np.zeros((t, n_rows * n_cols))
     dtype = np.result_type(rows.dtype, cols.dtype)
-    _aggregate.cell_sum(rows.astype(dtype, copy=False), cols.astype(dtype, copy=False), values,
-                         n_cols, out, t)
+    _aggregate.cell_sum(np.ascontiguousarray(rows, dtype), np.ascontiguousarray(cols, dtype),
+                         np.ascontiguousarray(values, np.float64), n_cols, out, t)
     return out.sum(axis=0).reshape(n_rows, n_cols) if t > 1 else out.reshape(n_rows, n_cols)
 
 

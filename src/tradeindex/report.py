@@ -3,12 +3,20 @@
 For a group G (e.g. the EAEU), a comparison group and a product set, per year:
 
 1. complementarity (Michaely 1996) of each member with the rest of G and with the comparison
-   group, the member as exporter and as importer, and its change over the period;
+   group, the member as exporter and as importer, and its change over the period; beside it,
+   in the same rows, the trade intensity (Kojima 1964) of the member's exports to the partner
+   group (member as exporter) and of the partner group's exports to the member (as importer),
+   over all products;
 2. Grubel-Lloyd intra-industry trade in the product set, each member "within the group" vs
    "global trade" (the study's Table II layout);
-3. the share of each member's trade in the product set that goes to / comes from G (Figure 1);
-4. candidate partners: every non-member ranked by complementarity with G, both directions;
-5. marginal intra-industry trade (Brulhart 1994) of each member with G, first to last year.
+3. the share of each member's trade in the product set that goes to / comes from G (Figure 1),
+   by :func:`tradeindex.intra_group_share`;
+4. candidate partners: every non-member ranked by complementarity with G, both directions, with
+   the trade intensity of both directions beside it;
+5. marginal intra-industry trade (Brulhart 1994) of each member with G, first to last year;
+6. revealed comparative advantage (Balassa 1965) of each member in each product of the product
+   set, with the usual all-goods denominators (the member's and the world's exports of all
+   products), table ``rca``.
 
 Group composition. Built-in groups change members (Armenia and Kyrgyzstan join the EAEU in
 2015; the United Kingdom leaves EU28 in 2020), so every table is computed twice over the years
@@ -33,8 +41,8 @@ from ._years import membership_year, run, source_years
 from .codes import PRODUCT_SETS, product_set, product_specs, resolve_groups
 from .complementarity import complementarity
 from .config import __version__
+from .indicators import intra_group_share, rca, trade_intensity
 from .intra_industry import grubel_lloyd, marginal_iit
-from .kernels import group_totals
 from .sources import Request, prepare
 
 COMPOSITIONS = ("fixed", "by-year")
@@ -118,7 +126,8 @@ class RegionalReport:
         first, last = self.years[0], self.years[-1]
         lines = [f"# {self.group}: complementarity and intra-industry trade, {first}-{last}", "",
                  f"Products: {self.products} ({self.classification}); comparison group: {self.compare}. "
-                 "All indices on a 0-100 scale; n/a where a denominator is zero (no trade). "
+                 "Complementarity, Grubel-Lloyd and shares on a 0-100 scale, trade intensity and RCA as ratios "
+                 "(1 = neutral); n/a where a denominator is zero (no trade). "
                  f"Group composition: {self._composition_text()}.", ""]
         lines += ["## Table I. Trade complementarity (Michaely) of each member", "",
                   "Over all products (full trade profiles). Member as exporter vs the partner's imports, and "
@@ -137,10 +146,23 @@ class RegionalReport:
         lines += _md_table(["reporter", "year", "exports to group", "imports from group"],
                            [[r["reporter"], r["year"], r["export_share"], r["import_share"]]
                             for r in self._rows("intra_group_share", composition="fixed")])
-        lines += ["", f"## Candidate partners of {self.group} ({last}), top 15 by mean complementarity", ""]
-        lines += _md_table(["rank", "country", f"exports vs {self.group} imports", f"{self.group} exports vs its imports", "mean"],
-                           [[r["rank"], r["country"], r["trade_complementarity_country_exports"], r["trade_complementarity_group_exports"], r["mean"]]
-                            for r in self._rows("candidate_partners")[:15]])
+        lines += ["", f"## Trade intensity (Kojima) of each member, {first} and {last}", "",
+                  "Over all products: the member's exports to the partner (member as exporter), or the partner's "
+                  "exports to the member (as importer), relative to the partner's (member's) weight in world trade; "
+                  "1 = neutral, above 1 = more trade than that weight (the fixed composition).", ""]
+        lines += _md_table(["reporter", "partner", "member as", str(first), str(last)], self._intensity_rows(first, last))
+        lines += ["", f"## RCA in {self.products} (Balassa; all-goods denominators)", "",
+                  f"Products of the set in which each member has a revealed comparative advantage (RCA >= 1), "
+                  f"in {first} and {last}, and its strongest products in {last}.", ""]
+        lines += _md_table(["reporter", f"RCA >= 1, {first}", f"RCA >= 1, {last}", f"highest RCA, {last}"],
+                           self._rca_rows(first, last))
+        lines += ["", f"## Candidate partners of {self.group} ({last}), top 15 by mean complementarity", "",
+                  "Complementarity (0-100) and trade intensity (ratio, 1 = neutral) in both directions.", ""]
+        lines += _md_table(["rank", "country", f"exports vs {self.group} imports", f"{self.group} exports vs its imports",
+                            "mean", f"intensity, exports to {self.group}", f"intensity, {self.group} exports to it"],
+                           [[r["rank"], r["country"], r["trade_complementarity_country_exports"],
+                             r["trade_complementarity_group_exports"], r["mean"], r["trade_intensity_country_exports"],
+                             r["trade_intensity_group_exports"]] for r in self._rows("candidate_partners")[:15]])
         if "marginal_iit" in self.tables:
             lines += ["", f"## Marginal intra-industry trade with {self.group}, {first} -> {last} (Brulhart A, 0-100)", ""]
             lines += _md_table(["reporter", f"within {self.group}", "global"],
@@ -148,6 +170,29 @@ class RegionalReport:
         if self.notes:
             lines += ["", "## Notes", ""] + [f"- {n}" for n in self.notes]
         return "\n".join(lines) + "\n"
+
+    def _intensity_rows(self, first, last):
+        """Table rows: each member, partner and role (fixed composition), intensity in the first
+        and last year."""
+        rows = self._rows("complementarity", composition="fixed")
+        at = {(r["reporter"], r["partner"], r["reporter_as"], r["year"]): r["trade_intensity"] for r in rows}
+        keys = dict.fromkeys((r["reporter"], r["partner"], r["reporter_as"]) for r in rows)
+        return [[*k, at.get((*k, first), np.nan), at.get((*k, last), np.nan)] for k in keys]
+
+    def _rca_rows(self, first, last, top=3):
+        """Table rows: each member (fixed composition), how many products of the set have RCA >= 1
+        in the first and last year (of those with a value), its `top` products by RCA last."""
+        rows, values = self._rows("rca", composition="fixed"), {}
+        for r in rows:
+            if r["rca"] is not None and not np.isnan(r["rca"]):
+                values.setdefault((r["reporter"], r["year"]), []).append((r["rca"], r["product"]))
+        out = []
+        for m in dict.fromkeys(r["reporter"] for r in rows):
+            cells = [f"{sum(v >= 1 for v, _ in values[m, y])} of {len(values[m, y])}" if (m, y) in values else "n/a"
+                     for y in (first, last)]
+            best = sorted(values.get((m, last), []), key=lambda x: -x[0])[:top]
+            out.append([m, *cells, ", ".join(f"{p} ({v:.1f})" for v, p in best) or "n/a"])
+        return out
 
     def _composition_text(self):
         year = self.years[-1] if self.membership in ("fixed", "by-year") else self.membership
@@ -215,8 +260,9 @@ def _year(flows, window, *, group, gname, compare, cname, products, membership, 
         if members_cmp.get(c):
             groups.setdefault(_key(members_cmp[c]), members_cmp[c])
     tc = complementarity(flows, years=year, groups=groups or None, n_threads=n_threads) if len(flows) else None
+    ti = trade_intensity(flows, years=year, groups=groups or None, n_threads=n_threads) if len(flows) else None
 
-    out = {"complementarity": [], "grubel_lloyd": [], "intra_group_share": [], "groups": []}
+    out = {"complementarity": [], "grubel_lloyd": [], "intra_group_share": [], "rca": [], "groups": []}
     for c in COMPOSITIONS:
         for g, lst, present in ((gname, listed[c], found[c]), (cname, listed_cmp.get(c), found_cmp.get(c))):
             if g is None:
@@ -228,28 +274,61 @@ def _year(flows, window, *, group, gname, compare, cname, products, membership, 
             if compare is not None:
                 partners.append((cname, _key(members_cmp[c]) if members_cmp[c] else None))
             for pname, key in partners:
-                for role, value in (("exporter", tc.loc[m, key] if key and tc is not None else np.nan),
-                                    ("importer", tc.loc[key, m] if key and tc is not None else np.nan)):
+                for role, pair in (("exporter", (m, key)), ("importer", (key, m))):
                     out["complementarity"].append({"year": year, "reporter": m, "partner": pname, "reporter_as": role,
                                                    "composition": c, "partner_members": _text(groups.get(key)),
-                                                   "trade_complementarity": float(value)})
+                                                   "trade_complementarity": _value(tc, *pair) if key else np.nan,
+                                                   "trade_intensity": _value(ti, *pair) if key else np.nan})
     pflows = prepare(flows, (), products) if products is not None else flows
+    everyone = sorted(set(members["fixed"]) | set(members["by-year"]))
+    traded = {c: [m for m in ms if m in set(pflows.countries.label)] for c, ms in members.items()}
+    shares = _shares(pflows, year, traded, n_threads)
+    ratios = rca(flows, years=year, countries=everyone) if len(flows) and everyone else None
     for c in COMPOSITIONS:
         if not members[c]:
             continue
-        gl = grubel_lloyd(pflows, by="country", reporters=members[c], years=year, n_threads=n_threads,
-                          partners={gname: members[c], "World": None}) if len(pflows) else None
-        shares = _shares(pflows, members[c])
+        gl = grubel_lloyd(pflows, by="country", reporters=traded[c], years=year, n_threads=n_threads,
+                          partners={gname: traded[c], "World": None}) if traded[c] else None
         for m in members[c]:
             out["grubel_lloyd"].append({"year": year, "reporter": m, "composition": c,
-                                        "grubel_lloyd_within": gl.loc[m, gname] if gl is not None else np.nan,
-                                        "grubel_lloyd_global": gl.loc[m, "World"] if gl is not None else np.nan})
-            out["intra_group_share"].append({"year": year, "reporter": m, "composition": c, **shares[m]})
+                                        "grubel_lloyd_within": _value(gl, m, gname),
+                                        "grubel_lloyd_global": _value(gl, m, "World")})
+            out["intra_group_share"].append({"year": year, "reporter": m, "composition": c,
+                                             **{f"{side[:-1]}_share": _value(shares[side], m, c) for side in shares}})
+            out["rca"] += [{"year": year, "reporter": m, "composition": c, "product": str(p), "rca": v}
+                           for p, v in zip(pflows.products.code, _rca_row(ratios, m, pflows.products.code))]
     if year == years[-1]:
-        out["candidates"] = _candidates(tc, members["fixed"], groups) if tc is not None and members["fixed"] else []
+        out["candidates"] = _candidates(tc, ti, members["fixed"], groups) if tc is not None and members["fixed"] else []
         out["heatmap"] = _heatmap_matrix(tc, groups)
         out["members_last"] = members["fixed"]
     return out
+
+
+def _value(result, row, col):
+    """One cell of a one-year result, NaN where there is no result or the row or column is
+    not in it (a member without trade in the product set that year)."""
+    if result is None or row not in set(result.rows) or col not in set(result.cols):
+        return np.nan
+    return float(result.loc[row, col])
+
+
+def _shares(flows, year, traded, n_threads):
+    """{side: intra_group_share of the members with trade in `flows` (`traded`), one group per
+    composition} (a member without trade there has no row: NaN)."""
+    groups = {c: ms for c, ms in traded.items() if ms}
+    if not groups:
+        return {"exports": None, "imports": None}
+    return {side: intra_group_share(flows, groups, years=year, side=side, n_threads=n_threads)
+            for side in ("exports", "imports")}
+
+
+def _rca_row(ratios, member, products):
+    """RCA of `member` in `products` (the product set's codes; NaN where there is none)."""
+    if ratios is None:
+        return [np.nan] * len(products)
+    where = {str(p): n for n, p in enumerate(ratios.cols)}
+    row = ratios.values[list(ratios.rows).index(member)]
+    return [float(row[where[str(p)]]) if str(p) in where else np.nan for p in products]
 
 
 def _key(members):
@@ -261,31 +340,20 @@ def _text(members):
     return " ".join(members) if members else ""
 
 
-def _shares(flows, members):
-    """Per member: % of its exports (imports) in `flows` going to (coming from) the other members."""
-    n = len(flows.countries)
-    if not n:
-        return {m: {"export_share": np.nan, "import_share": np.nan} for m in members}
-    ids = {m: int(flows.countries.ids([m], "group")[0]) for m in members}
-    inside = np.isin(flows.exporter, list(ids.values())) & np.isin(flows.importer, list(ids.values()))
-    tot_x, tot_m = group_totals(flows.exporter, flows.value, n), group_totals(flows.importer, flows.value, n)
-    in_x = group_totals(flows.exporter[inside], flows.value[inside], n)
-    in_m = group_totals(flows.importer[inside], flows.value[inside], n)
-    return {m: {"export_share": 100 * in_x[i] / tot_x[i] if tot_x[i] else np.nan,
-                "import_share": 100 * in_m[i] / tot_m[i] if tot_m[i] else np.nan} for m, i in ids.items()}
-
-
-def _candidates(tc, members, groups):
+def _candidates(tc, ti, members, groups):
     """Non-members ranked by mean complementarity with the group (its last-year members), both
-    directions; NaN last."""
+    directions; NaN last; the trade intensity of both directions beside it."""
     key = _key(members)
     rows = []
     for lab, code in zip(tc.rows, tc.row_codes):
         if code < 0 or lab in members or str(lab) in groups:
             continue
         a, b = float(tc.loc[lab, key]), float(tc.loc[key, lab])
-        rows.append({"country": str(lab), "country_code": int(code), "trade_complementarity_country_exports": a, "trade_complementarity_group_exports": b,
-                     "mean": float(np.nanmean([a, b])) if not (np.isnan(a) and np.isnan(b)) else np.nan})
+        rows.append({"country": str(lab), "country_code": int(code), "trade_complementarity_country_exports": a,
+                     "trade_complementarity_group_exports": b,
+                     "mean": float(np.nanmean([a, b])) if not (np.isnan(a) and np.isnan(b)) else np.nan,
+                     "trade_intensity_country_exports": _value(ti, lab, key),
+                     "trade_intensity_group_exports": _value(ti, key, lab)})
     rows.sort(key=lambda r: np.inf if np.isnan(r["mean"]) else -r["mean"])
     for n, r in enumerate(rows, 1):
         r["rank"] = n
@@ -323,9 +391,9 @@ def regional_report(flows, group, *, years=None, products=None, compare=None, cl
     flows : TradeFlows, or LazyFlows (:func:`tradeindex.scan_baci`): read one year at a time.
     group : a built-in group name ("EAEU", "MERCOSUR", ...), a Group, or {name: [ISO3, ...]}.
     years : the years to cover (default all); the first and last give the changes.
-    products : a product set for the GL, share and marginal-IIT tables ("engineering",
-        "high-tech", codes or prefixes); complementarity uses all products (the study's full
-        profiles). With `classification`, codes must say their classification ("hs:84-90",
+    products : a product set for the GL, share, RCA and marginal-IIT tables ("engineering",
+        "high-tech", codes or prefixes); complementarity and trade intensity use all products
+        (the study's full profiles), RCA the all-goods totals. With `classification`, codes must say their classification ("hs:84-90",
         selected before the conversion, or "sitc3:7"); named sets are read in SITC.
     compare : a second group (e.g. "EU27") to compare complementarity with.
     classification : None (the flows' codes) or "sitc3" (HS -> SITC Rev.3 3-digit groups first,
@@ -339,7 +407,11 @@ def regional_report(flows, group, *, years=None, products=None, compare=None, cl
 
     Returns
     -------
-    RegionalReport: ``tables`` (pyarrow Tables), ``to_markdown()``, ``write(dir)``.
+    RegionalReport: ``tables`` (pyarrow Tables), ``to_markdown()``, ``write(dir)``. Tables:
+    ``complementarity`` (with ``trade_intensity``), ``complementarity_change``, ``grubel_lloyd``,
+    ``intra_group_share``, ``rca`` (year, reporter, composition, product, rca),
+    ``candidate_partners`` (with ``trade_intensity_country_exports`` and
+    ``trade_intensity_group_exports``), ``groups`` and ``marginal_iit``.
 
     Examples
     --------
@@ -384,7 +456,7 @@ def regional_report(flows, group, *, years=None, products=None, compare=None, cl
     report.tables["complementarity"] = pa.Table.from_pylist(
         [{**r, "products": "all products", "classification": tag["classification"]} for r in rows])
     report.tables["complementarity_change"] = _changes(rows, first_year, last_year, membership)
-    for name in ("grubel_lloyd", "intra_group_share"):
+    for name in ("grubel_lloyd", "intra_group_share", "rca"):
         report.tables[name] = pa.Table.from_pylist(
             [{**r, **tag} for r in sorted((r for p in parts for r in p[name]), key=by_reporter)])
     report.tables["candidate_partners"] = pa.Table.from_pylist(
