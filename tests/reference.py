@@ -243,27 +243,51 @@ def marginal_groups(df, start, end, reporters, groups, scale=100.0):
 
 
 # -- trade indicators (indicators.py): cell by cell, the textbook form of each index -----------------
+# In extended precision (np.longdouble: on x86 a 15-bit exponent, so no sum or product of float64
+# values overflows or underflows here); the result is rounded to float64 once, at the end (inf
+# where the exact value is beyond the float64 range). EXTENDED is False where longdouble is plain
+# double (then values near the float64 limits are out of this reference's reach).
+EXTENDED = np.finfo(np.longdouble).maxexp > np.finfo(np.float64).maxexp
+
+
+def _long(A):
+    A = A.toarray() if hasattr(A, "toarray") else A
+    return np.asarray(A, dtype=np.float64).astype(np.longdouble)
+
+
+def _float64(out):
+    with np.errstate(over="ignore"):
+        return np.asarray(out, dtype=np.longdouble).astype(np.float64)
+
+
 def _ratio(num, den):
     return num / den if den != 0 else np.nan
 
 
 def rca(X, reference=None):
     """Balassa: (x_cp / x_c) / (x_wp / x_w), one cell at a time."""
-    X = np.asarray(X, dtype=np.float64)
-    ref = X.sum(axis=0) if reference is None else np.asarray(reference, dtype=np.float64)
-    out = np.full(X.shape, np.nan)
+    X = _long(X)
+    ref = X.sum(axis=0) if reference is None else _long(reference)
+    out = np.full(X.shape, np.nan, dtype=np.longdouble)
     for c in range(X.shape[0]):
         for p in range(X.shape[1]):
             if X[c].sum() > 0 and ref[p] > 0:
                 out[c, p] = (X[c, p] / X[c].sum()) / (ref[p] / ref.sum())
-    return out
+    return _float64(out)
+
+
+def rca_symmetric(X, reference=None):
+    """Laursen: (RCA - 1) / (RCA + 1), from the extended-precision RCA (1 where it is beyond float64)."""
+    r = rca(X, reference)
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isinf(r), 1.0, (r - 1) / (r + 1))
 
 
 def rca_binary(X, reference=None):
-    """1.0 where RCA >= 1 (exact, in fractions: for integer X), 0.0 below, NaN where undefined."""
+    """1.0 where RCA >= 1 (exact, in fractions of the float64 values), 0.0 below, NaN where undefined."""
     from fractions import Fraction
-    X = [[Fraction(int(v)) for v in row] for row in np.asarray(X)]
-    ref = ([sum(col) for col in zip(*X)] if reference is None else [Fraction(int(v)) for v in reference])
+    X = [[Fraction(float(v)) for v in row] for row in np.asarray(X.toarray() if hasattr(X, "toarray") else X)]
+    ref = ([sum(col) for col in zip(*X)] if reference is None else [Fraction(float(v)) for v in reference])
     world, out = sum(ref), np.full((len(X), len(ref)), np.nan)
     for c, row in enumerate(X):
         total = sum(row)
@@ -276,11 +300,11 @@ def rca_binary(X, reference=None):
 def trade_intensity(B, rows=None, cols=None, exclude_self=False):
     """(x_ij / X_i) / (x_wj / X_w) for rows / cols given as lists of member ids (groups), the
     world (or the rest of it) summed member by member; NaN for a country with itself."""
-    B = np.asarray(B, dtype=np.float64)
+    B = _long(B)
     n = len(B)
     rows = [[i] for i in range(n)] if rows is None else rows
     cols = [[j] for j in range(n)] if cols is None else cols
-    out = np.full((len(rows), len(cols)), np.nan)
+    out = np.full((len(rows), len(cols)), np.nan, dtype=np.longdouble)
     for a, r in enumerate(rows):
         others = [i for i in range(n) if i not in r]
         X_r = sum(B[i].sum() for i in r)
@@ -293,51 +317,51 @@ def trade_intensity(B, rows=None, cols=None, exclude_self=False):
             else:
                 share_world = _ratio(sum(B[:, j].sum() for j in k), B.sum())
             out[a, b] = _ratio(_ratio(x_rk, X_r), share_world)
-    return out
+    return _float64(out)
 
 
 def partner_shares(B, rows, cols, scale=1.0):
     """scale * x_rk / X_r with rows / cols as lists of member ids."""
-    B = np.asarray(B, dtype=np.float64)
-    out = np.full((len(rows), len(cols)), np.nan)
+    B = _long(B)
+    out = np.full((len(rows), len(cols)), np.nan, dtype=np.longdouble)
     for a, r in enumerate(rows):
         for b, k in enumerate(cols):
             if not (len(r) == 1 and r == k):
-                out[a, b] = scale * _ratio(sum(B[i, j] for i in r for j in k), sum(B[i].sum() for i in r))
-    return out
+                out[a, b] = np.longdouble(scale) * _ratio(sum(B[i, j] for i in r for j in k), sum(B[i].sum() for i in r))
+    return _float64(out)
 
 
 def hhi(A, normalized=False):
     """Sum of squared shares per row; normalised with N = the positive entries of the row."""
     out = []
-    for row in np.asarray(A, dtype=np.float64):
+    for row in _long(A):
         if row.sum() == 0:
             out.append(np.nan)
             continue
         h = sum((v / row.sum()) ** 2 for v in row)
         n = sum(v > 0 for v in row)
         out.append(((h - 1 / n) / (1 - 1 / n) if n > 1 else np.nan) if normalized else h)
-    return np.array(out)
+    return _float64(out)
 
 
 def trade_specialisation(X, M):
-    X, M = np.asarray(X, dtype=np.float64), np.asarray(M, dtype=np.float64)
-    return np.array([[_ratio(x - m, x + m) for x, m in zip(rx, rm)] for rx, rm in zip(X, M)])
+    X, M = _long(X), _long(M)
+    return _float64([[_ratio(x - m, x + m) for x, m in zip(rx, rm)] for rx, rm in zip(X, M)]).reshape(X.shape)
 
 
 def krugman(X, Y):
     """Krugman (1991): the L1 distance between share vectors (not the overlap form)."""
-    x, y = shares_or_nan(X), shares_or_nan(Y)
-    return np.array([[np.abs(a - b).sum() for b in y] for a in x])
+    x, y = shares_or_nan(_long(X)), shares_or_nan(_long(Y))
+    return np.array([[np.abs(a - b).sum() for b in y] for a in x], dtype=np.float64).reshape(len(x), len(y))
 
 
 def regional_orientation(X_in, X_out):
-    X_in, X_out = np.asarray(X_in, dtype=np.float64), np.asarray(X_out, dtype=np.float64)
-    out = np.full(X_in.shape, np.nan)
+    X_in, X_out = _long(X_in), _long(X_out)
+    out = np.full(X_in.shape, np.nan, dtype=np.longdouble)
     for c in range(len(X_in)):
         for p in range(X_in.shape[1]):
             out[c, p] = _ratio(_ratio(X_in[c, p], X_in[c].sum()), _ratio(X_out[c, p], X_out[c].sum()))
-    return out
+    return _float64(out)
 
 
 def labelled_frame(flows, year):

@@ -120,7 +120,7 @@ def test_rca_zero_division_is_nan_and_inputs_untouched():
 def test_rca_errors():
     with pytest.raises(ValueError, match="kind must be one of 'ratio', 'symmetric', 'binary'; found 'log'"):
         kernels.rca(np.ones((2, 2)), kind="log")
-    with pytest.raises(ValueError, match=r"reference must be a 1-D array of 2 values \(one per column of X\); found shape \(3,\)"):
+    with pytest.raises(ValueError, match=r"reference must be of length 2 like the columns of X; found length 3"):
         kernels.rca(np.ones((2, 2)), reference=[1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match="reference must be finite and non-negative; found -1.0 at row 1"):
         kernels.rca(np.ones((2, 2)), reference=[1.0, -1.0])

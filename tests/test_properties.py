@@ -198,3 +198,126 @@ def test_bilateral_gl(worst, case):
     assert (got[ok] >= 0).all() and (got[ok] <= options["scale"] * (1 + 1e-15)).all()
     np.testing.assert_allclose(got, expected, rtol=0, atol=(2 * len(v) + 16) * EPS[np.float64] * options["scale"])
     worst(f"bilateral GL {options['adjust'] or 'plain'}", got, expected, options["scale"])
+
+
+# -- the indicator family: RCA, trade intensity, shares, concentration, specialisation, Krugman, orientation --
+INDICATORS = ("rca", "rca reference", "rca binary", "rca symmetric", "trade intensity", "trade intensity groups",
+              "trade intensity rest of world", "partner shares", "hhi", "hhi normalized", "specialisation",
+              "krugman", "regional orientation")
+EXACT_TIES = ("integers", "subnormal")  # exact sums and products: RCA >= 1 is decided exactly
+
+
+@st.composite
+def indicator_cases(draw):
+    """(index, arguments, naive arguments, n): one index of the family (drawn by the seed) on
+    C x P values, or on C x C bilateral totals (zero diagonal) with 0/1 group matrices (empty
+    groups, single countries, overlapping groups); rows and columns without trade; any format.
+    n: the number of values in the largest sum (the tolerance)."""
+    c, p = draw(st.integers(0, 7)), draw(st.integers(1, 12))
+    kind, rng = draw(MAGNITUDE), np.random.default_rng(draw(SEED))
+    index = INDICATORS[rng.integers(len(INDICATORS))]
+    fmt = FORMATS[list(FORMATS)[rng.integers(len(FORMATS))]]
+    density = (0.15, 0.5, 1.0)[rng.integers(3)]
+
+    def values(shape):
+        A = magnitudes(rng, shape, kind) * (rng.random(shape) < density)
+        A[rng.random(shape[0]) < 0.15] = 0                  # rows without trade
+        if shape[1] > 1:
+            A[:, rng.random(shape[1]) < 0.15] = 0            # columns nobody trades
+        return A
+    if index.startswith(("trade intensity", "partner")):
+        n = max(c, 1)
+        B = values((n, n))
+        np.fill_diagonal(B, 0.0)
+        groups = [rng.random((rng.integers(1, 4), n)) < 0.4 for _ in range(2)]
+        groups = [np.vstack([g, np.eye(n, dtype=bool)[rng.integers(0, n, 1)]]) for g in groups]  # a single country
+        kw = {"rows": None, "cols": None}
+        if index in ("trade intensity groups", "trade intensity rest of world", "partner shares"):
+            kw = {"rows": groups[0].astype(np.float64), "cols": groups[1].astype(np.float64)}
+        if index == "partner shares":
+            kw["scale"] = (1.0, 100.0)[rng.integers(2)]
+        return index, fmt(B), B, kw, n * n
+    X = values((c, p))
+    Y = values((c, p)) if index in ("specialisation", "regional orientation") else values((rng.integers(0, 8), p))
+    kw = {}
+    if index == "rca reference":
+        kw["reference"] = magnitudes(rng, p, kind) * (rng.random(p) < 0.8)
+    if index.startswith("hhi"):
+        kw["scale"] = (1.0, 10000.0)[rng.integers(2)]
+    if index == "krugman":
+        kw.update(options(rng, method=["dense", "sparse", "auto"], n_threads=[1] * 15 + [2]))
+    return index, (fmt(X), fmt(Y)), (X, Y), kw, max(c * p, 1) + p
+
+
+def _dense_result(r):
+    return r.toarray() if sp.issparse(r) else np.asarray(r)
+
+
+def _members(G, n):
+    return [[i] for i in range(n)] if G is None else [list(np.flatnonzero(row)) for row in G]
+
+
+def indicator_pair(index, args, naive_args, kw):
+    """(kernel result, naive result, bounded?) of one index on one case."""
+    from reference import (hhi, krugman, partner_shares, rca, rca_symmetric, regional_orientation,
+                           trade_intensity, trade_specialisation)
+    if index.startswith(("trade intensity", "partner")):
+        n = len(naive_args)
+        rows, cols = _members(kw["rows"], n), _members(kw["cols"], n)
+        if index == "partner shares":
+            return (kernels.partner_shares(args, **kw), partner_shares(naive_args, rows, cols, kw["scale"]), False)
+        exclude = index.endswith("rest of world")
+        return (kernels.trade_intensity(args, exclude_self=exclude, **kw),
+                trade_intensity(naive_args, rows, cols, exclude), False)
+    (X, Y), (Xn, Yn) = args, naive_args
+    if index == "specialisation":
+        return kernels.trade_specialisation(X, Y), trade_specialisation(Xn, Yn), True
+    if index == "regional orientation":
+        return kernels.regional_orientation(X, Y), regional_orientation(Xn, Yn), False
+    if index == "krugman":
+        return kernels.krugman(X, Y, **kw), krugman(Xn, Yn), True
+    if index.startswith("hhi"):
+        normalized = index == "hhi normalized"
+        return kernels.hhi(X, normalized=normalized, **kw), kw["scale"] * hhi(Xn, normalized), True
+    if index == "rca symmetric":
+        return kernels.rca(X, kind="symmetric"), rca_symmetric(Xn), True
+    return (_dense_result(kernels.rca(X, kind="binary" if index == "rca binary" else "ratio", **kw)),
+            rca(Xn, kw.get("reference")), False)
+
+
+@settings(max_examples=VOLUME)
+@given(indicator_cases())
+def test_indicators(worst, case):
+    """Every index of the family against its naive formula in extended precision: NaN exactly
+    where a denominator is 0; within (2n + 16) * 2**-52 of the exact value, relatively for the
+    ratios (inf only where the exact value is beyond 1.8e308) and absolutely (x scale) for the
+    bounded indices; RCA >= 1 decided exactly where the sums and products are exact."""
+    index, args, naive_args, kw, n = case
+    if not reference_extended():
+        pytest.skip("np.longdouble is plain double here: the extended-precision reference needs x86")
+    got, expected, bounded = indicator_pair(index, args, naive_args, kw)
+    got = _dense_result(got)
+    assert got.shape == expected.shape and got.dtype == np.float64
+    if index == "rca binary":
+        ratio = expected
+        expected = np.where(np.isnan(ratio), np.nan, (ratio >= 1).astype(np.float64))
+        decided = np.isnan(ratio) | (np.abs(ratio - 1) > 1e-12)
+        assert np.array_equal(got[decided], expected[decided], equal_nan=True)
+        worst(index, got, expected, 1.0)
+        return
+    assert np.array_equal(np.isnan(got), np.isnan(expected)), "NaN exactly where a denominator is 0"
+    tol = (2 * n + 16) * EPS[np.float64]
+    ok = ~np.isnan(got)
+    g, e = np.minimum(got[ok], BIG), np.minimum(expected[ok], BIG)  # inf: beyond the float64 range
+    scale = kw.get("scale", 1.0) if index != "krugman" else 2.0
+    if bounded:
+        np.testing.assert_allclose(g, e, rtol=0, atol=tol * scale)
+    else:
+        assert (got[ok] >= 0).all()
+        assert np.all(np.abs(g - e) <= tol * e + 2.0**-1070), "relative error above (2n + 16) * 2**-52"
+    worst(index, g, e, scale)
+
+
+def reference_extended():
+    from reference import EXTENDED
+    return EXTENDED

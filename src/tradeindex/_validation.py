@@ -549,9 +549,8 @@ def check_adjust(adjust, by):
 def check_reference(param, reference, n_products):
     """A reference row for RCA: n_products finite non-negative values (float64, not copied when
     already float64)."""
-    ref = np.asarray(reference)
-    if ref.ndim != 1 or len(ref) != n_products:
-        fail(param, f"a 1-D array of {n_products} values (one per column of X)", f"shape {ref.shape}")
+    ref = check_1d(param, as_array(param, reference))
+    check_length(param, ref, n_products, "the columns of X")
     return check_amounts(param, as_float64(param, ref))
 
 

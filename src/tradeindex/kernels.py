@@ -26,7 +26,8 @@ from ._validation import (COMPLEMENTARITY_REMEDY, as_array, as_float64, check_1d
 from .config import effective_threads
 
 __all__ = ["complementarity", "complementarity_blocks", "complementarity_top_k", "choose_method",
-           "group_totals", "bilateral_gl", "SPARSE_COST"]
+           "group_totals", "bilateral_gl", "SPARSE_COST", "cell_totals", "rca", "trade_intensity",
+           "partner_shares", "hhi", "trade_specialisation", "krugman", "regional_orientation"]
 
 # Grubel-Lloyd kernel modes and output widths
 _MODE = {"gl": 0, "ghm": 1, "ff": 2, "miit": 3}
@@ -256,10 +257,11 @@ def _column_counts(A):
     return np.count_nonzero(A, axis=0).astype(np.float64)
 
 
-def _matrices(X, M):
-    """X and M as matrices with numeric dtypes and the same columns (values not looked at)."""
-    X, M = check_matrix("X", X), check_matrix("M", M)
-    check_same_products("M", M.shape, "X", X.shape)
+def _matrices(X, M, names=("X", "M")):
+    """X and M as matrices with numeric dtypes and the same columns (values not looked at);
+    `names`: their parameters' names, for the messages."""
+    X, M = check_matrix(names[0], X), check_matrix(names[1], M)
+    check_same_products(names[1], M.shape, names[0], X.shape)
     return X, M
 
 
@@ -290,14 +292,14 @@ def _options(dtype, method, scale):
     return dtype, method, check_scale("scale", scale, dtype)
 
 
-def _shares(X, M, dtype, method):
+def _shares(X, M, dtype, method, names="X and M"):
     """(xs, ms, method) from validated X, M (check_trade_values)."""
     if method == "auto":
         method = _choose(X, M)
     if method == "dense":  # the padded share matrices (+ a float64 copy of a sparse input)
         P = _padded(X.shape[1], np.dtype(dtype).itemsize)
         n = X.shape[0] + M.shape[0]
-        check_output_size("X and M", (n, P), dtype, what="dense share matrices", remedy="pass method='sparse'",
+        check_output_size(names, (n, P), dtype, what="dense share matrices", remedy="pass method='sparse'",
                           work=8 * n * X.shape[1] * (sp.issparse(X) or sp.issparse(M)))
     xs, ms = _Shares(X, dtype, method, False), _Shares(M, dtype, method, True)
     if method == "sparse":  # one index dtype for both sides (the kernel's index_t)
@@ -401,12 +403,17 @@ def complementarity(X, M, *, scale=1.0, dtype="float64", method="auto", n_thread
     array([[ 50., 100.],
            [ nan,  nan]])
     """
-    X, M = _matrices(X, M)
+    return _all_pairs(X, M, ("X", "M"), scale, dtype, method, n_threads)
+
+
+def _all_pairs(X, M, names, scale, dtype, method, n_threads):
+    """complementarity(X, M), its messages naming the parameters `names` (krugman's X and Y)."""
+    X, M = _matrices(X, M, names)
     dtype, method, scale = _options(dtype, method, scale)
     threads = effective_threads(n_threads)
-    _check_result("X and M", X.shape[0], M.shape[0], dtype)
-    X, M = check_trade_values("X", X), check_trade_values("M", M)
-    xs, ms, method = _shares(X, M, dtype, method)
+    _check_result(" and ".join(names), X.shape[0], M.shape[0], dtype)
+    X, M = check_trade_values(names[0], X), check_trade_values(names[1], M)
+    xs, ms, method = _shares(X, M, dtype, method, " and ".join(names))
     out = _overlap(xs, ms, method, len(xs.valid), len(ms.valid), threads)
     return _finish(out, xs, ms, scale, dtype)
 
@@ -507,25 +514,27 @@ def complementarity_top_k(X, M, k, *, exclude=None, scale=1.0, dtype="float64", 
 
 
 # -- Grubel-Lloyd, array level ------------------------------------------------------------------
-def _fit_sums(value):
-    """(value * 2**-s, s): `value` scaled by an exact power of two so that no sum of its entries
-    can overflow float64 and, when it holds subnormal numbers, lifted into the normal range
-    (products such as Aquino's factors would round them); s = 0 and no copy otherwise. The
-    Grubel-Lloyd family is made of ratios of sums: unchanged by the scaling. Values too small
-    to survive a scaling down are an error."""
-    top = float(np.fmax.reduce(value)) if value.size else 0.0
+def _fit_sums(value, param="value", where=None):
+    """(value * 2**-s, s): `value` (an array of any shape) scaled by an exact power of two so
+    that no sum of its entries can overflow float64 and, when it holds subnormal numbers, lifted
+    into the normal range (products such as Aquino's factors would round them); s = 0 and no
+    copy otherwise. The Grubel-Lloyd family and the indicators (RCA, trade intensity, shares)
+    are ratios of sums: unchanged by the scaling. Values too small to survive a scaling down
+    are an error naming `param`; `where(i)` places flat entry i in the message ("at row i")."""
+    top = float(np.fmax.reduce(value, axis=None)) if value.size else 0.0
     if not (np.isfinite(top) and top > 0):
         return value, 0
-    s = math.frexp(top)[1] + (4 * len(value)).bit_length() - 1022  # top * 4n < 2**1022 after
+    s = math.frexp(top)[1] + (4 * value.size).bit_length() - 1022  # top * 4n < 2**1022 after
     tiny = np.finfo(np.float64).tiny
     if s <= 0 and not ((value > 0) & (value < tiny)).any():
         return value, 0
     scaled = np.ldexp(value, -s)
     lost = np.flatnonzero((value > 0) & (scaled < tiny)) if s > 0 else []
     if len(lost):
-        fail("value", "within a range whose sums float64 can hold (the largest value times the number "
-             "of rows below 1.8e308 once the smallest is kept exactly)", f"{top!r} beside "
-             f"{float(value[lost[0]])!r} at row {lost[0]}; rescale or drop the negligible flows")
+        place = where(lost[0]) if where else f"at row {lost[0]}"
+        fail(param, "within a range whose sums float64 can hold (the largest value times the number "
+             "of values below 1.8e308 once the smallest is kept exactly)", f"{top!r} beside "
+             f"{float(value.flat[lost[0]])!r} {place}; rescale or drop the negligible flows")
     return scaled, s
 
 
@@ -657,15 +666,22 @@ def cell_totals(rows, cols, values, n_rows, n_cols, *, n_threads=None):
     """
     n_rows = check_positive_int("n_rows", n_rows)
     n_cols = check_positive_int("n_cols", n_cols)
+    t = effective_threads(n_threads)
+    check_output_size("n_rows and n_cols", (n_rows, n_cols), np.float64, work=8 * t * n_rows * n_cols,
+                      remedy="number the rows and columns present 0..R-1 and 0..C-1 (np.unique(..., "
+                      "return_inverse=True))")
     rows, cols = _ids("rows", rows, n_rows), _ids("cols", cols, n_cols)
-    values = np.ascontiguousarray(as_float64("values", np.asarray(values)))
     check_length("cols", cols, len(rows), "rows")
-    check_length("values", values, len(rows), "rows")
+    values = _values("values", values, len(rows), "rows")
     return _cell_totals(rows, cols, values, n_rows, n_cols, n_threads)
 
 
 def _row_sums(A):
     return np.asarray(A.sum(axis=1), dtype=np.float64).ravel()
+
+
+def _column_sums(A):
+    return np.asarray(A.sum(axis=0), dtype=np.float64).ravel()
 
 
 def _inverse(total):
@@ -677,6 +693,62 @@ def _inverse(total):
 
 def _dense(A):
     return A.toarray() if sp.issparse(A) else np.asarray(A, dtype=np.float64)
+
+
+def _fit(param, A):
+    """A validated matrix (check_trade_values) scaled by one power of two so that none of its
+    sums overflows and no value is subnormal (:func:`_fit_sums`): an index that is a ratio of
+    its sums is unchanged. The caller's arrays are never written (a scaled copy, or A itself)."""
+    data = A.data if sp.issparse(A) else A
+    scaled, shift = _fit_sums(data, param, lambda i: _entry(A, i))
+    if not shift:
+        return A
+    if not sp.issparse(A):
+        return scaled
+    out = A.copy()
+    out.data = scaled
+    return out
+
+
+def _entry(A, i):
+    """'at row r, column c' for flat entry i of a dense matrix or the data of a CSR/CSC one."""
+    if not sp.issparse(A):
+        return "at row {}, column {}".format(*np.unravel_index(i, A.shape))
+    line = int(np.searchsorted(A.indptr, i, side="right")) - 1
+    row, col = (line, A.indices[i]) if A.format == "csr" else (A.indices[i], line)
+    return f"at row {row}, column {col}"
+
+
+def _frexp_product(factors):
+    """(m, e): the product of non-negative float64 arrays (broadcast) as m * 2**e, multiplied on
+    their mantissas (np.frexp: m in [0.5, 1)) with the exponents added apart: never overflows
+    or underflows, whatever the magnitudes."""
+    m, e = np.float64(1.0), np.int64(0)
+    for a in factors:
+        fm, fe = np.frexp(a)
+        m, e = m * fm, e + fe
+    return m, e
+
+
+def _quotient(num, den):
+    """prod(num) / prod(den) for lists of non-negative float64 arrays (broadcast), on mantissas
+    and exponents: no intermediate result overflows or underflows, and the one rounding into the
+    float64 range is the last (inf only where the exact value exceeds 1.8e308; 0 or a subnormal
+    only where it is below 2.2e-308). NaN where a denominator is 0, never 0 or inf."""
+    (mn, en), (md, ed) = _frexp_product(num), _frexp_product(den)
+    zero = md == 0
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        out = np.ldexp(mn / np.where(zero, 1.0, md), np.clip(en - ed, -4000, 4000))
+    return np.where(zero, np.nan, out)
+
+
+def _at_least(num, den):
+    """1.0 where prod(num) >= prod(den) (exactly as the two float64 products would compare if
+    neither overflowed or underflowed), else 0.0; NaN where a denominator is 0."""
+    (mn, en), (md, ed) = _frexp_product(num), _frexp_product(den)
+    with np.errstate(over="ignore"):
+        ge = np.ldexp(mn, np.clip(en - ed, -4000, 4000)) >= md
+    return np.where(md == 0, np.nan, ge.astype(np.float64))
 
 
 def rca(X, *, reference=None, kind="ratio"):
@@ -705,6 +777,14 @@ def rca(X, *, reference=None, kind="ratio"):
     "ratio" and "binary" (only the stored cells change; cells in NaN rows and columns are
     stored as NaN); "symmetric" is dense (a zero cell becomes -1). X is never modified.
 
+    Numerical contract (as for every ratio of sums here): any finite non-negative values, from
+    subnormal to the float64 maximum. The sums are taken after scaling X (and the reference) by
+    one power of two (exact; values too small to survive it are an error) and the ratio of
+    products on mantissas and exponents, so that nothing overflows or underflows on the way:
+    the result is within about (n + 4) * 2**-52 of the exact RCA, relatively (n: the values in
+    the largest sum); inf only where the exact RCA exceeds 1.8e308 (a product the reference
+    exports 1e308 times less than its total).
+
     References
     ----------
     Balassa, B. (1965). Trade liberalisation and "revealed" comparative advantage. The
@@ -728,31 +808,26 @@ def rca(X, *, reference=None, kind="ratio"):
     """
     X = check_trade_values("X", X)
     kind = check_choice("kind", kind, ("ratio", "symmetric", "binary"))
-    ref = (np.asarray(X.sum(axis=0), dtype=np.float64).ravel() if reference is None
-           else check_reference("reference", reference, X.shape[1]))
+    X = _fit("X", X)
+    if reference is None:
+        ref = _column_sums(X)
+    else:  # its own power of two: x_rp / x_r is a ratio of its sums
+        ref = _fit_sums(check_reference("reference", reference, X.shape[1]), "reference")[0]
     world, row = ref.sum(), _row_sums(X)
-    inv_row, inv_col = _inverse(row), world * _inverse(ref)
+    cell = _at_least if kind == "binary" else _quotient
     if kind == "symmetric" or not sp.issparse(X):
-        X = _dense(X)
-        if kind == "binary":
-            out = (X * world >= row[:, None] * ref[None, :]).astype(np.float64)
-            out[np.isnan(inv_row)] = np.nan
-            out[:, np.isnan(inv_col)] = np.nan
+        out = cell([_dense(X), world], [row[:, None], ref[None, :]])
+        if kind != "symmetric":
             return out
-        out = X * inv_row[:, None]
-        out *= inv_col[None, :]
-        return (out - 1.0) / (out + 1.0) if kind == "symmetric" else out
+        with np.errstate(invalid="ignore"):  # RCA = inf (beyond float64) is 1
+            return np.where(np.isinf(out), 1.0, (out - 1.0) / (out + 1.0))
     S = sp.csr_array(X, dtype=np.float64, copy=True)
     S.sum_duplicates()
     S.eliminate_zeros()
     r = np.repeat(np.arange(S.shape[0]), np.diff(S.indptr))
-    if kind == "binary":
-        S.data = np.where(S.data * world >= row[r] * ref[S.indices], 1.0, 0.0)
-    else:
-        S.data *= inv_row[r] * inv_col[S.indices]
-    S.data[np.isnan(inv_row[r]) | np.isnan(inv_col[S.indices])] = np.nan
+    S.data = cell([S.data, world], [row[r], ref[S.indices]])
     S.eliminate_zeros()
-    bad_rows, bad_cols = np.flatnonzero(np.isnan(inv_row)), np.flatnonzero(np.isnan(inv_col))
+    bad_rows, bad_cols = np.flatnonzero(row == 0), np.flatnonzero(ref == 0)
     C, P = S.shape  # every cell of a NaN row or column is stored as NaN (NaN + NaN = NaN)
     nan_r = np.r_[np.repeat(bad_rows, P), np.tile(np.arange(C), len(bad_cols))]
     nan_c = np.r_[np.tile(np.arange(P), len(bad_rows)), np.repeat(bad_cols, C)]
@@ -776,10 +851,19 @@ class _Axis:
         return A if self.G is None else self.G @ A
 
     def others(self, A):
-        """For each output row, A summed over the countries NOT in it (the rest of the world):
-        the total less the row where the row is one country (an exact 0 where it is the only
-        one), summed over the others for a group (no rounding residue in x_w - x_G)."""
-        rest = A.sum(axis=0) - self(A)
+        """For each output row, A (dense, n x ...) summed over the countries NOT in it (the rest
+        of the world), always as a sum of the others' values, never as the total less a part
+        (which cancels: 1e300 + 1e-300 - 1e300 is 0): for one country c the rows before c plus
+        the rows after it (running sums from both ends; an exact 0 where c is the only one), for
+        a group a sum over its non-members."""
+        rest = np.empty((len(self.single),) + A.shape[1:])
+        one = np.flatnonzero(self.single >= 0)
+        if len(one):
+            zero = np.zeros((1,) + A.shape[1:])
+            before = np.concatenate([zero, np.cumsum(A, axis=0)])[:-1]
+            after = np.concatenate([np.cumsum(A[::-1], axis=0)[::-1], zero])[1:]
+            c = self.single[one]
+            rest[one] = before[c] + after[c]
         multi = np.flatnonzero(self.single < 0)
         if len(multi):
             rest[multi] = sp.csr_array(1.0 - self.G[multi].toarray()) @ A
@@ -850,14 +934,15 @@ def trade_intensity(B, *, rows=None, cols=None, exclude_self=False):
     """
     B = check_trade_values("B", B)
     check_bilateral("B", B)
+    B = _fit("B", B)
     BK, R, K = _between(B, rows, cols)
     num, exports = R(BK), _row_sums(B)
     if exclude_self:  # the rest of the world: the other exporters
         to_col, world = R.others(BK), R.others(exports)
     else:
-        to_col = K(np.asarray(B.sum(axis=0), dtype=np.float64).ravel())[None, :]
+        to_col = K(_column_sums(B))[None, :]
         world = np.full(num.shape[0], exports.sum())
-    out = num * (_inverse(R(exports)) * world)[:, None] * _inverse(to_col)
+    out = _quotient([num, world[:, None]], [R(exports)[:, None], to_col])
     out[_self_pairs(R, K)] = np.nan
     return out
 
@@ -882,8 +967,9 @@ def partner_shares(B, *, rows=None, cols=None, scale=1.0):
     B = check_trade_values("B", B)
     check_bilateral("B", B)
     scale = check_scale("scale", scale)
+    B = _fit("B", B)
     BK, R, K = _between(B, rows, cols)
-    out = scale * R(BK) * _inverse(R(_row_sums(B)))[:, None]
+    out = _quotient([R(BK), scale], [R(_row_sums(B))[:, None]])
     out[_self_pairs(R, K)] = np.nan
     return out
 
@@ -930,13 +1016,19 @@ def hhi(A, *, normalized=False, scale=1.0, return_counts=False):
     """
     A = check_trade_values("A", A)
     scale = check_scale("scale", scale)
+    A = _fit("A", A)
+    total = _row_sums(A)
+    divisor = np.where(total > 0, total, 1.0)  # shares divided, then squared: never overflows
     if sp.issparse(A):
-        A = sp.csr_array(A, dtype=np.float64)
-        squares, counts = _row_sums(A.multiply(A)), _row_sums(A > 0).astype(np.int64)
+        A = sp.csr_array(A)
+        shares = A.data / np.repeat(divisor, np.diff(A.indptr))
+        r = np.repeat(np.arange(A.shape[0]), np.diff(A.indptr))
+        squares = np.bincount(r, weights=shares * shares, minlength=A.shape[0])
+        counts = np.bincount(r, weights=A.data > 0, minlength=A.shape[0]).astype(np.int64)
     else:
-        A = np.asarray(A, dtype=np.float64)
-        squares, counts = np.einsum("ij,ij->i", A, A), np.count_nonzero(A, axis=1)
-    h = squares * _inverse(_row_sums(A)) ** 2
+        shares = A / divisor[:, None]
+        squares, counts = np.einsum("ij,ij->i", shares, shares), np.count_nonzero(A, axis=1)
+    h = np.where(total > 0, squares, np.nan)
     if normalized:
         inv_n = _inverse(counts.astype(np.float64))
         h = (h - inv_n) * _inverse(1.0 - inv_n)
@@ -970,7 +1062,13 @@ def trade_specialisation(X, M):
     X, M = check_trade_values("X", X), check_trade_values("M", M)
     check_same_shape("M", M.shape, "X", X.shape)
     X, M = _dense(X), _dense(M)
-    return (X - M) * _inverse(X + M)
+    with np.errstate(over="ignore"):
+        total = X + M
+    out = np.full(X.shape, np.nan)
+    np.divide(X - M, total, out=out, where=(total > 0) & (total < np.inf))  # divided: subnormals too
+    over = np.isinf(total)  # x + m beyond 1.8e308: halves
+    out[over] = (X[over] / 2 - M[over] / 2) / (X[over] / 2 + M[over] / 2)
+    return out
 
 
 def krugman(X, Y=None, *, dtype="float64", method="auto", n_threads=None):
@@ -1007,8 +1105,7 @@ def krugman(X, Y=None, *, dtype="float64", method="auto", n_threads=None):
     array([[0., 2.],
            [2., 0.]])
     """
-    overlap = complementarity(X, X if Y is None else Y, scale=1.0, dtype=dtype, method=method,
-                              n_threads=n_threads)
+    overlap = _all_pairs(X, X if Y is None else Y, ("X", "Y"), 1.0, dtype, method, n_threads)
     return np.maximum(2.0 - 2.0 * overlap, 0.0)  # an overlap rounded above 1 is K = 0, not -1e-16
 
 
@@ -1044,6 +1141,5 @@ def regional_orientation(X_in, X_out):
     """
     X_in, X_out = check_trade_values("X_in", X_in), check_trade_values("X_out", X_out)
     check_same_shape("X_out", X_out.shape, "X_in", X_in.shape)
-    X_in, X_out = _dense(X_in), _dense(X_out)
-    ratio_totals = _row_sums(X_out) * _inverse(_row_sums(X_in))
-    return X_in * ratio_totals[:, None] * _inverse(X_out)
+    X_in, X_out = _dense(_fit("X_in", X_in)), _dense(_fit("X_out", X_out))  # each its own power of two
+    return _quotient([X_in, _row_sums(X_out)[:, None]], [_row_sums(X_in)[:, None], X_out])

@@ -7,7 +7,9 @@ memory maps) and says what must happen:
   parameter (a plain float64 array, or another scalar): the documented meaning of the input;
 - ``Raises(exc, pattern)``: an exception of type `exc` whose message matches `pattern`, where
   ``{param}`` stands for the parameter's name (every message names its parameter);
-- ``Holds(check)``: any result for which ``check(result)`` is true (e.g. a documented NaN).
+- ``Holds(check)``: any result for which ``check(result)`` is true (e.g. a documented NaN);
+- ``Exact(reference)``: the result of the naive formula on the same arguments (a target with a
+  `reference` compares its value-level hostiles with it instead of their float64 equivalent).
 
 Kinds: "matrix" (X, M: 2-D values, dense or scipy.sparse), "amounts" (a checked 1-D column of
 values), "reals" (a 1-D column summed as it is), "ids" (a 1-D integer id column), "count" (a
@@ -41,6 +43,15 @@ class Raises:
 class Holds:
     check: Callable[[Any], bool]
     what: str = ""
+
+
+@dataclass(frozen=True)
+class Exact:
+    """The result of `reference` (the naive formula of tests/reference.py, in extended
+    precision) called with the same arguments: for value-level hostiles of an index whose
+    result is not that of the plain float64 input (a ratio that does not bound the effect of
+    1e-300 beside 1e300, or a function of two matrices scaled one at a time)."""
+    reference: Callable
 
 
 @dataclass(frozen=True)
@@ -290,7 +301,7 @@ def _column_hostiles(checked):
         _h("negative strides", lambda b: _reversed_view(_float(b)), same),
         _h("2-D", lambda b: _float(b)[:, None], _error(r"{param} must be a one-dimensional array \(one value per row\); found shape \(\d+, 1\)")),
         _h("scalar", lambda b: 1.0, _error(r"{param} must be a one-dimensional array .*; found shape \(\)")),
-        _h("too short", lambda b: _float(b)[:-1], _error(r"{param} must be of length \d+ like \w+; found length \d+")),
+        _h("too short", lambda b: _float(b)[:-1], _error(r"{param} must be of length \d+ like [\w ]+; found length \d+")),
         _h("masked", lambda b: np.ma.masked_equal(_float(b), 0), _error(r"{param} must be a plain array", TypeError)),
         _h("ragged list", lambda b: [[1.0], [2.0, 3.0]], _error(r"{param} must be an array of numbers; found list", TypeError)),
     ]
@@ -369,8 +380,37 @@ def _scale_hostiles():
     ]
 
 
+def _aggregation_hostiles():
+    """0/1 matrices saying which countries make each output row (rows=, cols= of the bilateral
+    indicators): any numeric dtype or sparse format holding 0s and 1s means the same."""
+    same = Same(_float)
+    not_01 = r"{param} must be a matrix of 0s and 1s \(members of each output row\); found "
+    shape = r"{param} must be None or a 2-D 0/1 matrix with \d+ columns \(one per country\); found shape "
+    return [
+        _h("bool", lambda b: np.asarray(b) > 0, same),
+        _h("int8", lambda b: np.asarray(b, np.int8), same),
+        _h("list", lambda b: np.asarray(b).tolist(), same),
+        _h("read-only", lambda b: _read_only(_float(b)), same),
+        _h("Fortran", lambda b: np.asfortranarray(_float(b)), same),
+        _h("explicit zeros", _explicit_zeros, same),
+        _h("duplicates coo", _duplicates("coo"), same),
+        _h("two", lambda b: _float(b) * 2, _error(not_01 + "2.0")),
+        _h("half", lambda b: _set(b, (0, 0), 0.5), _error(not_01 + "0.5")),
+        _h("negative", lambda b: _set(b, (0, 0), -1.0), _error(not_01 + "-1.0")),
+        _h("nan", lambda b: _set(b, (0, 0), np.nan), _error(not_01 + "nan")),
+        _h("complex", lambda b: np.asarray(b, np.complex128), _error(_NUMERIC + "complex128", TypeError)),
+        _h("object", lambda b: np.asarray(b, object), _error(_NUMERIC + "object", TypeError)),
+        _h("str", lambda b: np.asarray(b).astype(str), _error(_NUMERIC + "<U", TypeError)),
+        _h("1-D", lambda b: _float(b)[0], _error(shape + r"\(\d+,\)")),
+        _h("too few columns", lambda b: _float(b)[:, :-1], _error(shape + r"\(\d+, \d+\)")),
+        _h("scalar", lambda b: 1.0, _error(shape + r"\(\)")),
+    ] + [_h(f"{fmt}_{kind}", _sparse(fmt, kind), same) for fmt in ("csr", "csc", "coo", "lil", "dok")
+         for kind in ("array", "matrix")]
+
+
 #: kind -> hostile inputs for parameters of that kind
 HOSTILE = {
+    "aggregation": _aggregation_hostiles(),
     "matrix": _matrix_hostiles(),
     "amounts": _column_hostiles(checked=True),
     "reals": _column_hostiles(checked=False),

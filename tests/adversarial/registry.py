@@ -6,11 +6,14 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
+import scipy.sparse as sp
 
 from tradeindex import kernels
 from tradeindex._validation import OutputTooLargeError
 
-from .hostile import Holds, Raises, Same
+import reference as naive
+
+from .hostile import Exact, Holds, Raises, Same
 
 # Small integers (exact in every dtype), an empty row and an empty product column in X.
 X = np.array([[3, 0, 1, 0, 2], [0, 0, 5, 1, 1], [0, 0, 0, 0, 0]], dtype=np.float64)
@@ -23,10 +26,9 @@ VALUE = np.array([4.0, 2.0, 3.0, 3.0, 5.0])
 
 
 def _arrays(result):
-    """A result as a tuple of arrays (or of strings) to compare."""
-    if isinstance(result, tuple):
-        return tuple(np.asarray(r) for r in result)
-    return (np.asarray(result),)
+    """A result as a tuple of arrays (or of strings) to compare (sparse results as dense)."""
+    parts = result if isinstance(result, tuple) else (result,)
+    return tuple(r.toarray() if sp.issparse(r) else np.asarray(r) for r in parts)
 
 
 def _blocks(**kw):
@@ -56,12 +58,18 @@ class Target:
     reads_values: bool = True          # False: value-level hostiles give a result (`valid`)
     valid: Callable = _in_range        # what any result must satisfy
     absurd: dict = field(default_factory=dict)   # count parameter -> expectation of 10**15
+    reference: Callable = None         # the naive formula (same arguments): value-level hostiles against it
+    overrides: dict = field(default_factory=dict)  # "param:hostile name" -> expectation, where it differs
 
     def expectation(self, param, hostile):
+        if f"{param}:{hostile.name}" in self.overrides:
+            return self.overrides[f"{param}:{hostile.name}"]
         if hostile.expect == "absurd":
             return self.absurd[param]
         if hostile.values and not self.reads_values:
             return Holds(self.valid, "a result: the values are not read")
+        if hostile.values and self.reference is not None and isinstance(hostile.expect, Same):
+            return Exact(self.reference)
         return hostile.expect
 
 
@@ -98,4 +106,91 @@ TARGETS = [
            {"exporter": EXPORTER, "importer": IMPORTER, "product": PRODUCT, "value": VALUE, "n_countries": 3,
             "n_products": 3, "n_threads": 1},
            {"value": "amounts", "n_threads": "threads"}),
+]
+
+# -- the indicator kernels -----------------------------------------------------------------------------
+# Ratios of sums (RCA, intensity, shares, orientation) and two-matrix indices: value-level hostiles
+# are compared with the naive formulas of tests/reference.py in extended precision (reference=).
+XM = np.array([[1, 0, 1, 2, 0], [0, 0, 5, 0, 1], [0, 0, 0, 0, 0]], dtype=np.float64)   # imports, like X
+REF = np.array([2.0, 0.0, 1.0, 1.0, 3.0])   # a reference row for RCA (a product it does not export)
+# bilateral totals: a zero diagonal, a country without exports (3), one without imports (0)
+B = np.array([[0, 6, 2, 1], [0, 0, 1, 4], [0, 1, 0, 3], [0, 0, 0, 0]], dtype=np.float64)
+ROWS = np.array([[1, 1, 0, 0], [0, 0, 1, 0]], dtype=np.float64)   # a group of countries 0 and 1, and country 2
+COLS = np.array([[0, 1, 1, 0], [0, 0, 0, 1]], dtype=np.float64)
+TOO_LARGE_CELLS = Raises(OutputTooLargeError, r"n_rows and n_cols must be small enough for the result to fit in "
+                         r"memory \(.*\); found a [\d,]+ x [\d,]+ float64 result of ")
+
+
+def _ratio(result):
+    """A ratio index: NaN (0/0) or >= 0; inf only where the exact value exceeds the float64
+    range (checked against the reference)."""
+    return bool(np.all(np.isnan(result[0]) | (result[0] >= 0)))
+
+
+def _signed(result):
+    values = result[0]
+    return bool(np.all(np.isnan(values) | ((values >= -1) & (values <= 1))))
+
+
+def _sparse_iff_sparse(fn):
+    """fn's result as (values, whether it is sparse exactly when X is): the catalogue compares
+    the values, and a sparse X must give a sparse result."""
+    def call(**kw):
+        out = fn(**kw)
+        return out, np.bool_(sp.issparse(out) == sp.issparse(kw["X"]))
+    return call
+
+
+def _members(G, n):
+    """A 0/1 aggregation matrix (or None) as the reference's lists of member ids."""
+    if G is None:
+        return [[i] for i in range(n)]
+    return [list(np.flatnonzero(row)) for row in np.asarray(G)]
+
+
+def _naive_intensity(exclude_self=False):
+    return lambda B, rows=None, cols=None: naive.trade_intensity(B, _members(rows, len(B)), _members(cols, len(B)),
+                                                                  exclude_self)
+
+
+def _naive_rca(fn):
+    return lambda X, reference=None: (fn(X, reference), np.bool_(True))
+
+
+TARGETS += [
+    Target("cell_totals", kernels.cell_totals,
+           {"rows": EXPORTER, "cols": PRODUCT, "values": VALUE, "n_rows": 3, "n_cols": 3, "n_threads": 1},
+           {"rows": "ids", "cols": "ids", "values": "reals", "n_rows": "count", "n_cols": "count", "n_threads": "threads"},
+           valid=lambda r: True, absurd={"n_rows": TOO_LARGE_CELLS, "n_cols": TOO_LARGE_CELLS}),
+    Target("rca", _sparse_iff_sparse(kernels.rca), {"X": X}, {"X": "matrix"}, valid=_ratio,
+           reference=_naive_rca(naive.rca)),
+    Target("rca reference", _sparse_iff_sparse(kernels.rca), {"X": X, "reference": REF},
+           {"X": "matrix", "reference": "amounts"}, valid=_ratio, reference=_naive_rca(naive.rca)),
+    Target("rca binary", _sparse_iff_sparse(lambda **kw: kernels.rca(kind="binary", **kw)), {"X": X},
+           {"X": "matrix"}, reference=_naive_rca(naive.rca_binary)),
+    Target("rca symmetric", lambda **kw: kernels.rca(kind="symmetric", **kw), {"X": X}, {"X": "matrix"},
+           valid=_signed, reference=naive.rca_symmetric),
+    Target("trade_intensity", kernels.trade_intensity, {"B": B}, {"B": "matrix"}, valid=_ratio, reference=_naive_intensity()),
+    Target("trade_intensity groups", kernels.trade_intensity, {"B": B, "rows": ROWS, "cols": COLS},
+           {"B": "matrix", "rows": "aggregation", "cols": "aggregation"}, valid=_ratio,
+           reference=_naive_intensity()),
+    Target("trade_intensity rest of world", lambda **kw: kernels.trade_intensity(exclude_self=True, **kw),
+           {"B": B, "rows": ROWS}, {"B": "matrix", "rows": "aggregation"}, valid=_ratio, reference=_naive_intensity(True)),
+    Target("partner_shares", kernels.partner_shares, {"B": B, "cols": COLS, "scale": 100.0},
+           {"B": "matrix", "cols": "aggregation", "scale": "scale"},
+           reference=lambda B, cols, scale: naive.partner_shares(B, _members(None, len(B)), _members(cols, len(B)),
+                                                                 scale)),
+    Target("hhi", lambda **kw: kernels.hhi(return_counts=True, **kw), {"A": X, "scale": 1.0},
+           {"A": "matrix", "scale": "scale"},
+           reference=lambda A, scale: (scale * naive.hhi(A), np.count_nonzero(_arrays(A)[0], axis=1))),
+    Target("hhi normalized", lambda **kw: kernels.hhi(normalized=True, **kw), {"A": X}, {"A": "matrix"},
+           valid=_signed, reference=lambda A: naive.hhi(A, normalized=True)),
+    Target("trade_specialisation", kernels.trade_specialisation, {"X": X, "M": XM}, {"X": "matrix", "M": "matrix"},
+           valid=_signed, reference=naive.trade_specialisation),
+    Target("krugman", kernels.krugman, {"X": X, "Y": M, "n_threads": 1}, {"X": "matrix", "Y": "matrix",
+           "n_threads": "threads"}, reference=lambda X, Y, n_threads: naive.krugman(X, Y),
+           overrides={"Y:None": Same(lambda b: X)}),  # Y=None: X against itself
+    Target("krugman float32", lambda **kw: kernels.krugman(dtype="float32", **kw), {"X": X}, {"X": "matrix"}),
+    Target("regional_orientation", kernels.regional_orientation, {"X_in": X, "X_out": XM},
+           {"X_in": "matrix", "X_out": "matrix"}, valid=_ratio, reference=naive.regional_orientation),
 ]

@@ -14,7 +14,7 @@ import scipy.sparse as sp
 
 from tradeindex import config, kernels
 
-from .hostile import HOSTILE, Holds, Raises, Same
+from .hostile import HOSTILE, Exact, Holds, Raises, Same
 from .registry import TARGETS, X, M, _arrays
 
 
@@ -78,6 +78,8 @@ def test_hostile_input(target, param, hostile, tmp_path):
         result = _arrays(target.call(**arguments))
         if isinstance(expect, Same):
             compare(result, _arrays(target.call(**{**target.base, param: expect.equivalent(target.base.get(param))})))
+        elif isinstance(expect, Exact):
+            compare(result, _arrays(expect.reference(**arguments)))
         else:
             assert isinstance(expect, Holds) and expect.check(result), expect.what
         assert target.valid(result)
@@ -93,7 +95,9 @@ def test_every_public_function_is_under_test():
 
 def test_kernels_exports_only_its_public_functions():
     assert sorted(kernels.__all__) == sorted(["complementarity", "complementarity_blocks", "complementarity_top_k",
-                                              "choose_method", "group_totals", "bilateral_gl", "SPARSE_COST"])
+                                              "choose_method", "group_totals", "bilateral_gl", "SPARSE_COST",
+                                              "cell_totals", "rca", "trade_intensity", "partner_shares", "hhi",
+                                              "trade_specialisation", "krugman", "regional_orientation"])
     helpers = {n for n in dir(kernels) if not n.startswith("_") and n not in kernels.__all__
                and getattr(getattr(kernels, n), "__module__", "").startswith("tradeindex.kernels")}
     assert not helpers, f"helpers defined in kernels without a leading underscore: {sorted(helpers)}"
