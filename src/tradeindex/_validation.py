@@ -4,6 +4,7 @@ Each message names the parameter, what was expected and what was found:
 ``"value must be non-negative; found -3.0 at row 12 (year 1990, exporter 'ARM', ...); 4 rows in all"``.
 Row numbers are 0-based positions in the input (the data rows of a file, header excluded).
 """
+import math
 import numbers
 import os
 
@@ -293,6 +294,26 @@ def check_output_size(param, shape, dtype=np.float64, *, work=0, what="result", 
              f"a {dims} {np.dtype(dtype).name} {what} of {_bytes(size)}{total}" + (f"; {remedy}" if remedy else ""),
              OutputTooLargeError)
     return size + work
+
+
+def check_pairs_size(rows, cols, n_years, n_rows, n_cols, dtype=np.float64, *, top_k=None, offers=(), work=0):
+    """A labelled all-pairs result (complementarity, similarity, Krugman, trade intensity) of
+    n_years x n_rows x n_cols cells (n_years x n_rows x top_k with top_k), named by the
+    function's own row and column parameters (`rows`, `cols`; or top_k), with the ways out the
+    function `offers` ("top_k", "float32"). Call it before any year is read (with every country
+    of in-memory flows) and in each year (that year's countries: lazy flows). `work`: bytes
+    needed beside the result; a panel is built from its years (twice its size)."""
+    if top_k:
+        param, shape, ways = "top_k", (n_years, n_rows, top_k), f"pass a smaller top_k, or fewer {rows}= or years"
+        work += 2 * 8 * n_years * n_rows * top_k  # the partners' labels and codes beside the values
+    else:
+        param, shape = f"{rows} and {cols}", (n_years, n_rows, n_cols)
+        ways = "ask for less: " + ("top_k=K keeps the K best partners of each row, " if "top_k" in offers else "") \
+            + f"{rows}= and {cols}= (or fewer years) narrow the matrix" \
+            + (", dtype='float32' halves it" if "float32" in offers and np.dtype(dtype) != np.float32 else "")
+    size = np.dtype(dtype).itemsize * math.prod(shape)
+    check_output_size(param, shape, dtype, work=work + (size if n_years > 1 else 0),
+                      remedy=ways + ", or compute the years on a Dask cluster")
 
 
 # -- complementarity family ------------------------------------------------------------------

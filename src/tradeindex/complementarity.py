@@ -24,9 +24,12 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import kernels
-from ._validation import (check_choice, check_group_names, check_membership, check_top_k)
+from ._validation import (check_choice, check_float_dtype, check_group_names, check_membership,
+                          check_pairs_size, check_scale, check_top_k)
 from ._years import (axis_ids, check_group_members, finish_meta, fixed_axis, groups_in_year, run,
                      source_years)
+from .codes import resolve_groups
+from .flows import TradeFlows
 from .result import IndexMatrix, IndexPanel, TopPartners
 from .sources import Request
 
@@ -60,6 +63,17 @@ def _self_pairs(rows, row_codes, cols, col_codes):
     return same, column
 
 
+def _self_columns(rows, row_codes, cols, col_codes):
+    """The column of each row's self-pair (or -1), as _self_pairs finds it, without its rows x
+    cols mask (top-k of 200,000 countries: no 37 GiB mask beside a small result)."""
+    def key(code, label):
+        return ("country", int(code)) if code >= 0 else ("group", str(label))
+    first = {}
+    for k, (code, label) in enumerate(zip(col_codes, cols)):
+        first.setdefault(key(code, label), k)
+    return np.array([first.get(key(code, label), -1) for code, label in zip(row_codes, rows)], dtype=np.int64)
+
+
 def _pairs_year(flows, window, *, name, sides, axes, row_axis, col_axis, groups, membership, years,
                 scale, dtype, method, top_k, self_pairs, n_threads):
     """One year of an index of this module: the (grouped) sides, one kernel call, labels."""
@@ -68,17 +82,19 @@ def _pairs_year(flows, window, *, name, sides, axes, row_axis, col_axis, groups,
     check_group_names([g for g, _ in grouped], flows.countries.label)
     G_rows, rows, row_codes = _side(flows, row_axis, grouped)
     G_cols, cols, col_codes = _side(flows, col_axis, grouped)
+    check_pairs_size(axes[2], axes[3], len(years), len(rows), len(cols), check_float_dtype("dtype", dtype),
+                     top_k=top_k, offers=OFFERS)  # this year's countries (lazy flows)
     X = G_rows @ flows._side_values(sides[0], slice(None))
     M = G_cols @ flows._side_values(sides[1], slice(None))
     chosen = kernels.choose_method(X, M) if method == "auto" else method
     options = {"scale": scale, "dtype": dtype, "method": chosen, "n_threads": n_threads}
-    same, column = _self_pairs(rows, row_codes, cols, col_codes)
     meta = {"groups": {year: {g: info["members"] for g, info in members.items()}},
             "groups_absent": {year: {g: info["absent"] for g, info in members.items() if info["absent"]}},
             "method_used": {year: chosen}, "classification": flows.classification,
             "products": {year: len(flows.products)}, "flow_notes": {year: list(flows.notes)}}
     if top_k:
-        values, index = kernels.complementarity_top_k(X, M, top_k, exclude=None if self_pairs else column,
+        column = None if self_pairs else _self_columns(rows, row_codes, cols, col_codes)
+        values, index = kernels.complementarity_top_k(X, M, top_k, exclude=column,
                                                       **options)
         partners = np.where(index >= 0, cols[np.maximum(index, 0)], "")
         codes = np.where(index >= 0, col_codes[np.maximum(index, 0)], -1)
@@ -86,7 +102,7 @@ def _pairs_year(flows, window, *, name, sides, axes, row_axis, col_axis, groups,
                            row_codes=row_codes, partner_codes=codes[None])
     values = kernels.complementarity(X, M, **options)
     if not self_pairs:
-        values[same] = np.nan
+        values[_self_pairs(rows, row_codes, cols, col_codes)[0]] = np.nan
     return IndexMatrix(values, rows, cols, name, axes[0], axes[1], year, meta,
                        row_codes=row_codes, col_codes=col_codes)
 
@@ -98,8 +114,13 @@ def _pairs(source, name, sides, axes, row_keys, col_keys, *, years, products, gr
     years, panel = source_years(source, years)
     membership = check_membership(membership, years)
     check_choice("method", method, ("auto", "dense", "sparse"))
+    storage = check_float_dtype("dtype", dtype)
+    check_scale("scale", scale, storage)
     row_axis, col_axis = fixed_axis(source, row_keys, axes[2]), fixed_axis(source, col_keys, axes[3])
     check_group_members(source, groups, "groups")
+    sizes = sizes_before(source, row_axis, col_axis, groups)
+    if sizes:  # before any year is read
+        check_pairs_size(axes[2], axes[3], len(years), *sizes, storage, top_k=top_k, offers=OFFERS)
     request = _request(products, sides, (row_axis, col_axis), groups)
     compute = partial(_pairs_year, name=name, sides=sides, axes=axes, row_axis=row_axis, col_axis=col_axis,
                       groups=groups, membership=membership, years=years, scale=scale, dtype=dtype,
@@ -114,6 +135,20 @@ def _pairs(source, name, sides, axes, row_keys, col_keys, *, years, products, gr
                  "conventions": CONVENTIONS, "reference": reference})
     finish_meta(meta)
     return result
+
+
+#: The ways out of a result too large for memory these functions offer (_validation.check_pairs_size).
+OFFERS = ("top_k", "float32")
+
+
+def sizes_before(source, row_axis, col_axis, groups):
+    """(rows, cols) of a result before any year is read: the countries asked for, or every
+    country of in-memory flows, plus the groups; None for lazy flows without fixed axes (their
+    countries are known year by year: checked then)."""
+    if not isinstance(source, TradeFlows) and (row_axis is None or col_axis is None):
+        return None
+    n_groups = len(resolve_groups(groups, "groups")) if groups is not None else 0
+    return tuple((len(source.countries) if a is None else len(a[0])) + n_groups for a in (row_axis, col_axis))
 
 
 def _request(products, sides, axes, groups):

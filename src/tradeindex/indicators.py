@@ -39,11 +39,11 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import kernels
-from ._validation import (check_choice, check_group_names, check_has_groups, check_membership, check_one_group,
-                          check_scale)
+from ._validation import (check_choice, check_float_dtype, check_group_names, check_has_groups, check_membership,
+                          check_one_group, check_output_size, check_pairs_size, check_scale)
 from ._years import check_group_members, finish_meta, fixed_axis, groups_in_year, run, source_years
 from .codes import resolve_groups
-from .complementarity import _self_pairs, _side, _spec_list
+from .complementarity import _self_pairs, _side, _spec_list, sizes_before
 from .result import IndexMatrix, IndexPanel
 from .sources import Request
 
@@ -108,9 +108,16 @@ def _column_sums(A):
     return np.asarray(A.sum(axis=0), dtype=np.float64).ravel()
 
 
+#: The ways out of C x C bilateral totals too large for memory.
+BILATERAL_REMEDY = ("select fewer countries first (flows.select(exporters=..., importers=...)): the bilateral totals "
+                    "take C x C whatever rows and columns are asked for")
+
+
 def _bilateral(flows, n_threads):
-    """C x C totals of the flows i -> j (compiled two-key sum)."""
+    """C x C totals of the flows i -> j (compiled two-key sum), checked against the memory
+    available first (with the copies the kernels make of them)."""
     n = len(flows.countries)
+    check_output_size("flows", (n, n), what="bilateral totals", work=16 * n * n, remedy=BILATERAL_REMEDY)
     return kernels._cell_totals(flows.exporter, flows.importer, flows.value, n, n, n_threads)
 
 
@@ -218,12 +225,14 @@ def rca(flows, *, years=None, countries=None, products=None, groups=None, refere
 
 # -- bilateral: trade intensity and intra-group shares -------------------------------------------
 def _bilateral_year(flows, window, *, rows, cols, groups, membership, years, measure="intensity",
-                    side="exports", exclude_self=False, scale=1.0, self_pairs=False, n_threads=None):
+                    side="exports", exclude_self=False, scale=1.0, self_pairs=False, n_threads=None,
+                    names=("reporters", "partners")):
     """One year of the bilateral indices: the C x C totals (one compiled pass), one kernel call."""
     year = window[0]
     grouped, info = _year_groups(flows, groups, "groups", year, membership, years)
     R, rows, row_codes = _side(flows, _members_axis(flows, rows, grouped), grouped)
     K, cols, col_codes = _side(flows, cols, grouped)
+    check_pairs_size(*names, len(years), len(rows), len(cols))  # this year's countries (`names`: the parameters)
     B = _bilateral(flows, n_threads)
     if measure == "intensity":
         values, name = kernels.trade_intensity(B, rows=R, cols=K, exclude_self=exclude_self), "trade intensity"
@@ -299,8 +308,11 @@ def trade_intensity(flows, *, years=None, reporters=None, partners=None, product
     (6.99, nan)
     """
     years, panel, membership = _checked(flows, years, membership, groups)
-    compute = partial(_bilateral_year, rows=fixed_axis(flows, reporters, "reporters"),
-                      cols=fixed_axis(flows, partners, "partners"), groups=groups, membership=membership,
+    rows, cols = fixed_axis(flows, reporters, "reporters"), fixed_axis(flows, partners, "partners")
+    sizes = sizes_before(flows, rows, cols, groups)
+    if sizes:  # before any year is read
+        check_pairs_size("reporters", "partners", len(years), *sizes)
+    compute = partial(_bilateral_year, rows=rows, cols=cols, groups=groups, membership=membership,
                       years=years, exclude_self=bool(exclude_self), self_pairs=bool(self_pairs), n_threads=n_threads)
     return _collect(flows, compute, years=years, panel=panel, products=products, progress=progress,
                     meta=_intensity_meta(exclude_self, membership, self_pairs))
@@ -362,7 +374,7 @@ def intra_group_share(flows, groups, *, years=None, countries=None, products=Non
     years, panel, membership = _checked(flows, years, membership, groups)
     compute = partial(_bilateral_year, rows=_group_rows(flows, groups, countries), cols=NO_COUNTRIES,
                       groups=groups, membership=membership, years=years, measure="share", side=side,
-                      scale=scale, self_pairs=True, n_threads=n_threads)
+                      scale=scale, self_pairs=True, n_threads=n_threads, names=("countries", "groups"))
     verb = "going to" if side == "exports" else "coming from"
     meta = {"index": f"{side[:-1]} share", "formula": f"{scale:g} * share of the row's {side} {verb} the column",
             "reference": HANDBOOK, "side": side, "scale": scale, "membership": membership, "self_pairs": True}
@@ -402,7 +414,7 @@ def intra_group_intensity(flows, groups, *, years=None, countries=None, products
     years, panel, membership = _checked(flows, years, membership, groups)
     compute = partial(_bilateral_year, rows=_group_rows(flows, groups, countries), cols=NO_COUNTRIES,
                       groups=groups, membership=membership, years=years, exclude_self=bool(exclude_self),
-                      self_pairs=True, n_threads=n_threads)
+                      self_pairs=True, n_threads=n_threads, names=("countries", "groups"))
     return _collect(flows, compute, years=years, panel=panel, products=products, progress=progress,
                     meta=_intensity_meta(exclude_self, membership, True))
 
@@ -541,6 +553,8 @@ def _krugman_year(flows, window, *, rows, cols, groups, membership, years, side,
     A = flows._side_values(side, slice(None))
     R, rows, row_codes = _side(flows, rows, grouped)
     K, cols, col_codes = _side(flows, cols, grouped)
+    check_pairs_size("countries", "partners", len(years), len(rows), len(cols), check_float_dtype("dtype", dtype),
+                     offers=("float32",))  # this year's countries
     values = kernels.krugman(R @ A, K @ A, dtype=dtype, method=method, n_threads=n_threads)
     if not self_pairs:
         _no_self_pairs(values, rows, row_codes, cols, col_codes)
@@ -591,8 +605,12 @@ def krugman(flows, *, years=None, countries=None, partners=None, products=None, 
     """
     check_choice("side", side, ("exports", "imports"))
     years, panel, membership = _checked(flows, years, membership, groups)
-    compute = partial(_krugman_year, rows=fixed_axis(flows, countries, "countries"),
-                      cols=fixed_axis(flows, partners, "partners"), groups=groups, membership=membership,
+    rows, cols = fixed_axis(flows, countries, "countries"), fixed_axis(flows, partners, "partners")
+    sizes = sizes_before(flows, rows, cols, groups)
+    if sizes:  # before any year is read
+        check_pairs_size("countries", "partners", len(years), *sizes, check_float_dtype("dtype", dtype),
+                         offers=("float32",))
+    compute = partial(_krugman_year, rows=rows, cols=cols, groups=groups, membership=membership,
                       years=years, side=side, dtype=dtype, method=method, self_pairs=bool(self_pairs),
                       n_threads=n_threads)
     meta = {"index": "Krugman specialisation", "formula": "K_ij = sum_p |s_ip - s_jp| = 2 - 2 * sum_p min(s_ip, s_jp)",

@@ -25,10 +25,13 @@ from functools import partial
 import numpy as np
 import pyarrow as pa
 
+from . import kernels
 from ._validation import (check_adjust, check_alpha, check_choice, check_membership,
                           check_partner_groups, check_scale, check_two_years)
 from ._years import axis_ids, check_group_members, finish_meta, fixed_axis, groups_in_year, run, source_years
 from .codes import GROUPS, Group
+from .config import effective_threads
+from .flows import TradeFlows
 from .kernels import _group_sums as group_sums, _pair_sums as pair_sums, _ratio as ratio
 from .result import IndexMatrix, IndexPanel, IndexTable
 from .sources import Request
@@ -45,10 +48,10 @@ def _gl(out, totals, scale):
 
 def _gl_products(xm, totals, scale, adjust):
     x, m = xm[..., 0], xm[..., 1]
-    if adjust == "aquino":
+    if adjust == "aquino":  # the factors (X + M) / 2X first: x * (X + M) overflows near 1e308
         t = (totals[..., 0] + totals[..., 1])[..., None]
-        x = ratio(x * t, 2 * totals[..., 0][..., None], 1.0)
-        m = ratio(m * t, 2 * totals[..., 1][..., None], 1.0)
+        x = x * ratio(t, 2 * totals[..., 0][..., None], 1.0)
+        m = m * ratio(t, 2 * totals[..., 1][..., None], 1.0)
     return {"exports": xm[..., 0], "imports": xm[..., 1], "grubel_lloyd": ratio(x + m - np.abs(x - m), x + m, scale)}
 
 
@@ -72,10 +75,13 @@ def _types(out, totals, scale, method):
 
 # -- one year (or one window of years) of flows -> labelled results ------------------------------------
 def _columns(flows, value=None, with_quantity=False):
-    """Kernel columns of one window of flows: one year slot, `value` for the values."""
+    """(kernel columns of one window of flows, shift): one year slot, `value` for the values,
+    scaled by 2**-shift when a sum of them could overflow or they are subnormal (the indices
+    are ratios of sums: unchanged; as kernels.bilateral_gl does)."""
     qty = flows.quantity if with_quantity and flows.has_quantity else np.zeros(0)
+    value, shift = kernels._fit_sums(flows.value if value is None else value, "flows")
     return (np.zeros(0, flows.exporter.dtype), flows.exporter, flows.importer, flows.product,
-            flows.value if value is None else value, np.ascontiguousarray(qty), 0, 1)
+            value, np.ascontiguousarray(qty), 0, 1), shift
 
 
 def _is_group(spec):
@@ -119,8 +125,12 @@ def _pair_year(flows, window, *, mode, pick, rows_axis, cols_axis, scale, option
     """One window of a by="pair" index: kernel sums for every pair, `pick` makes the index,
     labelled rows x cols (NaN for an asked country absent that year)."""
     change = value(flows) if value else None
-    out, totals = pair_sums(_columns(flows, change, mode in ("ghm", "ff")), len(flows.countries),
-                            len(flows.products), mode, **options)
+    cols, shift = _columns(flows, change, mode in ("ghm", "ff"))
+    out, totals = pair_sums(cols, len(flows.countries), len(flows.products), mode, remedy=REMEDY, **options)
+    if options.get("adjust") == "aquino":
+        label = flows.countries.label
+        kernels._check_aquino_factors(totals[0], shift, param="flows",
+                                      describe=lambda i, j: f"from {label[i]} to {label[j]}")
     r, rl, rc = axis_ids(flows, rows_axis)
     c, cl, cc = axis_ids(flows, cols_axis)
     meta = {"classification": flows.classification, "flow_notes": {window[-1]: list(flows.notes)}}
@@ -142,10 +152,14 @@ def _group_year(flows, window, *, mode, pick, reporters, rows_axis, partners, by
     groups, members = _partner_groups(flows, partners, by, year, membership, years)
     present = rep[rep >= 0]
     change = value(flows) if value else None
-    out, totals, xm = group_sums(_columns(flows, change, mode in ("ghm", "ff")), len(flows.countries),
-                                 len(flows.products), present, [g for _, g in groups], mode,
-                                 per_product=by == "product", **options)
+    cols, shift = _columns(flows, change, mode in ("ghm", "ff"))
+    out, totals, xm = group_sums(cols, len(flows.countries), len(flows.products), present, [g for _, g in groups],
+                                 mode, per_product=by == "product", remedy=REMEDY, **options)
     names = np.asarray([n for n, _ in groups], dtype=object)
+    if options.get("adjust") == "aquino":
+        label = flows.countries.label[present]
+        kernels._check_aquino_factors(totals[0, ..., 0], shift, totals[0, ..., 1], param="flows",
+                                      describe=lambda i, j: f"between {label[i]} and {names[j]}")
     if by == "product":
         return _product_table(flows, window, present, names, xm[0], pick(xm[0], totals[0], scale), name)
     meta = {"partners": {year: members}, "classification": flows.classification, "flow_notes": {year: list(flows.notes)}}
@@ -194,6 +208,21 @@ def _run(source, compute, years, panel, meta, *, windows=None, request=Request()
         out[key].meta.update(meta)
         finish_meta(out[key].meta)
     return out
+
+
+#: The ways out of a Grubel-Lloyd family result too large for memory (named in the error).
+REMEDY = ("select fewer countries first (flows.select(exporters=..., importers=...)): the pairwise sums take "
+          "C x C x K whatever reporters= and partners= keep; or fewer years, or compute the years on a Dask cluster")
+
+
+def _check_size(flows, by, mode, n_years, partners, n_threads):
+    """Before any year is read: the kernel's sums over every pair of countries and the results,
+    for in-memory flows (lazy flows: the kernel checks each year, in the same words)."""
+    if isinstance(flows, TradeFlows):
+        C, P = len(flows.countries), len(flows.products)
+        K = (P, 2) if by == "product" else (kernels._K[mode],)
+        shape = (n_years, C, C if by == "pair" else len(check_partner_groups(partners, by))) + K
+        kernels._check_gl_size("flows", shape, 1, len(flows), C, P, effective_threads(n_threads), REMEDY)
 
 
 def _compute(by, mode, pick, pick_products, flows, reporters, partners, membership, years, scale, options,
@@ -271,6 +300,7 @@ def grubel_lloyd(flows, *, by="pair", reporters=None, partners=None, products=No
     scale = check_scale("scale", scale)
     years, panel = source_years(flows, years)
     membership = check_membership(membership, years)
+    _check_size(flows, by, "gl", len(years), partners, n_threads)
     meta = {"index": "Grubel-Lloyd", "scale": scale, "adjust": adjust, "products": products, "by": by,
             "membership": membership, "progress": progress,
             "zero_division": "NaN where there is no trade (or only one-way trade when adjusted); a "
@@ -333,6 +363,7 @@ def marginal_iit(flows, start, end, *, by="pair", reporters=None, partners=None,
     scale = check_scale("scale", scale)
     membership = check_membership(membership, [start, end])
     membership = end if membership in ("fixed", "by-year") else membership  # one composition for a change
+    _check_size(flows, by, "miit", 1, partners, n_threads)
     meta = {"index": "marginal IIT", "scale": scale, "start": start, "end": end, "products": products,
             "by": by, "membership": membership, "progress": progress,
             "zero_division": "NaN where no trade changed"}
@@ -403,6 +434,7 @@ def trade_types(flows, *, alpha=0.15, method="ghm", by="pair", reporters=None, p
     years, panel = source_years(flows, years)
     membership = check_membership(membership, years)
     band = (1 - alpha, 1 + alpha) if method == "ghm" else (1 / (1 + alpha), 1 + alpha)
+    _check_size(flows, by, method, len(years), partners, n_threads)
     meta = {"index": f"trade types ({method})", "scale": scale, "alpha": alpha, "method": method,
             "products": products, "by": by, "membership": membership, "progress": progress,
             "zero_division": "NaN where there is no trade"}

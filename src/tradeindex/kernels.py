@@ -77,22 +77,22 @@ _GL_REMEDY = ("number the countries and products present 0..C-1 and 0..P-1 (np.u
               "return_inverse=True)), or split the years or the reporters into several calls")
 
 
-def _check_gl_size(param, shape, n_years, n_rows, n_countries, n_products, t):
+def _check_gl_size(param, shape, n_years, n_rows, n_countries, n_products, t, remedy=_GL_REMEDY):
     """The result `shape` plus the drivers' working memory: per-thread bucket counts (T x Y*C*C),
     offsets, totals, per-thread product buffers (T x 5P) and a sorted copy of the n_rows flows."""
     cells = n_years * n_countries * n_countries
     work = 8 * (cells * (t + 2) + 5 * t * n_products + 3 * n_rows)
-    check_output_size(param, shape, np.float64, work=work, remedy=_GL_REMEDY)
+    check_output_size(param, shape, np.float64, work=work, remedy=remedy)
 
 
 def _pair_sums(cols, n_countries, n_products, mode, *, adjust=None, band=(0.0, 0.0), n_threads=None,
-               invalid=None, param="flows"):
+               invalid=None, param="flows", remedy=_GL_REMEDY):
     """(out, totals): Y x C x C x K sums of `mode` for every ordered pair and the Y x C x C totals
     of flows i -> j. `cols` = (year, exporter, importer, product, value, quantity, y0, n_years).
-    `param` names what made the result too large, if it is."""
+    `param` names what made the result too large, if it is, and `remedy` the ways out."""
     t = effective_threads(n_threads)
     _check_gl_size(param, (cols[7], n_countries, n_countries, _K[mode]), cols[7], len(cols[4]), n_countries,
-                   n_products, t)
+                   n_products, t, remedy)
     offsets, product, value, quantity, merged = _runs(cols, n_countries, n_products, t, invalid)
     n_years = cols[7]
     out = np.zeros((n_years, n_countries, n_countries, _K[mode]))
@@ -103,13 +103,13 @@ def _pair_sums(cols, n_countries, n_products, mode, *, adjust=None, band=(0.0, 0
 
 
 def _group_sums(cols, n_countries, n_products, reporters, groups, mode, *, adjust=None,
-                band=(0.0, 0.0), per_product=False, n_threads=None, param="flows"):
+                band=(0.0, 0.0), per_product=False, n_threads=None, param="flows", remedy=_GL_REMEDY):
     """(out, totals, xm): Y x R x G x K sums of `mode` for each reporter against each partner
     group (a list of id arrays), Y x R x G x 2 totals (X, M), and, with `per_product`, the
     Y x R x G x P x 2 per-product X and M."""
     t = effective_threads(n_threads)
     shape = (cols[7], len(reporters), len(groups)) + ((n_products, 2) if per_product else (_K[mode],))
-    _check_gl_size(param, shape, cols[7], len(cols[4]), n_countries, n_products, t)
+    _check_gl_size(param, shape, cols[7], len(cols[4]), n_countries, n_products, t, remedy)
     offsets, product, value, quantity, _ = _runs(cols, n_countries, n_products, t)
     n_years, dtype = cols[7], cols[1].dtype
     group_ptr = np.r_[0, np.cumsum([len(g) for g in groups])].astype(dtype)
@@ -519,17 +519,20 @@ def _fit_sums(value, param="value", where=None):
     that no sum of its entries can overflow float64 and, when it holds subnormal numbers, lifted
     into the normal range (products such as Aquino's factors would round them); s = 0 and no
     copy otherwise. The Grubel-Lloyd family and the indicators (RCA, trade intensity, shares)
-    are ratios of sums: unchanged by the scaling. Values too small to survive a scaling down
-    are an error naming `param`; `where(i)` places flat entry i in the message ("at row i")."""
-    top = float(np.fmax.reduce(value, axis=None)) if value.size else 0.0
+    are ratios of sums: unchanged by the scaling (signed values, marginal IIT's changes, by
+    their magnitude). Values too small to survive a scaling down are an error naming `param`;
+    `where(i)` places flat entry i in the message ("at row i")."""
+    signed = value.size and np.fmin.reduce(value, axis=None) < 0  # e.g. marginal IIT's changes
+    size = np.abs(value) if signed else value
+    top = float(np.fmax.reduce(size, axis=None)) if value.size else 0.0
     if not (np.isfinite(top) and top > 0):
         return value, 0
     s = math.frexp(top)[1] + (4 * value.size).bit_length() - 1022  # top * 4n < 2**1022 after
     tiny = np.finfo(np.float64).tiny
-    if s <= 0 and not ((value > 0) & (value < tiny)).any():
+    if s <= 0 and not ((size > 0) & (size < tiny)).any():
         return value, 0
     scaled = np.ldexp(value, -s)
-    lost = np.flatnonzero((value > 0) & (scaled < tiny)) if s > 0 else []
+    lost = np.flatnonzero((size > 0) & (np.abs(scaled) < tiny)) if s > 0 else []
     if len(lost):
         place = where(lost[0]) if where else f"at row {lost[0]}"
         fail(param, "within a range whose sums float64 can hold (the largest value times the number "
@@ -538,18 +541,22 @@ def _fit_sums(value, param="value", where=None):
     return scaled, s
 
 
-def _check_aquino_factors(totals, shift):
+def _check_aquino_factors(totals, shift, back=None, *, param="value", describe=None):
     """Aquino's factors (X + M) / 2X must be finite: a pair whose two directions differ by more
-    than the float64 range (1e-300 one way, 1e300 the other) is an error, not a wrong index."""
-    X, M = totals, totals.T
+    than the float64 range (1e-300 one way, 1e300 the other) is an error, not a wrong index.
+    `totals`: C x C flows i -> j (the way back is its transpose), or, with `back`, each
+    reporter's exports to (`totals`) and imports from (`back`) each partner group, R x G;
+    `describe(i, j)` names a pair in the message ("from country i to j")."""
+    X, M = totals, (totals.T if back is None else back)
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         bad = np.argwhere((X > 0) & (M > 0) & np.isinf((X + M) / (2 * np.minimum(X, M))))
     if len(bad):
         i, j = bad[0]
-        fail("value", "such that, with adjust='aquino', the two directions of every pair are within a "
+        where = describe(i, j) if describe else f"from country {i} to {j}"
+        fail(param, "such that, with adjust='aquino', the two directions of every pair are within a "
              "ratio of 1.8e308 (Aquino's factor (X + M) / 2X overflows beyond)",
-             f"{float(np.ldexp(X[i, j], shift))!r} from country {i} to {j} against {float(np.ldexp(M[i, j], shift))!r} "
-             f"back; {len(bad) // 2} pairs in all")
+             f"{float(np.ldexp(X[i, j], shift))!r} {where} against {float(np.ldexp(M[i, j], shift))!r} "
+             f"back; {len(bad) // 2 if back is None else len(bad)} pairs in all")
 
 
 def bilateral_gl(exporter, importer, product, value, n_countries, *, n_products=None, scale=1.0,

@@ -36,7 +36,7 @@ from functools import partial
 import numpy as np
 import pyarrow as pa
 
-from ._validation import check_choice, check_membership, check_products_with_conversion, fail
+from ._validation import check_choice, check_membership, check_output_size, check_products_with_conversion, fail
 from ._years import membership_year, run, source_years
 from .codes import PRODUCT_SETS, product_set, product_specs, resolve_groups
 from .complementarity import complementarity
@@ -46,6 +46,9 @@ from .intra_industry import grubel_lloyd, marginal_iit
 from .sources import Request, prepare
 
 COMPOSITIONS = ("fixed", "by-year")
+#: The ways out of a year whose tables of every pair do not fit in memory.
+REMEDY = ("select fewer countries first (flows.select(exporters=..., importers=...)) or fewer years, or compute the "
+          "years on a Dask cluster")
 
 
 def _one_group(spec, param):
@@ -259,6 +262,9 @@ def _year(flows, window, *, group, gname, compare, cname, products, membership, 
             groups.setdefault(_key(members[c]), members[c])
         if members_cmp.get(c):
             groups.setdefault(_key(members_cmp[c]), members_cmp[c])
+    n, c = len(flows.countries) + len(groups), len(flows.countries)  # every pair: complementarity, intensity
+    check_output_size("flows", (2, n, n), what="tables of every pair (complementarity, trade intensity)",
+                      work=16 * c * c, remedy=REMEDY)
     tc = complementarity(flows, years=year, groups=groups or None, n_threads=n_threads) if len(flows) else None
     ti = trade_intensity(flows, years=year, groups=groups or None, n_threads=n_threads) if len(flows) else None
 
