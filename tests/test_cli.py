@@ -104,9 +104,10 @@ def test_indicator_command_errors(tmp_path, capsys):
     assert "--reference must be NAME=A,B,C" in capsys.readouterr().err
     assert main(["group-share", "sample", "--group", "G=ARG,XXX", "-o", out]) == 2
     assert "groups['G'] must be countries present in these flows" in capsys.readouterr().err
-    with pytest.raises(SystemExit):
-        main(["group-share", "sample", "-o", out])  # --group is required
-    assert "--group" in capsys.readouterr().err
+    assert main(["group-share", "sample", "-o", out]) == 2  # --group is required: a usage error, one line
+    err = capsys.readouterr().err
+    assert err == ("tradeindex group-share: error: the following arguments are required: --group (see tradeindex "
+                   "group-share --help)\n")
 
 
 def test_outputs_by_extension_and_overwrite(tmp_path, capsys):

@@ -122,7 +122,7 @@ def _pandas_column(part, col, field):
     try:
         arr = pa.array(series)  # a ChunkedArray for pyarrow-backed pandas columns
         return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
-    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError) as err:
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError, ValueError) as err:
         fail(field, "a column of codes or numbers", f"column {col!r} of dtype {series.dtype} ({err})", TypeError)
 
 

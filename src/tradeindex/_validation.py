@@ -195,7 +195,7 @@ def check_known(param, unknown, what, universe_size, where="present in these flo
 
 
 def check_year(param, year, years):
-    if year not in years:
+    if isinstance(year, bool) or not isinstance(year, numbers.Integral) or year not in years:
         fail(param, "one of the years present " + str(list(years)), repr(year))
     return year
 
@@ -396,6 +396,23 @@ def check_exclude(exclude, n_rows, n_cols):
     return arr.astype(np.int64)
 
 
+def check_product_list(products, param="products"):
+    """A products argument (text split at commas, or a list of codes) as a tuple of specs, or
+    None; checked before any year is read (codes.product_specs reads the specs themselves)."""
+    if products is None:
+        return None
+    if isinstance(products, str):
+        specs = tuple(s.strip() for s in products.split(",") if s.strip())
+    elif isinstance(products, (list, tuple, range, np.ndarray)):
+        specs = tuple(str(s) for s in products)
+    else:
+        fail(param, "product codes, prefixes, ranges or named sets (a list or comma-separated text)",
+             repr(products), TypeError)
+    if not specs:
+        fail(param, "at least one product code, prefix, range or named set", repr(products))
+    return specs
+
+
 def check_top_k(top_k):
     return None if top_k is None else check_positive_int("top_k", top_k)
 
@@ -441,6 +458,9 @@ def check_years(param, years, present):
     years = [check_year(param, y, present) for y in years]
     if not years:
         fail(param, "None, a year or a non-empty list of years", "an empty list")
+    repeated = [y for n, y in enumerate(years) if y in years[:n]]
+    if repeated:
+        fail(param, "a list of different years", f"{repeated[0]} more than once")
     return years, True
 
 

@@ -394,8 +394,15 @@ def _indicator_parsers(sub):
     _output(p, "the table (long: year, reporter, partner (the group), export_share or import_share)")
 
 
+class _Parser(argparse.ArgumentParser):
+    """A usage error in one line, like every user error (argparse prints the usage first)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser():
-    parser = argparse.ArgumentParser(prog="tradeindex", description=__doc__.split("\n\n")[0],
+    parser = _Parser(prog="tradeindex", description=__doc__.split("\n\n")[0],
                                      epilog="Exit codes: 0 success, 2 user error (one line), 1 internal "
                                      "error (traceback), 130 interrupted.")
     parser.add_argument("--version", action="version", version=f"tradeindex {__version__}")
@@ -495,7 +502,12 @@ def _one_line_warnings():
 
 
 def main(argv=None):
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as stop:  # --help and --version (0) go on; a usage error (its one line printed) is 2
+        if not stop.code:
+            raise
+        return 2
     try:
         with _one_line_warnings():
             args.run(args)

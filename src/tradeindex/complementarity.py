@@ -25,7 +25,7 @@ import scipy.sparse as sp
 
 from . import kernels
 from ._validation import (check_choice, check_float_dtype, check_group_names, check_membership,
-                          check_pairs_size, check_scale, check_top_k)
+                          check_pairs_size, check_product_list, check_scale, check_top_k)
 from ._years import (axis_ids, check_group_members, finish_meta, fixed_axis, groups_in_year, run,
                      source_years)
 from .codes import resolve_groups
@@ -59,7 +59,7 @@ def _self_pairs(rows, row_codes, cols, col_codes):
     same = (row_codes[:, None] == col_codes[None, :]) & (row_codes[:, None] >= 0)
     same |= (row_codes[:, None] < 0) & (col_codes[None, :] < 0) & \
         (np.asarray(rows, dtype=str)[:, None] == np.asarray(cols, dtype=str)[None, :])
-    column = np.where(same.any(axis=1), same.argmax(axis=1), -1)
+    column = np.where(same.any(axis=1), same.argmax(axis=1) if same.shape[1] else -1, -1)  # no columns: none
     return same, column
 
 
@@ -166,7 +166,7 @@ def _request(products, sides, axes, groups):
 
 
 def _spec_list(specs):
-    return [s.strip() for s in specs.split(",") if s.strip()] if isinstance(specs, str) else [str(s) for s in specs]
+    return list(check_product_list(specs))
 
 
 MICHAELY = ("Michaely, M. (1996). Trade preferential agreements in Latin America: an ex-ante "

@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from . import kernels
 from ._validation import (check_adjust, check_alpha, check_choice, check_membership,
-                          check_partner_groups, check_scale, check_two_years)
+                          check_partner_groups, check_product_list, check_scale, check_two_years)
 from ._years import axis_ids, check_group_members, finish_meta, fixed_axis, groups_in_year, run, source_years
 from .codes import GROUPS, Group
 from .config import effective_threads
@@ -95,10 +95,7 @@ def _axis(flows, keys, param):
 
 
 def _products(products):
-    if products is None:
-        return None
-    return tuple(x.strip() for x in products.split(",") if x.strip()) if isinstance(products, str) \
-        else tuple(map(str, products))
+    return check_product_list(products)
 
 
 def _reporters(flows, spec, axis, year, membership, years):
@@ -358,8 +355,8 @@ def marginal_iit(flows, start, end, *, by="pair", reporters=None, partners=None,
     (66.666667, 33.333333)
     """
     check_choice("by", by, ("pair", "country", "product"))
-    years, _ = source_years(flows, None)
-    check_two_years(start, end, years)
+    source_years(flows, None)
+    check_two_years(start, end, list(flows.years))
     scale = check_scale("scale", scale)
     membership = check_membership(membership, [start, end])
     membership = end if membership in ("fixed", "by-year") else membership  # one composition for a change

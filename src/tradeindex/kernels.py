@@ -508,7 +508,9 @@ def complementarity_top_k(X, M, k, *, exclude=None, scale=1.0, dtype="float64", 
             scratch = np.zeros((threads, C2))
             _complementarity.top_k_sparse(xs.ptr, xs.idx, xs.val, ms.ptr, ms.idx, ms.val,
                                           skip, scratch, v, i, threads)
-        values[:, :kk], index[:, :kk] = np.minimum(v * scale, scale), keep[i]
+        found = i < C2  # the kernel's sentinel C2: no candidate left for the slot (the excluded row was one)
+        values[:, :kk] = np.where(found, np.minimum(v * scale, scale), np.nan)
+        index[:, :kk] = np.where(found, keep[np.minimum(i, C2 - 1)], -1)
     values[~xs.valid], index[~xs.valid] = np.nan, -1
     return values.astype(dtype, copy=False), index
 
@@ -848,10 +850,12 @@ class _Axis:
 
     def __init__(self, param, G, n):
         self.G = check_aggregation(param, G, n)
-        sizes = np.full(n, 1) if self.G is None else np.diff(self.G.indptr)
-        first = (np.arange(n) if self.G is None else
-                 self.G.indices[np.minimum(self.G.indptr[:-1], max(len(self.G.indices) - 1, 0))])
-        self.single = np.where(sizes == 1, first, -1)  # the country of a one-country row, else -1
+        if self.G is None:
+            self.single = np.arange(n)
+        else:  # the country of a one-country row, else -1 (a group; a row without members)
+            one = np.diff(self.G.indptr) == 1
+            self.single = np.full(len(one), -1, np.int64)
+            self.single[one] = self.G.indices[self.G.indptr[:-1][one]]
 
     def __call__(self, A):
         """G @ A (A: n x ... values)."""

@@ -430,7 +430,7 @@ def regional_report(flows, group, *, years=None, products=None, compare=None, cl
     >>> gl["reporter"], gl["year"], gl["composition"], round(gl["grubel_lloyd_within"], 1), round(gl["grubel_lloyd_global"], 1)
     ('ARG', 1990, 'fixed', 50.1, 44.0)
     """
-    years, _ = source_years(flows, None if years is None else sorted({int(y) for y in np.atleast_1d(years)}))
+    years = sorted(source_years(flows, years)[0], key=lambda y: -1 if y is None else y)  # checked as everywhere
     if years == [None]:
         fail("flows", "flows with years (the report compares years)", "no year column")
     membership = check_membership(membership, years)

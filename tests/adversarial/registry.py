@@ -26,9 +26,26 @@ VALUE = np.array([4.0, 2.0, 3.0, 3.0, 5.0])
 
 
 def _arrays(result):
-    """A result as a tuple of arrays (or of strings) to compare (sparse results as dense)."""
-    parts = result if isinstance(result, tuple) else (result,)
-    return tuple(r.toarray() if sp.issparse(r) else np.asarray(r) for r in parts)
+    """A result as a tuple of arrays to compare: sparse results as dense; labelled results (an
+    IndexMatrix, IndexPanel, TopPartners, IndexTable, TradeFlows: anything with to_arrow) as the
+    columns of their long table; a RegionalReport as its tables'; dicts by key."""
+    if isinstance(result, dict):
+        result = tuple(result[k] for k in sorted(result))
+    out = []
+    for r in result if isinstance(result, tuple) else (result,):
+        if sp.issparse(r):
+            out.append(r.toarray())
+        elif hasattr(r, "tables"):
+            out += [a for name in sorted(r.tables) for a in _arrays(r.tables[name])]
+        elif hasattr(r, "to_arrow") or hasattr(r, "column_names"):
+            table = r.to_arrow() if hasattr(r, "to_arrow") else r
+            if type(r).__name__ == "TradeFlows":  # the same flows in any row order
+                table = table.sort_by([(c, "ascending") for c in ("year", "exporter_code", "importer_code", "product")
+                                       if c in table.column_names])
+            out += [c.to_numpy(zero_copy_only=False) for c in table.columns]
+        else:
+            out.append(np.asarray(r))
+    return tuple(out)
 
 
 def _blocks(**kw):
@@ -59,13 +76,16 @@ class Target:
     valid: Callable = _in_range        # what any result must satisfy
     absurd: dict = field(default_factory=dict)   # count parameter -> expectation of 10**15
     reference: Callable = None         # the naive formula (same arguments): value-level hostiles against it
-    overrides: dict = field(default_factory=dict)  # "param:hostile name" -> expectation, where it differs
+    overrides: dict = field(default_factory=dict)  # "param:hostile name" -> expectation (None: does not apply)
+    xfail: dict = field(default_factory=dict)      # "param:hostile name" -> the bug, in a module not owned here
 
     def expectation(self, param, hostile):
         if f"{param}:{hostile.name}" in self.overrides:
             return self.overrides[f"{param}:{hostile.name}"]
         if hostile.expect == "absurd":
             return self.absurd[param]
+        if hostile.expect == "reference":
+            return Exact(self.reference)
         if hostile.values and not self.reads_values:
             return Holds(self.valid, "a result: the values are not read")
         if hostile.values and self.reference is not None and isinstance(hostile.expect, Same):

@@ -197,7 +197,6 @@ def test_labelled_sizes_within_a_year_and_the_report(limit_1gib, tmp_path):
     import pyarrow.csv as pacsv
 
     import tradeindex
-    from tradeindex.cli import main
     n = 20_000
     codes = np.arange(n) + 1000
     path = tmp_path / "BACI_HS92_Y2000_V1.csv"

@@ -1,0 +1,258 @@
+"""The labelled API in the hostile-input catalogue: every public function of ``tradeindex``
+(the index and indicator functions, the report, the readers and TradeFlows' constructors) with
+valid base arguments on small flows (FLOWS: six countries, three HS6 products, 2014 and 2015)
+and the kinds of its parameters (hostile.HOSTILE). Results are compared as the arrays of their
+long tables (registry._arrays). The command line is in cli.py.
+
+A case that shows a bug in a module this suite does not own is registered with its right
+expectation and marked as an expected failure (strict: it fails the suite once fixed) with the
+function to change: see `XFAIL`."""
+import atexit
+import shutil
+import tempfile
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+import pyarrow.csv as pacsv
+
+import tradeindex as ti
+
+from .hostile import Holds, Raises, Same
+from .registry import TOO_LARGE, Target
+
+CODES = {"RUS": 643, "KAZ": 398, "BLR": 112, "ARM": 51, "KGZ": 417, "DEU": 276}
+PRODUCTS = ("010121", "840110", "850110")  # a code with a leading zero
+
+
+def _columns():
+    """The base flows as columns: every ordered pair of the six countries in most products, in
+    2014 and 2015 (Armenia and Kyrgyzstan join the EAEU in 2015), with quantities."""
+    rng = np.random.default_rng(13)
+    rows = [(y, a, b, p, float(rng.integers(1, 100)), float(rng.integers(1, 9)))
+            for y in (2014, 2015) for a in CODES.values() for b in CODES.values() if a != b for p in PRODUCTS
+            if rng.random() < 0.8]
+    year, exporter, importer, product, value, quantity = (list(c) for c in zip(*rows))
+    return {"exporter": exporter, "importer": importer, "product": product, "value": value, "quantity": quantity,
+            "year": year}
+
+
+COLUMNS = _columns()
+FLOWS = ti.TradeFlows.from_arrays(**COLUMNS, hs="HS17")
+EAEU = {"EAEU": "EAEU"}
+FRAME = FLOWS.to_pandas()
+FRAME_COLUMNS = {"exporter": "exporter_code", "importer": "importer_code", "product": "product", "value": "value",
+                 "quantity": "quantity", "year": "year"}
+
+
+def _baci_folder():
+    """FLOWS as a folder of BACI CSV files, one a year (the readers' and the command's input);
+    removed at exit."""
+    folder = Path(tempfile.mkdtemp(prefix="tradeindex-catalogue-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    t = FLOWS.to_arrow()
+    for year in FLOWS.years:
+        part = t.filter(np.asarray(t["year"]) == year)
+        pacsv.write_csv(part.select(["year", "exporter_code", "importer_code", "product", "value", "quantity"])
+                        .rename_columns(["t", "i", "j", "k", "v", "q"]), folder / f"BACI_HS17_Y{year}_V202401.csv")
+    return folder
+
+
+BACI = _baci_folder()
+
+
+def _with_countries(flows):
+    """TradeFlows and its country labels (the arrays of the rows do not show two countries
+    labelled alike)."""
+    return flows, np.asarray(flows.countries.label, dtype=str)
+
+
+def _from_frame_column(column, **kw):
+    """from_frame on FRAME with `column` replaced by kw[column]: the frame path of each column."""
+    frame = FRAME.copy()
+    frame[FRAME_COLUMNS[column]] = kw.pop(column)
+    return _with_countries(ti.TradeFlows.from_frame(frame, **FRAME_COLUMNS, **kw))
+
+
+def _not_a_column(column):
+    """Shapes a frame column cannot take (pandas refuses them before tradeindex sees the frame)."""
+    return {f"{column}:2-D": None, f"{column}:too short": None}
+
+
+CODES_OF_TYPE = r"exporter must be country or product codes \(integers or text\); found a column of type "
+
+
+def _xfail(reason, *keys):
+    return {key: reason for key in keys}
+
+
+COMPLEX = "flows._arrow: pyarrow's ArrowNotImplementedError for a complex column is not caught (add it to the except)"
+XFAIL_COLUMNS = {
+    **_xfail(COMPLEX, "exporter:complex", "importer:complex", "value:complex"),
+    "value:uint64 beyond 2**53": ("flows._Builder._numbers: pyarrow refuses to cast uint64 values above 2**53 to "
+                                  "float64 (ArrowInvalid out); cast with safe=False, or name the column"),
+    "product:HS4 beside HS6": ("flows.py: an HS4 code beside HS6 codes is padded to '00xxxx'; pad only codes one "
+                               "digit short (a lost leading zero), refuse other unequal lengths"),
+    "year:beyond int32": "flows._Builder._add_years casts years to int32 unchecked (OverflowError out)",
+    "year:negative": "flows._Builder._add_years accepts any integer as a year (-5, 0): check 1 <= year <= 9999",
+    "hs:unknown": "flows._revision keeps an unknown HS revision ('HS99') as given: refuse it",
+    "hs:number": "flows._revision calls .upper() on a number (AttributeError out): refuse it naming hs",
+}
+XFAIL_ROWS = {
+    "rows:lower-case ISO3": ("flows._KeyMap: 'rus' gets a country of its own beside 'RUS' (two countries labelled "
+                             "RUS, code 643): match ISO3 text case-insensitively, as the groups do"),
+    "rows:no rows": ("flows._arrow reads an empty list as float64 ('exporter must be country or product codes ...; "
+                     "found a column of type double'): empty columns are empty flows"),
+}
+XFAIL_PATH = _xfail("sources.scan_baci (and read_baci through it): a path that is not text or a path "
+                    "('int' object is not iterable) is a raw TypeError: refuse it naming path", "path:a number",
+                    "path:None")
+XFAIL_READ_YEARS = _xfail("sources.read_baci: years are not checked as the index functions check them "
+                          "(_validation.check_years): an absent year is a FileNotFoundError naming path, text and "
+                          "True are looked for as years, repeated years are read once",
+                          *(f"years:{h}" for h in ("absent", "text", "bool", "nan", "absent in a list", "empty list",
+                                                   "repeated")))
+XFAIL_SCAN_HS = {
+    **_xfail("sources.scan_baci compares hs= with the files' revision as given: normalise it first "
+             "(codes.hs_revision: 'H5' is HS17)", "hs:Comtrade code"),
+    **{k: v for k, v in XFAIL_COLUMNS.items() if k.startswith("hs:") and k != "hs:unknown"},
+    "hs:unknown": "sources.scan_baci: hs='HS99' is reported as a mix of revisions ('found [HS17, HS99]'), not as unknown",
+}
+PARTNERS_KEY = ("codes.resolve_groups: a dict entry whose value is a string that is not a built-in group "
+                "({'G': 'RUS'}) names the key ('found 'G'') instead of the value")
+
+
+def _labelled(name, call, base, slots, **kw):
+    return Target(name, call, base, slots, valid=lambda r: True, **kw)
+
+
+_ONE = {"n_threads": 1}
+_SHARED = {"flows": "flows", "years": "years", "products": "products", "n_threads": "threads"}
+_EMPTY_FLOWS = r"(start|end) must be one of the years present \[\]; found \d+"
+
+TARGETS = [
+    # -- complementarity and similarity --------------------------------------------------------------
+    _labelled("tradeindex.complementarity", ti.complementarity,
+              {"flows": FLOWS, "years": None, "exporters": None, "products": None, "groups": None,
+               "membership": "by-year", "scale": 100, "dtype": "float64", "method": "auto", **_ONE},
+              {**_SHARED, "exporters": "countries", "groups": "groups", "membership": "membership", "scale": "scale",
+               "dtype": "dtype", "method": "method"},
+              xfail=_xfail(PARTNERS_KEY, "groups:a country for a group")),
+    _labelled("tradeindex.complementarity top_k", ti.complementarity,
+              {"flows": FLOWS, "years": 2015, "top_k": 2, "groups": EAEU, **_ONE},
+              {"flows": "flows", "top_k": "count"}, absurd={"top_k": TOO_LARGE},
+              overrides={"flows:empty selection": Raises(ValueError, r"years must be one of the years present \[\]; "
+                                                                      r"found 2015")}),
+    _labelled("tradeindex.export_similarity", ti.export_similarity,
+              {"flows": FLOWS, "countries": None, "partners": None, "groups": None, "scale": 100, **_ONE},
+              {"flows": "flows", "countries": "countries", "partners": "countries", "scale": "scale",
+               "n_threads": "threads"}),
+    _labelled("tradeindex.import_similarity", ti.import_similarity, {"flows": FLOWS, "dtype": "float64", **_ONE},
+              {"flows": "flows", "dtype": "dtype", "n_threads": "threads"}),
+    # -- the Grubel-Lloyd family ---------------------------------------------------------------------
+    _labelled("tradeindex.grubel_lloyd", ti.grubel_lloyd,
+              {"flows": FLOWS, "by": "pair", "reporters": None, "years": None, "products": None, "adjust": None,
+               "scale": 100, **_ONE},
+              {**_SHARED, "by": "choice", "reporters": "countries", "adjust": "choice", "scale": "scale"}),
+    _labelled("tradeindex.grubel_lloyd by country", partial(ti.grubel_lloyd, by="country"),
+              {"flows": FLOWS, "partners": {"EAEU": "EAEU", "World": None}, "membership": "by-year",
+               "adjust": "aquino", **_ONE},
+              {"flows": "flows", "partners": "partner groups", "membership": "membership", "adjust": "choice"},
+              xfail=_xfail(PARTNERS_KEY, "partners:unknown built-in")),
+    _labelled("tradeindex.grubel_lloyd by product", partial(ti.grubel_lloyd, by="product"),
+              {"flows": FLOWS, "products": None, "adjust": None, "years": 2015, **_ONE},
+              {"flows": "flows", "products": "products", "adjust": "choice"},
+              overrides={"flows:one year": Same(),
+                         "flows:empty selection": Raises(ValueError, r"years must be one of the years present \[\]; "
+                                                                     r"found 2015")}),
+    _labelled("tradeindex.marginal_iit", ti.marginal_iit,
+              {"flows": FLOWS, "start": 2014, "end": 2015, "by": "pair", "products": None, "scale": 100, **_ONE},
+              {"flows": "flows", "start": "year", "end": "year", "by": "choice", "products": "products",
+               "scale": "scale", "n_threads": "threads"},
+              overrides={"flows:one year": Raises(ValueError, r"start must be one of the years present \[2015\]; "
+                                                  r"found 2014"),
+                         "flows:empty selection": Raises(ValueError, _EMPTY_FLOWS)}),
+    _labelled("tradeindex.trade_types", ti.trade_types,
+              {"flows": FLOWS, "alpha": 0.15, "method": "ghm", "by": "pair", "years": None, "scale": 100, **_ONE},
+              {"flows": "flows", "alpha": "alpha", "method": "choice", "by": "choice", "years": "years",
+               "scale": "scale", "n_threads": "threads"}),
+    # -- the indicators ------------------------------------------------------------------------------
+    _labelled("tradeindex.rca", ti.rca,
+              {"flows": FLOWS, "years": None, "countries": None, "products": None, "groups": None, "kind": "ratio",
+               "membership": "by-year"},
+              {"flows": "flows", "years": "years", "countries": "countries", "products": "products",
+               "groups": "groups", "kind": "choice", "membership": "membership"},
+              xfail=_xfail(PARTNERS_KEY, "groups:a country for a group")),
+    _labelled("tradeindex.rca reference", ti.rca, {"flows": FLOWS, "reference": "EAEU", "kind": "binary"},
+              {"reference": "group"}, overrides={"reference:None": Holds(lambda r: True, "the world")}),
+    _labelled("tradeindex.trade_intensity", ti.trade_intensity,
+              {"flows": FLOWS, "reporters": None, "partners": None, "groups": None, "exclude_self": False, **_ONE},
+              {**_SHARED, "reporters": "countries", "partners": "countries", "groups": "groups"},
+              xfail=_xfail(PARTNERS_KEY, "groups:a country for a group")),
+    _labelled("tradeindex.krugman", ti.krugman,
+              {"flows": FLOWS, "side": "exports", "dtype": "float64", "method": "auto", "groups": EAEU, **_ONE},
+              {"flows": "flows", "side": "choice", "dtype": "dtype", "method": "method", "n_threads": "threads"}),
+    _labelled("tradeindex.concentration", ti.concentration,
+              {"flows": FLOWS, "measure": "hhi", "scale": 1, "groups": None, **_ONE},
+              {"flows": "flows", "measure": "choice", "scale": "scale", "groups": "groups", "n_threads": "threads"},
+              xfail=_xfail(PARTNERS_KEY, "groups:a country for a group")),
+    _labelled("tradeindex.trade_specialisation", ti.trade_specialisation,
+              {"flows": FLOWS, "countries": None, "products": None, "membership": "by-year", "groups": EAEU},
+              {"flows": "flows", "countries": "countries", "products": "products", "membership": "membership"}),
+    _labelled("tradeindex.regional_orientation", ti.regional_orientation,
+              {"flows": FLOWS, "group": "EAEU", "membership": "by-year", **_ONE},
+              {"flows": "flows", "group": "group", "membership": "membership", "n_threads": "threads"}),
+    _labelled("tradeindex.intra_group_share", ti.intra_group_share,
+              {"flows": FLOWS, "groups": "EAEU", "side": "exports", "scale": 100, **_ONE},
+              {"flows": "flows", "groups": "groups", "side": "choice", "scale": "scale", "n_threads": "threads"},
+              overrides={f"groups:{h}": Raises(ValueError, r"groups must be at least one group: a built-in group "
+                                                           r"name or \{name: \[ISO3, \.\.\.\]\}; found none")
+                         for h in ("empty dict", "empty list")},
+              xfail=_xfail(PARTNERS_KEY, "groups:a country for a group")),
+    _labelled("tradeindex.intra_group_intensity", ti.intra_group_intensity,
+              {"flows": FLOWS, "groups": "EAEU", "exclude_self": True, **_ONE},
+              {"flows": "flows", "n_threads": "threads"}),
+    # -- the report ------------------------------------------------------------------------------------
+    _labelled("tradeindex.regional_report", ti.regional_report,
+              {"flows": FLOWS, "group": "EAEU", "compare": {"DEU": ["DEU"]}, "years": None, "products": None,
+               "membership": "fixed", "classification": None, **_ONE},
+              {"flows": "flows", "group": "group", "years": "years", "products": "products",
+               "membership": "membership", "classification": "choice", "n_threads": "threads"},
+              overrides={"flows:empty selection": Raises(ValueError, r"flows must be flows with years \(the report "
+                                                                      r"compares years\); found no year column"),
+                         "membership:fixed": Same(),
+                         "group:unknown member": Holds(lambda r: True, "listed, not in the data (table groups)"),
+                         **{f"products:{h}": Holds(lambda r: True, "the tables say the products asked")
+                            for h in ("a range of all", "tuple", "array", "comma-separated")}}),
+    # -- the constructors and readers ------------------------------------------------------------------
+    _labelled("TradeFlows.from_arrays", lambda **kw: _with_countries(ti.TradeFlows.from_arrays(**kw)),
+              {**COLUMNS, "hs": "HS17", "duplicates": "error", **_ONE},
+              {"exporter": "codes", "importer": "codes", "product": "product codes", "value": "flow values",
+               "quantity": "quantities", "year": "year column", "hs": "hs", "duplicates": "choice",
+               "n_threads": "threads"}, xfail=XFAIL_COLUMNS),
+    _labelled("TradeFlows.from_arrays rows", lambda rows, **kw: _with_countries(ti.TradeFlows.from_arrays(**rows, **kw)),
+              {"rows": COLUMNS}, {"rows": "rows"}, xfail=XFAIL_ROWS),
+    *[_labelled(f"TradeFlows.from_frame {column}", partial(_from_frame_column, column), {column: COLUMNS[column]},
+                {column: kind}, overrides=overrides, xfail={k: v for k, v in XFAIL_COLUMNS.items()
+                                                            if k.startswith(column + ":") and "complex" not in k})
+      for column, kind, overrides in (
+          ("exporter", "codes", {**_not_a_column("exporter"),
+                                 # pandas: None among integers is NaN in a float column; a scalar fills the column
+                                 "exporter:None": Raises(TypeError, CODES_OF_TYPE + "double"),
+                                 "exporter:scalar": Raises(ValueError, r"importer must be different from exporter"),
+                                 "exporter:complex": Raises(TypeError, r"exporter must be a column of codes or numbers; "
+                                                                       r"found column 'exporter_code' of dtype complex128"),
+                                 "exporter:datetime": Raises(TypeError, CODES_OF_TYPE + r"timestamp\[s\]")}),
+          ("value", "flow values", {**_not_a_column("value"),
+                                    # pandas: NaN and masked entries are missing values (null) to Arrow
+                                    **{f"value:{h}": Raises(ValueError, r"value must be present in every row; found a "
+                                                                         r"missing value at row 1") for h in ("nan", "masked")},
+                                    "value:text": Raises(TypeError, r"value must be numeric \(integer or float\); found a "
+                                                                    r"column of type large_string"),
+                                    "value:datetime": Raises(TypeError, r"value must be numeric \(integer or float\); "
+                                                                        r"found a column of type timestamp\[s\]")}))],
+    _labelled("tradeindex.read_baci", ti.read_baci, {"path": BACI, "years": None, "hs": None, "duplicates": "error"},
+              {"path": "file", "years": "years", "duplicates": "choice"}, xfail={**XFAIL_PATH, **XFAIL_READ_YEARS}),
+    _labelled("tradeindex.scan_baci", lambda **kw: ti.scan_baci(**kw).collect(), {"path": BACI, "hs": None},
+              {"path": "file", "hs": "hs"}, xfail={**XFAIL_PATH, **XFAIL_SCAN_HS}),
+]
