@@ -31,10 +31,18 @@ MANIFEST = "manifest.json"
 _STATA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,31}\Z")
 
 
-def _format(path, param):
-    check_output_path(param, path, FORMATS)
+def check_output_file(path, param="path", *, overwrite=True, formats=FORMATS):
+    """The format of a table to write at `path` (its extension), checked before anything is
+    computed or written: a known extension, an existing folder, a new file unless `overwrite`."""
+    check_output_path(param, path, formats)
+    folder = Path(path).parent
+    if not folder.is_dir():
+        fail(param, "a file in an existing folder", f"{str(folder)!r}, not a folder", FileNotFoundError)
+    if not overwrite and Path(path).exists():
+        fail(param, "a file that does not exist yet, or pass overwrite=True", f"{str(path)!r} exists",
+             FileExistsError)
     name = str(path).lower()
-    return next(f for f in FORMATS if name.endswith(f))
+    return next(f for f in formats if name.endswith(f))
 
 
 def as_table(table):
@@ -139,12 +147,9 @@ def write_table(table, path, *, overwrite=True, param="path"):
     >>> path.read_text().splitlines()
     ['"x"', '1', '']
     """
-    fmt = _format(path, param)
+    fmt = check_output_file(path, param, overwrite=overwrite)
     path = Path(path)
     table = nan_to_null(as_table(table))
-    if not overwrite and path.exists():
-        fail(param, "a file that does not exist yet, or pass overwrite=True", f"{str(path)!r} exists",
-             FileExistsError)
     _atomic(path, lambda tmp: _WRITERS[fmt](table, tmp))
     return path
 
@@ -209,6 +214,8 @@ def write_folder(files, out_dir, *, overwrite=False, manifest=None):
     >>> json.loads((out / "manifest.json").read_text())["files"]["notes.md"]["bytes"]
     8
     """
+    if not isinstance(out_dir, (str, os.PathLike)):
+        fail("out_dir", "a folder path (text or pathlib.Path)", repr(out_dir), TypeError)
     out = Path(out_dir)
     extra = dict(manifest or {})
     if "files" in extra:

@@ -7,6 +7,7 @@ Row numbers are 0-based positions in the input (the data rows of a file, header 
 import math
 import numbers
 import os
+import re
 
 import numpy as np
 
@@ -26,6 +27,15 @@ AGGREGATE_TEXT = {"WLD": "World", "W00": "World", "WORLD": "World", "ALL": "all 
 def fail(param, expected, found, exc=ValueError):
     """Raise `exc` with the one message template used everywhere."""
     raise exc(f"{param} must be {expected}; found {found}")
+
+
+def is_input_error(err):
+    """Whether `err` is a bad input told in the template of :func:`fail` ("x must be ...; found
+    ..."), or the system's answer about files or memory (OSError, MemoryError): the user's to fix.
+    Any other error is a bug (e.g. a raw TypeError from deep inside)."""
+    if isinstance(err, (OSError, MemoryError)):
+        return True
+    return isinstance(err, (ValueError, TypeError, KeyError)) and bool(re.match(r"^\S.* must be .*; found ", str(err)))
 
 
 def _place(row, describe):

@@ -23,18 +23,20 @@ from pathlib import Path
 import numpy as np
 
 from ._output import FORMATS, write_table
+from ._output import check_output_file
 from ._validation import (check_group_spec, check_new_output, check_output_path,
-                          check_products_with_conversion, check_year_list, fail)
+                          check_products_with_conversion, check_year_list, fail, is_input_error)
 from .codes import GROUPS
 from .complementarity import complementarity, export_similarity, import_similarity
-from .config import __version__, show_config
+from .config import __version__, effective_threads, show_config
 from .indicators import (concentration, intra_group_share, krugman, rca, regional_orientation,
                          trade_intensity, trade_specialisation)
 from .intra_industry import grubel_lloyd, marginal_iit, trade_types
 from .report import regional_report
 from .sources import sample, scan_baci
 
-#: Exceptions that are the user's to fix: one line, exit code 2.
+#: Exceptions that may be the user's to fix (one line, exit code 2) when they say so
+#: (_validation.is_input_error: the message template, or files and memory); others are bugs (exit 1).
 USER_ERRORS = (ValueError, TypeError, KeyError, OSError, MemoryError)
 MERCOSUR, NAFTA = ["ARG", "BRA", "PRY", "URY"], ["CAN", "MEX", "USA"]
 
@@ -72,6 +74,13 @@ def _write(result, args):
     print(f"{result!r} -> {args.output}")
 
 
+def _check_output(args):
+    """The output file of an index subcommand, before anything is read: its format, an existing
+    folder, and a new name unless --overwrite (else the computation ran for nothing)."""
+    check_output_file(args.output, "-o/--output", formats=(".csv",) if args.wide else FORMATS)
+    check_new_output("-o/--output", args.output, args.overwrite)
+
+
 def _named(path, part):
     """out.csv.gz -> out_PART.csv.gz: one file per part of a result."""
     path = Path(path)
@@ -86,6 +95,9 @@ def _groups(specs, param, world=False):
     parsed = [check_group_spec(param, s, GROUPS, world=world) for s in specs]
     if world and len(parsed) == 1 and parsed[0][0] is None:
         return parsed[0][1]
+    names = [name for name, _ in parsed]
+    if len(set(names)) < len(names):  # a dict would keep the last silently
+        fail(param, "groups of different names", f"{next(n for n in names if names.count(n) > 1)!r} twice")
     return dict(parsed)
 
 
@@ -297,6 +309,7 @@ def _output(p, what):
     p.add_argument("-o", "--output", required=True,
                    help=f"{what}; the extension names the format ({', '.join(FORMATS)})")
     p.add_argument("--overwrite", action="store_true", help="replace an existing output")
+    p.set_defaults(table_output=True)
 
 
 def _membership(p):
@@ -510,14 +523,17 @@ def main(argv=None):
         return 2
     try:
         with _one_line_warnings():
+            effective_threads(getattr(args, "threads", None))  # checked where a subcommand does not use it too
+            if getattr(args, "table_output", False):
+                _check_output(args)
             args.run(args)
     except KeyboardInterrupt:
         print(f"tradeindex {args.command}: interrupted", file=sys.stderr)
         return 130
-    except USER_ERRORS as err:
-        print(f"tradeindex {args.command}: error: {err}", file=sys.stderr)
-        return 2
-    except Exception:  # a bug: say so, with the traceback
+    except Exception as err:  # a bad input in one line; any other error is a bug: say so, with the traceback
+        if isinstance(err, USER_ERRORS) and is_input_error(err):
+            print(f"tradeindex {args.command}: error: {err}", file=sys.stderr)
+            return 2
         traceback.print_exc()
         print(f"tradeindex {args.command}: internal error (a bug): please report it with the traceback above",
               file=sys.stderr)

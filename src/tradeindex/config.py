@@ -3,7 +3,7 @@ import os
 import sys
 
 from . import _build
-from ._validation import _bytes, check_n_threads, memory_limit
+from ._validation import _bytes, check_n_threads, fail, memory_limit
 
 __version__ = "0.1.0"
 
@@ -65,6 +65,8 @@ def show_config(file=None):
     >>> tradeindex.show_config()  # doctest: +ELLIPSIS
     tradeindex ...
     """
+    if file is not None and not callable(getattr(file, "write", None)):
+        fail("file", "None (standard output) or a text stream with a write() method", repr(file), TypeError)
     c = config()
     memory = "unknown (not checked)" if c["memory_limit"] is None else f"{_bytes(c['memory_limit'])} ({c['memory_source']})"
     lines = [

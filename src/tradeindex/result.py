@@ -21,7 +21,7 @@ import pyarrow as pa
 from numpy.lib.mixins import NDArrayOperatorsMixin
 
 from ._output import nan_to_null, write_table
-from ._validation import check_choice, check_length, check_output_path, fail
+from ._validation import check_choice, check_length, check_output_path, check_positive_int, fail
 
 
 def _pandas():
@@ -532,6 +532,9 @@ class IndexMatrix(_Arithmetic, _Result):
     def to_string(self, digits=0, max_rows=40, max_cols=30):
         """A plain-text table (no pandas needed): rows x cols, NaN as "n/a", cut to
         `max_rows` x `max_cols` with a note when larger."""
+        if isinstance(digits, bool) or not isinstance(digits, numbers.Integral) or digits < 0:
+            fail("digits", "a number of decimals (0, 1, 2, ...)", repr(digits))
+        max_rows, max_cols = check_positive_int("max_rows", max_rows), check_positive_int("max_cols", max_cols)
         rows, cols = [str(r) for r in self.rows[:max_rows]], [str(c) for c in self.cols[:max_cols]]
         cells = [["n/a" if np.isnan(v) else f"{v:.{digits}f}" for v in line[:max_cols]]
                  for line in self.values[:max_rows]]

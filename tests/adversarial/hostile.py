@@ -937,6 +937,210 @@ def _file_hostiles():
     ]
 
 
+# -- the results' and the flows' methods ----------------------------------------------------------------
+def _digits_hostiles():
+    msg = r"{param} must be an integer from 1 to the current code length 6; found "
+    return [_h(name, _const(v), _error(msg + found)) for name, v, found in (
+        ("zero", 0, "0"), ("beyond the codes", 7, "7"), ("text", "2", "'2'"), ("bool", True, "True"),
+        ("float", 2.0, r"2\.0"), ("negative", -1, "-1"), ("None", None, "None"))] + [
+        _h("numpy int", lambda b: np.int64(b), Same())]
+
+
+def _key_hostiles():
+    """A cell of an IndexMatrix (.loc[row, col])."""
+    among = r"(exporter|importer) must be labels, numeric country codes or country names among .*; found "
+    return [
+        _h("unknown row", lambda b: ("XXX", b[1]), _error(among + "'XXX'", KeyError)),
+        _h("unknown column", lambda b: (b[0], "XXX"), _error(among + "'XXX'", KeyError)),
+        _h("None", lambda b: (None, b[1]), _error(among + "None", KeyError)),
+        _h("numeric codes", lambda b: (643, 398), Same()),
+        _h("names", lambda b: ("Russian Federation", "Kazakhstan"), Same()),
+    ]
+
+
+def _output_hostiles(suffix, error, exists):
+    """Where a table is written (a file name ending in `suffix`): `error(pattern, exc)` makes the
+    expectation of an error; `exists`: what the message says of an existing file."""
+    def existing(_b, tmp_path):
+        path = tmp_path / f"exists{suffix}"
+        path.write_bytes(b"x")
+        return path
+    return [
+        _h("unknown extension", lambda b, t: t / "x.xyz", error(r"{param} must be a file name ending in .*; found '.*x\.xyz'", ValueError)),
+        _h("a folder", lambda b, t: t, error(r"{param} must be a file name ending in .*; found '.*'", ValueError)),
+        _h("exists", existing, error(exists + rf"; found '.*exists\{suffix}' exists", FileExistsError)),
+        _h("in a missing folder", lambda b, t: t / "missing" / f"x{suffix}",
+           error(r"{param} must be a file in an existing folder; found '.*missing', not a folder", FileNotFoundError)),
+    ]
+
+
+def _output_file_hostiles():
+    return _output_hostiles(".csv", _error, r"{param} must be a file that does not exist yet, or pass overwrite=True") + [
+        _h("a number", lambda b: 42, _error(r"{param} must be a file name ending in .*; found '42'"))]
+
+
+def _output_folder_hostiles():
+    def full(_b, tmp_path):
+        (tmp_path / "full").mkdir()
+        (tmp_path / "full" / "mine.txt").write_text("x")
+        return tmp_path / "full"
+
+    def a_file(_b, tmp_path):
+        (tmp_path / "file.csv").write_text("x")
+        return tmp_path / "file.csv"
+    return [
+        _h("a folder holding files", full, _error(r"out_dir must be a new or empty folder, or pass overwrite=True .*; found '.*full' holding 1 entries", FileExistsError)),
+        _h("a file", a_file, _error(r"out_dir must be a folder; found '.*file\.csv', an existing file", FileExistsError)),
+        _h("a number", lambda b: 42, _error(r"out_dir must be a folder path \(text or pathlib\.Path\); found 42", TypeError)),
+        _h("in a new folder", lambda b, t: t / "new" / "report", Holds(lambda r: True, "created")),
+    ]
+
+
+def _stream_hostiles():
+    msg = r"{param} must be None \(standard output\) or a text stream with a write\(\) method; found "
+    return [
+        _h("a number", lambda b: 42, _error(msg + "42", TypeError)),
+        _h("a path", lambda b: "config.txt", _error(msg + "'config.txt'", TypeError)),
+        _h("a text stream", lambda b: __import__("io").StringIO(), Same()),
+    ]
+
+
+# -- the command line (tests/adversarial/cli.py): option values as typed -------------------------------------
+class CliError(Exception):
+    """A user error of the `tradeindex` command: exit code 2 and one line on stderr (its text
+    after "error: "); cli.py raises it so that the expectations read like the API's."""
+
+
+def _cli(message, exc=CliError):
+    return Raises(exc, message)
+
+
+HELP = r" \(see tradeindex( \S+)? --help\)"
+
+
+def _cli_years():
+    return [
+        _h("absent", lambda b: "2050", _cli(r"years must be one of the years present \[2014, 2015\]; found 2050")),
+        _h("reversed", lambda b: "2015-2014", _cli(r"--years must be years like 2017, 2010-2017 or 2010,2012,2015-2017; found '2015-2014'")),
+        _h("text", lambda b: "abc", _cli(r"--years must be years like .*; found 'abc'")),
+        _h("empty", lambda b: "", _cli(r"--years must be years like .*; found ''")),
+        _h("a range of both", lambda b: "2014-2015", Same(lambda b: None)),
+        _h("both listed", lambda b: "2015,2014", Same(lambda b: None)),
+        _h("one", lambda b: "2015", Holds(lambda r: True, "one year")),
+    ]
+
+
+def _cli_threads():
+    bound = r"n_threads must be None \(all cores\) or a positive integer up to 4096 .*; found "
+    return [
+        _h("zero", lambda b: "0", _cli(bound + "0")),
+        _h("above the bound", lambda b: "4097", _cli(bound + "4097")),
+        _h("negative", lambda b: "-1", _cli(bound + "-1")),
+        _h("text", lambda b: "abc", _cli(r"argument --threads: invalid int value: 'abc'" + HELP)),
+        _h("float", lambda b: "2.5", _cli(r"argument --threads: invalid int value: '2.5'" + HELP)),
+        _h("more than the cores", lambda b: "64", Same(lambda b: None)),
+    ]
+
+
+def _cli_scale():
+    msg = r"scale must be a positive finite number up to \S+ \(100 for percentages, 1 for shares\); found "
+    return [
+        _h("nan", lambda b: "nan", _cli(msg + "nan")),
+        _h("negative", lambda b: "-1", _cli(msg + r"-1\.0")),
+        _h("zero", lambda b: "0", _cli(msg + r"0\.0")),
+        _h("inf", lambda b: "inf", _cli(msg + "inf")),
+        _h("text", lambda b: "abc", _cli(r"argument --scale: invalid float value: 'abc'" + HELP)),
+        _h("one", lambda b: "1", Holds(lambda r: True, "shares")),
+    ]
+
+
+def _cli_count():
+    return [
+        _h("zero", lambda b: "0", _cli(r"top_k must be a positive integer; found 0")),
+        _h("negative", lambda b: "-3", _cli(r"top_k must be a positive integer; found -3")),
+        _h("text", lambda b: "abc", _cli(r"argument --top-k: invalid int value: 'abc'" + HELP)),
+        _h("absurd", lambda b: "1000000000000000", _cli(r"top_k must be small enough for the result to fit in memory")),
+        _h("two", lambda b: "2", Holds(lambda r: True, "two partners")),
+    ]
+
+
+def _cli_choice():
+    return [
+        _h("unknown", lambda b: "nonsense", _cli(r"argument {param}: invalid choice: 'nonsense' \(choose from .*\)" + HELP)),
+        _h("upper case", lambda b: str(b).upper(), _cli(r"argument {param}: invalid choice: '\w+' \(choose from .*\)" + HELP)),
+    ]
+
+
+def _cli_products():
+    return [
+        _h("unknown", lambda b: "9999", _cli(r"products must be HS product codes or prefixes of codes present in these flows \(3 in all\); found '9999'")),
+        _h("only commas", lambda b: ",", _cli(r"products must be at least one product code, prefix, range or named set; found ','")),
+        _h("reversed range", lambda b: "90-84", _cli(r"products must be a code, a prefix or a range of equal-width codes like '84-90'; found '90-84'")),
+        _h("a prefix", lambda b: "84", Holds(lambda r: True, "chapter 84")),
+    ]
+
+
+def _cli_countries():
+    return [
+        _h("unknown", lambda b: "XXX", _cli(r"\w+ must be countries .*; found 'XXX'")),
+        _h("only commas", lambda b: ",", Holds(lambda r: True, "no country rows")),
+        _h("repeated", lambda b: "RUS,RUS", Same(lambda b: "RUS")),
+        _h("numeric", lambda b: "643", Same(lambda b: "RUS")),
+    ]
+
+
+def _cli_group():
+    spec = r"--group must be NAME=A,B,C \(e.g. EAEU=ARM,BLR,KAZ,KGZ,RUS\) or a built-in group \(.*\); found "
+    return [
+        _h("no members", lambda b: ["G="], _cli(spec + "'G='")),
+        _h("no name", lambda b: ["=RUS,KAZ"], _cli(spec + "'=RUS,KAZ'")),
+        _h("unknown built-in", lambda b: ["NOSUCH"], _cli(spec + "'NOSUCH'")),
+        _h("unknown member", lambda b: ["G=RUS,XXX"], _cli(r"groups?\['G'\] must be countries .*; found 'XXX'")),
+        _h("the same name twice", lambda b: ["G=RUS", "G=KAZ"], _cli(r"--group must be groups of different names; found 'G' twice")),
+        _h("built-in", lambda b: ["EAEU"], Holds(lambda r: True, "the EAEU")),
+    ]
+
+
+def _cli_membership():
+    msg = r"membership must be 'by-year' \(each year's members\), .*; found "
+    return [
+        _h("unknown", lambda b: "sometimes", _cli(msg + "'sometimes'")),
+        _h("too early", lambda b: "1800", _cli(msg + "1800")),
+        _h("fixed", lambda b: "fixed", Holds(lambda r: True, "the last year's members")),
+    ]
+
+
+def _cli_alpha():
+    msg = r"alpha must be a number strictly between 0 and 1 \(0.15 or 0.25 in the literature\); found "
+    return [
+        _h("zero", lambda b: "0", _cli(msg + r"0\.0")),
+        _h("one", lambda b: "1", _cli(msg + r"1\.0")),
+        _h("nan", lambda b: "nan", _cli(msg + "nan")),
+        _h("text", lambda b: "abc", _cli(r"argument --alpha: invalid float value: 'abc'" + HELP)),
+    ]
+
+
+def _cli_output():
+    return _output_hostiles(".parquet", lambda pattern, exc: _cli(pattern.replace("{param}", "-o/--output")),
+                            r"-o/--output must be a new file or an empty folder, or pass --overwrite \(overwrite=True\) "
+                            r"to replace it")
+
+
+def _cli_extra():
+    return [_h("unknown option", lambda b: "--bogus", _cli(r"unrecognized arguments: --bogus" + HELP))]
+
+
+def _cli_files(names=None):
+    """The file kind as the command sees it: paths as text, the same errors in one line."""
+    out = []
+    for h in _file_hostiles():
+        if h.name in ("a number", "None") or (names and h.name not in names):
+            continue
+        expect = Raises(CliError, h.expect.pattern) if isinstance(h.expect, Raises) else h.expect
+        out.append(Hostile(h.name, h.make, expect, h.values, h.tags))
+    return out
+
+
 #: kind -> hostile inputs for parameters of that kind
 HOSTILE = {
     "years": _years_hostiles(),
@@ -960,6 +1164,25 @@ HOSTILE = {
     "countries": _countries_hostiles(),
     "partner groups": _partner_groups_hostiles(),
     "file": _file_hostiles(),
+    "digits": _digits_hostiles(),
+    "stream": _stream_hostiles(),
+    "key": _key_hostiles(),
+    "output file": _output_file_hostiles(),
+    "output folder": _output_folder_hostiles(),
+    "cli file": _cli_files(),
+    "cli file, some": _cli_files(("missing", "extra.csv", "two HS revisions", "gzipped")),
+    "cli years": _cli_years(),
+    "cli threads": _cli_threads(),
+    "cli scale": _cli_scale(),
+    "cli count": _cli_count(),
+    "cli choice": _cli_choice(),
+    "cli products": _cli_products(),
+    "cli countries": _cli_countries(),
+    "cli group": _cli_group(),
+    "cli membership": _cli_membership(),
+    "cli alpha": _cli_alpha(),
+    "cli output": _cli_output(),
+    "cli extra": _cli_extra(),
     "aggregation": _aggregation_hostiles(),
     "matrix": _matrix_hostiles(),
     "amounts": _column_hostiles(checked=True),

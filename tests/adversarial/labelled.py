@@ -8,6 +8,8 @@ A case that shows a bug in a module this suite does not own is registered with i
 expectation and marked as an expected failure (strict: it fails the suite once fixed) with the
 function to change: see `XFAIL`."""
 import atexit
+import contextlib
+import io
 import shutil
 import tempfile
 from functools import partial
@@ -59,6 +61,49 @@ def _baci_folder():
 
 
 BACI = _baci_folder()
+
+
+#: FLOWS as UN Comtrade export records (comtradeapicall's columns), one per flow.
+RECORDS = FRAME.assign(refYear=FRAME["year"], reporterCode=FRAME["exporter_code"], partnerCode=FRAME["importer_code"],
+                       flowCode="X", cmdCode=FRAME["product"], primaryValue=FRAME["value"], netWgt=FRAME["quantity"],
+                       classificationCode="H5", freqCode="A")[
+    ["refYear", "freqCode", "reporterCode", "flowCode", "partnerCode", "classificationCode", "cmdCode", "primaryValue",
+     "netWgt"]]
+
+
+def _comtrade(primaryValue, **kw):
+    """from_comtrade on RECORDS with the value column replaced."""
+    return _with_countries(ti.from_comtrade(RECORDS.assign(primaryValue=primaryValue), **kw))
+
+
+MATRIX = ti.complementarity(FLOWS, years=2015)
+PANEL = ti.complementarity(FLOWS)
+REPORT = ti.regional_report(FLOWS, "EAEU")
+
+
+def _write_result(method, result=MATRIX, path=None):
+    """Write `result` by its `method` at `path`; the table read back (a relative path: into a new
+    temporary folder)."""
+    import pyarrow.parquet as pq
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / path if isinstance(path, str) else path
+        getattr(result, method)(path, overwrite=False)
+        return pq.read_table(path) if str(path).endswith(".parquet") else pacsv.read_csv(path)
+
+
+def _config_text(file):
+    """show_config's lines (to a stream of ours when `file` is None), the volatile memory line out."""
+    out = io.StringIO() if file is None else file
+    with contextlib.redirect_stdout(out if file is None else io.StringIO()):
+        ti.show_config(file)
+    return np.array([line for line in out.getvalue().splitlines() if "memory" not in line], dtype=object)
+
+
+def _closed(figure):
+    """A chart drawn: closed (matplotlib keeps every open figure), nothing to compare."""
+    import matplotlib.pyplot as plt
+    plt.close(figure)
+    return ()
 
 
 def _with_countries(flows):
@@ -251,6 +296,43 @@ TARGETS = [
                                                                     r"column of type large_string"),
                                     "value:datetime": Raises(TypeError, r"value must be numeric \(integer or float\); "
                                                                         r"found a column of type timestamp\[s\]")}))],
+    _labelled("tradeindex.from_comtrade", _comtrade, {"primaryValue": RECORDS["primaryValue"].tolist(),
+                                                     "flows": "exports", "re_exports": "include"},
+              {"primaryValue": "flow values", "flows": "choice", "re_exports": "choice"},
+              overrides={**_not_a_column("primaryValue"),
+                         # pandas: None among numbers is NaN; masked entries too; text is an object column
+                         **{f"primaryValue:{h}": Raises(ValueError, r"primaryValue must be a number in every row \(no "
+                                                                    r"NaN or missing\); found NaN at row 1")
+                            for h in ("None", "masked")},
+                         "primaryValue:text": Raises(TypeError, r"primaryValue must be numeric .*; found .*string"),
+                         "primaryValue:datetime": Raises(TypeError, r"primaryValue must be numeric .*; found .*timestamp"),
+                         "primaryValue:bool": Raises(TypeError, r"primaryValue must be numeric .*; found .*bool"),
+                         "primaryValue:complex": Raises(TypeError, r"value must be a column of codes or numbers; found "
+                                                                   r"column 'primaryValue' of dtype complex128")},
+              xfail={"primaryValue:uint64 beyond 2**53": XFAIL_COLUMNS["value:uint64 beyond 2**53"]}),
+    _labelled("tradeindex.show_config", _config_text, {"file": None}, {"file": "stream"}, outputs=("file",)),
+    # -- the results' and the flows' main methods ----------------------------------------------------
+    _labelled("IndexMatrix.loc", lambda key: MATRIX.loc[key], {"key": ("RUS", "KAZ")}, {"key": "key"}),
+    *[_labelled(f"IndexMatrix.{method}", partial(_write_result, method), {"path": "result.csv"},
+                {"path": "output file"}, outputs=("path",)) for method in ("to_csv", "write")],
+    _labelled("IndexPanel.to_parquet", partial(_write_result, "to_parquet", PANEL), {"path": "result.parquet"},
+              {"path": "output file"}, outputs=("path",),
+              overrides={f"path:{h}": Raises(ValueError, r"path must be a file name ending in \.parquet; found")
+                         for h in ("exists", "in a missing folder")}),
+    _labelled("RegionalReport.write", lambda out_dir: REPORT.write(out_dir, charts=False), {"out_dir": None},
+              {"out_dir": "output folder"}, outputs=("out_dir",)),
+    _labelled("RegionalReport.plot_complementarity", lambda **kw: _closed(REPORT.plot_complementarity(**kw)),
+              {"composition": "fixed"}, {"composition": "choice"}),
+    _labelled("TradeFlows.select", lambda flows, **kw: flows.select(**kw),
+              {"flows": FLOWS, "years": None, "exporters": None, "products": None},
+              {"years": "years", "exporters": "countries", "products": "products"},
+              overrides={"years:repeated": Same(lambda b: [2014]),
+                         "years:empty list": Holds(lambda r: all(a.size == 0 for a in r[:-1]), "no flows")}),
+    _labelled("TradeFlows.aggregate_products", lambda digits: FLOWS.aggregate_products(digits), {"digits": 4},
+              {"digits": "digits"}),
+    _labelled("TradeFlows.exports", lambda year: FLOWS.exports(year).matrix, {"year": 2014}, {"year": "year"},
+              overrides={"year:None": Raises(ValueError, r"year must be given when the flows hold several years"),
+                         "year:the other year": Holds(lambda r: True, "that year")}),
     _labelled("tradeindex.read_baci", ti.read_baci, {"path": BACI, "years": None, "hs": None, "duplicates": "error"},
               {"path": "file", "years": "years", "duplicates": "choice"}, xfail={**XFAIL_PATH, **XFAIL_READ_YEARS}),
     _labelled("tradeindex.scan_baci", lambda **kw: ti.scan_baci(**kw).collect(), {"path": BACI, "hs": None},

@@ -78,6 +78,7 @@ class Target:
     reference: Callable = None         # the naive formula (same arguments): value-level hostiles against it
     overrides: dict = field(default_factory=dict)  # "param:hostile name" -> expectation (None: does not apply)
     xfail: dict = field(default_factory=dict)      # "param:hostile name" -> the bug, in a module not owned here
+    outputs: tuple = ()                # parameters naming where results are written (unchanged on errors only)
 
     def expectation(self, param, hostile):
         if f"{param}:{hostile.name}" in self.overrides:
