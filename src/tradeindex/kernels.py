@@ -665,6 +665,8 @@ def cell_totals(rows, cols, values, n_rows, n_cols, *, n_threads=None):
     by exporter, importer, product, as BACI ships them) is summed before it is stored; threads
     take contiguous blocks of rows, each with its own (n_rows, n_cols) buffer - at most one
     thread per n_rows * n_cols input rows, so small inputs do not pay for many buffers.
+    `values` are summed as given (negative, NaN and inf take part, as in any sum); an
+    n_rows x n_cols result larger than the memory available is an OutputTooLargeError first.
 
     Examples
     --------
@@ -922,7 +924,9 @@ def trade_intensity(B, *, rows=None, cols=None, exclude_self=False):
     -------
     (R, K) float64, dense. 0/0 convention: NaN where i has no exports, where the world (rest of
     the world) exports nothing to j, and for a country with itself; never 0 for those. B is
-    never modified.
+    never modified. Numerical contract: as :func:`rca` (B scaled by one power of two, the ratio
+    on mantissas and exponents); the rest-of-world sums are sums of the other countries' values,
+    never the total less a part (which cancels).
 
     References
     ----------
@@ -963,7 +967,8 @@ def partner_shares(B, *, rows=None, cols=None, scale=1.0):
     row's exports to all C countries (the world); rows and columns may be groups (0/1
     aggregation matrices as in :func:`trade_intensity`). Pass ``B.T`` for import shares.
 
-    0/0 convention: NaN in a row without exports and for a country with itself.
+    0/0 convention: NaN in a row without exports and for a country with itself. Numerical
+    contract: as :func:`rca`.
 
     Examples
     --------
@@ -1007,7 +1012,9 @@ def hhi(A, *, normalized=False, scale=1.0, return_counts=False):
 
     Returns
     -------
-    (R,) float64 (and (R,) int64). 0/0 convention: NaN for a row without trade.
+    (R,) float64 (and (R,) int64). 0/0 convention: NaN for a row without trade. Any finite
+    non-negative values: A is scaled by one power of two (:func:`rca`) and the shares divided
+    before they are squared, so no sum or square overflows.
 
     References
     ----------
@@ -1056,7 +1063,8 @@ def trade_specialisation(X, M):
 
     Returns a dense (C, P) float64 array (a cell without trade either way is NaN, never 0, so a
     sparse result would store most cells). X and M (same shape, NumPy or scipy.sparse) are never
-    modified.
+    modified. Any finite non-negative values: the difference is divided by the sum (subnormal
+    cells too), halved first where x + m exceeds 1.8e308.
 
     References
     ----------
@@ -1136,6 +1144,8 @@ def regional_orientation(X_in, X_out):
     -------
     (C, P) float64, dense. 0/0 convention: NaN where c exports nothing to the region or outside
     it, and where c does not export p outside the region (x_out_cp = 0), never 0 or inf.
+    Numerical contract: as :func:`rca`, each matrix scaled by its own power of two (inf only
+    where the exact ratio exceeds 1.8e308).
 
     References
     ----------
