@@ -183,25 +183,28 @@ def test_lazy_report_equals_in_memory_report(eaeu_release):
 def reads(monkeypatch):
     """The parts read and the rows each gave, as the readers return them."""
     log = []
-    original = sources.LazyFlows._read
+    original = sources.LazyFlows._batches
 
     def spy(self, part, years, request, products):
-        table = original(self, part, years, request, products)
-        log.append((part.name, table.num_rows, table.column_names))
-        return table
-    monkeypatch.setattr(sources.LazyFlows, "_read", spy)
+        entry = [part.name, 0, None]
+        log.append(entry)
+        for batch in original(self, part, years, request, products):
+            entry[1] += batch.num_rows
+            entry[2] = batch.schema.names
+            yield batch
+    monkeypatch.setattr(sources.LazyFlows, "_batches", spy)
     return log
 
 
 def test_only_the_years_asked_are_opened(reads, eaeu_release):
     ti.complementarity(ti.scan_baci(eaeu_release), years=2015)
-    assert [name for name, _, _ in reads] == ["BACI_HS92_Y2015_V202401.csv"]
+    assert [entry[0] for entry in reads] == ["BACI_HS92_Y2015_V202401.csv"]
 
 
 def test_cli_reads_only_the_years_asked(reads, eaeu_release, tmp_path):
     from tradeindex.cli import main
     assert main(["grubel-lloyd", str(eaeu_release), "--years", "2015", "-o", str(tmp_path / "gl.csv")]) == 0
-    assert [name for name, _, _ in reads] == ["BACI_HS92_Y2015_V202401.csv"]
+    assert [entry[0] for entry in reads] == ["BACI_HS92_Y2015_V202401.csv"]
 
 
 def test_products_countries_and_columns_are_pushed_down(reads, sample_shapes, sample):
