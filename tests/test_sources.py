@@ -261,7 +261,8 @@ PEAK = textwrap.dedent("""
     lazy = ti.scan_baci(sys.argv[1])
     ti.regional_report(lazy, {"G": [4, 8, 12]}, compare={"C": [16, 20]}, products="01")
     ti.complementarity(lazy, groups={"G": [4, 8, 12]})
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    print([int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")][0])  # KB; not ru_maxrss,
+    # which counts the pages of the parent (pytest) at fork
 """)
 
 
@@ -286,7 +287,7 @@ def test_peak_memory_does_not_grow_with_the_number_of_years(tmp_path):
                              check=True)
         peaks[name] = int(out.stdout.split()[-1]) / 1024  # MB
     one_year = n * 24 / 1e6  # MB of one year's columns
-    assert peaks["many"] - peaks["few"] < 4 * one_year, (peaks, one_year)  # 20 more years would be 20x
+    assert peaks["many"] - peaks["few"] < 8 * one_year, (peaks, one_year)  # holding every year: +20 years (measured +250 MB)
 
 
 def test_a_year_is_released_without_waiting_for_the_garbage_collector(sample_shapes):
