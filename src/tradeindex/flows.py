@@ -230,12 +230,11 @@ class _Builder:
         self._add_years(cols.get("year"), year, start, n)
         self._ensure_seen(keys)
         out = {c: a[start:start + n] for c, a in self.cols.items() if c != "quantity" or self.has_q}
-        first = np.full((self.t, 3), n, np.int64)
         bad = np.zeros((self.t, 3), np.int64)
         (e, e_lut, _), (i, i_lut, _), (p, p_lut, _) = keys["exporter"], keys["importer"], keys["product"]
         _ingest.scan(e, i, p, e_lut, i_lut, p_lut, value, qty, self.seen_c, self.seen_p,
                      out["exporter"], out["importer"], out["product"], out["value"],
-                     out.get("quantity", np.zeros(0)), bad, first, self.t)
+                     out.get("quantity", np.zeros(0)), bad, self.t)
         self.bad += bad
         self.n += n
 
@@ -247,7 +246,9 @@ class _Builder:
                 bigger[:self.n] = a[:self.n]
                 self.cols[c] = bigger
         if self.year_col is not None:
-            self.year_col = np.resize(self.year_col, len(self.cols["value"]))
+            bigger = empty(len(self.cols["value"]), np.int32)
+            bigger[:self.n] = self.year_col[:self.n]
+            self.year_col = bigger
 
     def _no_nulls(self, param, arr, start):
         if arr.null_count:
