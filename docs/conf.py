@@ -108,3 +108,5 @@ html_theme = "pydata_sphinx_theme"
 html_title = f"tradeindex {release}"
 html_theme_options = {"show_toc_level": 2, "navigation_with_keys": False}
 html_static_path = []
+# pages without sub-pages: no empty left column (their code blocks get the width)
+html_sidebars = {name: [] for name in ("index", "guide/*", "cli", "conventions", "testing", "benchmarks", "changelog")}
