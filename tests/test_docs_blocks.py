@@ -108,7 +108,7 @@ def scratch(tmp_path, monkeypatch):
 @pytest.mark.parametrize(("path", "index", "block", "output"), collect())
 def test_block(path, index, block, output, scratch):
     if block["marker"] == "not-run":
-        pytest.skip(f"not run: {block['reason'] or 'no reason given'}")
+        pytest.skip(f"{path.relative_to(ROOT).as_posix()}:{block['line']} not run: {block['reason'] or 'no reason given'}")
     if block["lang"] == "python":
         printed = io.StringIO()
         namespace = {"__name__": "__main__"}
