@@ -21,43 +21,17 @@ all of them:
 from functools import partial
 
 import numpy as np
-import scipy.sparse as sp
 
 from . import kernels
 from ._validation import (check_choice, check_group_names, check_membership, check_top_k)
-from ._years import (axis_ids, check_group_members, finish_meta, fixed_axis, groups_in_year, run,
-                     source_years)
-from .result import IndexMatrix, IndexPanel, TopPartners
+from ._years import (check_group_members, country_rows, finish_meta, fixed_axis, groups_in_year,
+                     product_request, run, source_years)
+from .result import IndexMatrix, IndexPanel, TopPartners, _self_pairs
 from .sources import Request
 
 CONVENTIONS = ("shares renormalised over the selected products; trade with all partners in the "
                "flows; groups sum their members' trade; NaN where a country or group has no "
                "trade in the selection; self-pairs NaN unless self_pairs=True")
-
-
-def _side(flows, axis, groups):
-    """(aggregation matrix: output rows x countries, labels, codes): the axis's countries (all
-    present by default, in id order; an asked country absent this year has an empty row)
-    then one row per group summing its members."""
-    ids, labels, codes = axis_ids(flows, axis)
-    present = ids >= 0
-    out_rows = np.r_[np.flatnonzero(present),
-                     np.repeat(len(ids) + np.arange(len(groups)), [len(m) for _, m in groups])].astype(np.int64)
-    country = np.concatenate([ids[present]] + [m for _, m in groups]).astype(np.int64)
-    G = sp.csr_array((np.ones(len(country)), (out_rows, country)),
-                     shape=(len(ids) + len(groups), len(flows.countries)))
-    labels = np.concatenate([np.asarray(labels, dtype=object), np.array([g for g, _ in groups], dtype=object)])
-    codes = np.concatenate([codes, np.full(len(groups), -1, np.int64)])
-    return G, labels, codes
-
-
-def _self_pairs(rows, row_codes, cols, col_codes):
-    """(rows x cols mask of self-pairs, per row the column of its self-pair or -1)."""
-    same = (row_codes[:, None] == col_codes[None, :]) & (row_codes[:, None] >= 0)
-    same |= (row_codes[:, None] < 0) & (col_codes[None, :] < 0) & \
-        (np.asarray(rows, dtype=str)[:, None] == np.asarray(cols, dtype=str)[None, :])
-    column = np.where(same.any(axis=1), same.argmax(axis=1), -1)
-    return same, column
 
 
 def _pairs_year(flows, window, *, name, sides, axes, row_axis, col_axis, groups, membership, years,
@@ -66,13 +40,14 @@ def _pairs_year(flows, window, *, name, sides, axes, row_axis, col_axis, groups,
     year = window[0]
     grouped, members = groups_in_year(flows, groups, "groups", year, membership, years)
     check_group_names([g for g, _ in grouped], flows.countries.label)
-    G_rows, rows, row_codes = _side(flows, row_axis, grouped)
-    G_cols, cols, col_codes = _side(flows, col_axis, grouped)
+    G_rows, rows, row_codes = country_rows(flows, row_axis, grouped)
+    G_cols, cols, col_codes = country_rows(flows, col_axis, grouped)
     X = G_rows @ flows._side_values(sides[0], slice(None))
     M = G_cols @ flows._side_values(sides[1], slice(None))
     chosen = kernels.choose_method(X, M) if method == "auto" else method
     options = {"scale": scale, "dtype": dtype, "method": chosen, "n_threads": n_threads}
-    same, column = _self_pairs(rows, row_codes, cols, col_codes)
+    same = _self_pairs(rows, row_codes, cols, col_codes)
+    column = np.where(same.any(axis=1), same.argmax(axis=1), -1)  # each row's self-pair, for top-k
     meta = {"groups": {year: {g: info["members"] for g, info in members.items()}},
             "groups_absent": {year: {g: info["absent"] for g, info in members.items() if info["absent"]}},
             "method_used": {year: chosen}, "classification": flows.classification,
@@ -120,7 +95,7 @@ def _request(products, sides, axes, groups):
     """What to read of each year: the products, and, when both axes are fixed lists of
     countries (no groups), only the flows of their side (exports of the rows, imports of the
     columns): the rest cannot change their shares."""
-    specs = None if products is None else tuple(_spec_list(products))
+    specs = product_request(products)
     if groups is not None or any(a is None or (a[0] < 0).any() for a in axes):
         return Request(products=specs)
     keys = {"exports": set(), "imports": set()}
@@ -128,10 +103,6 @@ def _request(products, sides, axes, groups):
         keys[side].update(int(c) for c in axis[0])
     return Request(products=specs, exporters=tuple(sorted(keys["exports"])) or None,
                    importers=tuple(sorted(keys["imports"])) or None)
-
-
-def _spec_list(specs):
-    return [s.strip() for s in specs.split(",") if s.strip()] if isinstance(specs, str) else [str(s) for s in specs]
 
 
 MICHAELY = ("Michaely, M. (1996). Trade preferential agreements in Latin America: an ex-ante "

@@ -73,6 +73,8 @@ def show_config(file=None):
         f"  threads: {c['threads']} (n_threads=None; honours OMP_NUM_THREADS); " + (
             f"n_threads above the {c['cores']} available cores runs {c['cores']}" if c["openmp"] else "always 1")
         + f", above {c['max_threads']} is an error",
+        f"  waiting: OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')} (idle threads "
+        "sleep when PASSIVE, tradeindex's default; spin when ACTIVE)",
         f"  memory : {memory} for one result; TRADEINDEX_MAX_OUTPUT_BYTES sets it",
         f"  SIMD   : {c['simd']}",
         f"  cflags : {c['cflags']}",

@@ -732,12 +732,13 @@ class TradeFlows:
         """Flows in SITC Rev.3 product codes, cut to `digits` characters (3 = the 3-digit groups of
         UNCTAD and of most complementarity studies), values and quantities summed.
 
-        The concordance is chosen by the HS revision (`hs`, default ``flows.hs``): HS 1988/92 ->
-        SITC Rev.3 (World Bank WITS) or HS 2017 -> SITC Rev.3 (UN Statistics Division). Needs
-        6-digit HS codes. HS codes missing from the table are reported (a warning and ``notes``
-        with their count and value share) and dropped (``unmapped="drop"``), or raise
-        (``unmapped="error"``). More than a quarter of the value unmapped is always an error:
-        the revision is almost certainly wrong.
+        The concordance is chosen by the HS revision (`hs`, default ``flows.hs``): every revision
+        BACI ships converts (``tradeindex.codes.CONVERTIBLE``: HS92 (World Bank WITS), HS96, HS02,
+        HS07, HS12, HS17, HS22 (UN Statistics Division tables); see ``data/README.md``). Needs
+        6-digit HS codes. HS codes missing from the table (monetary gold, 710820, in every
+        revision) are reported (a warning and ``notes`` with their count and value share) and
+        dropped (``unmapped="drop"``), or raise (``unmapped="error"``). More than a quarter of the
+        value unmapped is always an error: the revision is almost certainly wrong.
 
         Examples
         --------

@@ -27,7 +27,8 @@ import pyarrow as pa
 
 from ._validation import (check_adjust, check_alpha, check_choice, check_membership,
                           check_partner_groups, check_scale, check_two_years)
-from ._years import axis_ids, check_group_members, finish_meta, fixed_axis, groups_in_year, run, source_years
+from ._years import (axis_ids, check_group_members, finish_meta, fixed_axis, groups_in_year, product_request,
+                     run, source_years)
 from .codes import GROUPS, Group
 from .kernels import _group_sums as group_sums, _pair_sums as pair_sums, _ratio as ratio
 from .result import IndexMatrix, IndexPanel, IndexTable
@@ -86,13 +87,6 @@ def _is_group(spec):
 def _axis(flows, keys, param):
     """A fixed axis of countries, or None (every country present, or a built-in group's members)."""
     return None if keys is None or _is_group(keys) else fixed_axis(flows, keys, param)
-
-
-def _products(products):
-    if products is None:
-        return None
-    return tuple(x.strip() for x in products.split(",") if x.strip()) if isinstance(products, str) \
-        else tuple(map(str, products))
 
 
 def _reporters(flows, spec, axis, year, membership, years):
@@ -277,7 +271,7 @@ def grubel_lloyd(flows, *, by="pair", reporters=None, partners=None, products=No
                              "country with itself is NaN"}
     compute = _compute(by, "gl", _gl, partial(_gl_products, adjust=adjust), flows, reporters, partners,
                        membership, years, scale, {"adjust": adjust, "n_threads": n_threads}, name="Grubel-Lloyd")
-    result = _run(flows, compute, years, panel, meta, request=Request(products=_products(products)))
+    result = _run(flows, compute, years, panel, meta, request=Request(products=product_request(products)))
     return result if by == "product" else result["gl"]
 
 
@@ -340,7 +334,7 @@ def marginal_iit(flows, start, end, *, by="pair", reporters=None, partners=None,
                        [start, end], scale, {"n_threads": n_threads}, value=partial(_change, start, end),
                        name="marginal IIT")
     result = _run(flows, compute, None, False, meta, windows=[(start, end)],
-                  request=Request(products=_products(products)))
+                  request=Request(products=product_request(products)))
     return result if by == "product" else MarginalIIT(result["A"], result["B"])
 
 
@@ -408,4 +402,4 @@ def trade_types(flows, *, alpha=0.15, method="ghm", by="pair", reporters=None, p
             "zero_division": "NaN where there is no trade"}
     compute = _compute(by, method, partial(_types, method=method), None, flows, reporters, partners,
                        membership, years, scale, {"band": band, "n_threads": n_threads})
-    return _run(flows, compute, years, panel, meta, request=Request(quantity=True, products=_products(products)))
+    return _run(flows, compute, years, panel, meta, request=Request(quantity=True, products=product_request(products)))
