@@ -32,7 +32,7 @@ from .indicators import (concentration, intra_group_share, krugman, rca, regiona
                          trade_intensity, trade_specialisation)
 from .intra_industry import grubel_lloyd, marginal_iit, trade_types
 from .report import regional_report
-from .sources import sample, scan_baci
+from .sources import sample, sample_path, scan_baci
 
 #: Exceptions that are the user's to fix: one line, exit code 2.
 USER_ERRORS = (ValueError, TypeError, KeyError, OSError, MemoryError)
@@ -40,11 +40,12 @@ MERCOSUR, NAFTA = ["ARG", "BRA", "PRY", "URY"], ["CAN", "MEX", "USA"]
 
 
 # -- input and output shared by the subcommands ------------------------------------------------------
-def _source(args):
-    """The flows of the command: the bundled sample (in memory) or the files, lazily; converted
-    to SITC Rev.3 when --classification asks (a lazy step applied to each year as read)."""
+def _source(args, lazy=False):
+    """The flows of the command: the bundled sample (in memory, or lazily with `lazy`) or the
+    files, lazily; converted to SITC Rev.3 when --classification asks (a lazy step applied to
+    each year as read)."""
     if args.file == ["sample"]:
-        flows = sample()
+        flows = scan_baci(sample_path(), hs="HS92") if lazy else sample()
     else:
         flows = scan_baci(args.file if len(args.file) > 1 else args.file[0], hs=args.hs)
     if getattr(args, "classification", None):
@@ -216,7 +217,7 @@ def _report(args):
 
 
 def _to_parquet(args):
-    source = _source(args)
+    source = _source(args, lazy=True)
     years = check_year_list("--years", args.years)
     if years is not None:
         source = source.select(years=years)

@@ -163,6 +163,7 @@ def _product_table(flows, window, rep, names, xm, columns, name):
     table["reporter"] = pa.array(flows.countries.label[rep][r].astype(str))
     table["reporter_code"] = pa.array(flows.countries.code[rep][r])
     table["partner"] = pa.array(names[g].astype(str))
+    table["partner_code"] = pa.nulls(len(r), pa.int64())  # a partner group: no country code
     table["product"] = pa.array(flows.products.code[p].astype(str))
     for col, arr in columns.items():
         table[col] = pa.array(arr[keep])
@@ -238,9 +239,9 @@ def grubel_lloyd(flows, *, by="pair", reporters=None, partners=None, products=No
     Returns
     -------
     IndexMatrix (one year or no year recorded) or IndexPanel (several years) for by="pair" and
-    by="country" (rows: reporters, columns: partner groups); a pandas DataFrame (year, reporter,
-    group, product, exports, imports, gl)
-    for by="product". 0/0 (no trade either way) is NaN, as is the diagonal of by="pair".
+    by="country" (rows: reporters, columns: partner groups); an IndexTable (year, reporter,
+    reporter_code, partner, partner_code, product, exports, imports, grubel_lloyd) for
+    by="product". 0/0 (no trade either way) is NaN, as is the diagonal of by="pair".
 
     References
     ----------
@@ -304,7 +305,7 @@ def marginal_iit(flows, start, end, *, by="pair", reporters=None, partners=None,
     Returns
     -------
     MarginalIIT(A, B): two IndexMatrix (by="pair"/"country"), NaN where no trade changed
-    (0/0); or a pandas DataFrame for by="product".
+    (0/0); or an IndexTable (a long table: ``.to_pandas()``, ``.to_arrow()``) for by="product".
 
     References
     ----------

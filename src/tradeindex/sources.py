@@ -398,7 +398,7 @@ class LazyFlows:
             tmp.replace(out / "part-0.parquet")
             return year
 
-        run(self, write, request=Request(quantity=True), progress=progress, label="writing")
+        run(self, write, years=self.years, request=Request(quantity=True), progress=progress, label="writing")
         return scan_baci(folder, hs=self.hs)
 
 
@@ -678,6 +678,12 @@ def _merge(scans, hs, duplicates):
         fail("path", "files of one HS revision (do not mix BACI vintages or revisions)", f"{sorted(revisions)}")
     return LazyFlows(parts, hs or (revisions.pop() if revisions else None), duplicates=duplicates,
                      notes=tuple(n for s in scans for n in s.notes))
+
+
+def sample_path():
+    """The path of the bundled sample's CSV (``comtrade_sample_hs4_1989_1990.csv.gz``), to read
+    it lazily: ``scan_baci(sample_path(), hs="HS92")``."""
+    return Path(str(resources.files("tradeindex").joinpath("data", "comtrade_sample_hs4_1989_1990.csv.gz")))
 
 
 def sample():
