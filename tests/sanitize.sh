@@ -12,7 +12,8 @@
 #   valgrind  the plain build under valgrind memcheck (slow: give it a few tests)
 #   all       debug then address (the default)
 #
-# Default tests: the adversarial catalogue, the kernel tests, and the property tests at 1/10 of
+# Default tests: the adversarial catalogue, the kernel tests, the readers' (compiled ingestion,
+# recoding), and the property tests at 1/10 of
 # their ci volume (1,000 cases per family: TRADEINDEX_PROPERTY_SCALE=0.1; set it to 1 for all).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -21,7 +22,10 @@ shift || true
 TESTS=("$@")
 if [ ${#TESTS[@]} -eq 0 ]; then
     TESTS=(tests/adversarial tests/test_kernels_complementarity.py tests/test_grubel_lloyd.py
-           tests/test_flows.py tests/test_properties.py -p no:cacheprovider -q)
+           tests/test_flows.py tests/test_flows_random.py tests/test_io.py tests/test_validation.py
+           tests/test_corrupt_files.py tests/test_sources.py tests/test_properties.py
+           --deselect tests/test_sources.py::test_peak_memory_does_not_grow_with_the_number_of_years
+           -p no:cacheprovider -q)
 fi
 export HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-ci}" TRADEINDEX_PROPERTY_SCALE="${TRADEINDEX_PROPERTY_SCALE:-0.1}"
 
