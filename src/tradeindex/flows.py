@@ -632,6 +632,8 @@ class TradeFlows:
                           none, np.zeros(0), np.zeros(0), *scratch, lost, False, t)
         if check is not None:
             check(int(lost[:, 0].sum()), float(lost[:, 1].sum()))
+        per_pair = out_offsets[1:].reshape(n_years, n_c, n_c).sum(axis=0)  # output rows per (i, j)
+        every_country = ((per_pair.sum(axis=1) + per_pair.sum(axis=0)) > 0).all()
         np.cumsum(out_offsets, out=out_offsets)
         n = int(out_offsets[-1])
         out = {"year": empty(n if n_years > 1 else 0, np.int32), "exporter": empty(n, np.int32),
@@ -640,9 +642,12 @@ class TradeFlows:
         _aggregate.recode(offsets, product, value, quantity, new_id, n_c, y0, out_offsets, out["year"],
                           out["exporter"], out["importer"], out["product"], out["value"], out["quantity"],
                           *scratch, lost, True, t)
-        return TradeFlows(out["year"] if n_years > 1 else self._year, out["exporter"], out["importer"],
-                          out["product"], out["value"], out["quantity"] if self.has_quantity else None,
-                          self.countries, products, hs=self.hs, notes=self.notes, source=self.source)
+        flows = TradeFlows(out["year"] if n_years > 1 else self._year, out["exporter"], out["importer"],
+                           out["product"], out["value"], out["quantity"] if self.has_quantity else None,
+                           self.countries, products, hs=self.hs, notes=self.notes, source=self.source)
+        # every new product has rows (it is some present product's code); a country loses all
+        # its rows only when every one of them was left out: the counts say so, no pass needed
+        return flows if every_country else flows._compact()
 
     def _recode_by_sorting(self, new_id, products):
         """_recode by a comparison sort, for flows whose (year, exporter, importer) buckets far
@@ -653,7 +658,7 @@ class TradeFlows:
         _, order, start = flows._groups()
         first = order[start]
         qty = {"quantity": np.add.reduceat(flows.quantity[order], start)} if flows.has_quantity else {}
-        return flows._replace(first, value=np.add.reduceat(flows.value[order], start), **qty)
+        return flows._replace(first, value=np.add.reduceat(flows.value[order], start), **qty)._compact()
 
     def _compact(self):
         """Shrink the code tables to the countries and products still present."""
@@ -785,7 +790,7 @@ class TradeFlows:
 
         flows = self._recode(where, ProductTable(table_new.astype(object), "SITC3"), check=report)
         flows.notes = flows.notes + tuple(notes)
-        return flows._compact() if notes else flows
+        return flows
 
     # -- matrices and totals ---------------------------------------------------------------------
     def _year_rows(self, year):
