@@ -64,7 +64,10 @@ address() {
     dir="$(build TRADEINDEX_SANITIZE=address)"
     SCRATCH+=("$dir")
     # Python leaks by design (detect_leaks=0); a report makes the process exit 99 at once.
-    run "$dir" LD_PRELOAD="$asan" ASAN_OPTIONS="detect_leaks=0:abort_on_error=0:exitcode=99:halt_on_error=1"
+    # libstdc++ preloaded beside the ASan runtime: without it ASan cannot intercept the C++
+    # exceptions pyarrow throws on a corrupt file (__cxa_throw) and the process dies silently
+    run "$dir" LD_PRELOAD="$asan $(gcc -print-file-name=libstdc++.so)" \
+        ASAN_OPTIONS="detect_leaks=0:abort_on_error=0:exitcode=99:halt_on_error=1"
 }
 
 valgrind_() {
