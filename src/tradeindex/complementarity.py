@@ -35,8 +35,9 @@ CONVENTIONS = ("shares renormalised over the selected products; trade with all p
 
 
 def _pairs_year(flows, window, *, name, sides, axes, row_axis, col_axis, groups, membership, years,
-                scale, dtype, method, top_k, self_pairs, n_threads):
-    """One year of an index of this module: the (grouped) sides, one kernel call, labels."""
+                scale, dtype, method, top_k, self_pairs, n_threads, client=None):
+    """One year of an index of this module: the (grouped) sides, one kernel call, labels (the
+    top-k kernel as row blocks on the cluster of `client`)."""
     year = window[0]
     grouped, members = groups_in_year(flows, groups, "groups", year, membership, years)
     check_group_names([g for g, _ in grouped], flows.countries.label)
@@ -54,7 +55,7 @@ def _pairs_year(flows, window, *, name, sides, axes, row_axis, col_axis, groups,
             "products": {year: len(flows.products)}, "flow_notes": {year: list(flows.notes)}}
     if top_k:
         values, index = kernels.complementarity_top_k(X, M, top_k, exclude=None if self_pairs else column,
-                                                      **options)
+                                                      client=client, **options)
         partners = np.where(index >= 0, cols[np.maximum(index, 0)], "")
         codes = np.where(index >= 0, col_codes[np.maximum(index, 0)], -1)
         return TopPartners(values[None], partners[None], [year], rows, name, axes[0], axes[1], meta,
@@ -67,8 +68,9 @@ def _pairs_year(flows, window, *, name, sides, axes, row_axis, col_axis, groups,
 
 
 def _pairs(source, name, sides, axes, row_keys, col_keys, *, years, products, groups, membership,
-           scale, dtype, method, top_k, self_pairs, n_threads, progress, reference):
-    """The shared body of every index of this module: validate, run the year, assemble."""
+           scale, dtype, method, top_k, self_pairs, n_threads, progress, reference, client):
+    """The shared body of every index of this module: validate, run the years, assemble. With
+    a Dask client: one task per year, or, for top_k, each year's top-k search as row blocks."""
     top_k = check_top_k(top_k)
     years, panel = source_years(source, years)
     membership = check_membership(membership, years)
@@ -78,8 +80,10 @@ def _pairs(source, name, sides, axes, row_keys, col_keys, *, years, products, gr
     request = _request(products, sides, (row_axis, col_axis), groups)
     compute = partial(_pairs_year, name=name, sides=sides, axes=axes, row_axis=row_axis, col_axis=col_axis,
                       groups=groups, membership=membership, years=years, scale=scale, dtype=dtype,
-                      method=method, top_k=top_k, self_pairs=self_pairs, n_threads=n_threads)
-    parts = run(source, compute, years=years, request=request, progress=progress, label=name)
+                      method=method, top_k=top_k, self_pairs=self_pairs, n_threads=n_threads,
+                      client=client if top_k else None)
+    parts = run(source, compute, years=years, request=request, progress=progress, label=name,
+                client=None if top_k else client)
     result = (TopPartners.from_years(parts) if top_k else IndexPanel.from_matrices(parts)) if panel else parts[0]
     meta = result.meta
     meta.update({"index": name, "formula": f"{scale} * sum_p min(a_p, b_p) = {scale} * (1 - sum_p |a_p - b_p| / 2)",
@@ -113,7 +117,7 @@ FINGER_KREININ = ("Finger, J. M. and Kreinin, M. E. (1979). A measure of 'export
 
 def complementarity(flows, *, years=None, exporters=None, importers=None, products=None,
                     groups=None, membership="by-year", scale=100, dtype="float64", method="auto",
-                    top_k=None, self_pairs=False, n_threads=None, progress=False):
+                    top_k=None, self_pairs=False, n_threads=None, progress=False, client=None):
     """Trade complementarity of every exporter with every importer (Michaely 1996).
 
     .. math:: TC_{jk} = 100 \\left(1 - \\tfrac12 \\sum_p |m_{kp} - x_{jp}|\\right)
@@ -149,8 +153,12 @@ def complementarity(flows, *, years=None, exporters=None, importers=None, produc
         ties go to the importer listed first.
     self_pairs : False (default): a country with itself (and a group with itself) is NaN and
         never a top-k partner; True keeps them.
-    n_threads : OpenMP threads (None: OMP_NUM_THREADS or all cores).
+    n_threads : OpenMP threads (None: OMP_NUM_THREADS or all cores; on a Dask worker, its threads).
     progress : show progress over the years.
+    client : None (default: this process), a ``dask.distributed.Client`` or ``"auto"`` (the
+        running one): each year is a task on the cluster, reading its own files when `flows`
+        is lazy; with `top_k`, each year's search runs as row blocks over the cluster. Same
+        results; see docs/dask.md.
 
     Returns
     -------
@@ -177,7 +185,7 @@ def complementarity(flows, *, years=None, exporters=None, importers=None, produc
                   ("exporter", "importer", "exporters", "importers"), exporters, importers,
                   years=years, products=products, groups=groups, membership=membership, scale=scale,
                   dtype=dtype, method=method, top_k=top_k, self_pairs=self_pairs, n_threads=n_threads,
-                  progress=progress, reference=MICHAELY)
+                  progress=progress, reference=MICHAELY, client=client)
 
 
 def _similarity(flows, side, countries, partners, options):
@@ -188,16 +196,17 @@ def _similarity(flows, side, countries, partners, options):
 
 def export_similarity(flows, *, years=None, countries=None, partners=None, products=None,
                       groups=None, membership="by-year", scale=100, dtype="float64", method="auto",
-                      top_k=None, self_pairs=False, n_threads=None, progress=False):
+                      top_k=None, self_pairs=False, n_threads=None, progress=False, client=None):
     """Export similarity of every pair of countries (Finger and Kreinin 1979).
 
     .. math:: ES_{ij} = 100 \\sum_p \\min(x_{ip}, x_{jp}) = 100 \\left(1 - \\tfrac12 \\sum_p |x_{ip} - x_{jp}|\\right)
 
     with ``x_i`` country i's export shares over the selected products (exports to all partners
     in the flows). 100: identical export structures; 0: no product in common. Rows are
-    `countries`, columns `partners` (both default to all countries). Options, 0/0 convention
-    (NaN for a country without exports in the selection) and results as in
-    :func:`complementarity`; a country with itself is NaN (100 with ``self_pairs=True``).
+    `countries`, columns `partners` (both default to all countries). Options (`client`: the
+    years on a Dask cluster), 0/0 convention (NaN for a country without exports in the
+    selection) and results as in :func:`complementarity`; a country with itself is NaN (100
+    with ``self_pairs=True``).
 
     References
     ----------
@@ -215,13 +224,13 @@ def export_similarity(flows, *, years=None, countries=None, partners=None, produ
     """
     options = dict(years=years, products=products, groups=groups, membership=membership, scale=scale,
                    dtype=dtype, method=method, top_k=top_k, self_pairs=self_pairs, n_threads=n_threads,
-                   progress=progress)
+                   progress=progress, client=client)
     return _similarity(flows, "exports", countries, partners, options)
 
 
 def import_similarity(flows, *, years=None, countries=None, partners=None, products=None,
                       groups=None, membership="by-year", scale=100, dtype="float64", method="auto",
-                      top_k=None, self_pairs=False, n_threads=None, progress=False):
+                      top_k=None, self_pairs=False, n_threads=None, progress=False, client=None):
     """Import similarity of every pair of countries: :func:`export_similarity` on import
     shares, ``100 * sum_p min(m_ip, m_jp)`` (Finger and Kreinin 1979 applied to imports).
 
@@ -243,5 +252,5 @@ def import_similarity(flows, *, years=None, countries=None, partners=None, produ
     """
     options = dict(years=years, products=products, groups=groups, membership=membership, scale=scale,
                    dtype=dtype, method=method, top_k=top_k, self_pairs=self_pairs, n_threads=n_threads,
-                   progress=progress)
+                   progress=progress, client=client)
     return _similarity(flows, "imports", countries, partners, options)

@@ -171,11 +171,12 @@ def _product_table(flows, window, rep, names, xm, columns, name):
                                               "flow_notes": {window[-1]: list(flows.notes)}})
 
 
-def _run(source, compute, years, panel, meta, *, windows=None, request=Request()):
-    """Every window through the driver, then one result per index key: the matrix of the one
-    year asked or a panel (or one long table for by="product"), with `meta` added."""
+def _run(source, compute, years, panel, meta, *, windows=None, request=Request(), client=None):
+    """Every window through the driver (on the Dask cluster of `client`, if given), then one
+    result per index key: the matrix of the one year asked or a panel (or one long table for
+    by="product"), with `meta` added."""
     parts = run(source, compute, years=years, windows=windows, request=request,
-                progress=meta.pop("progress"), label=meta["index"])
+                progress=meta.pop("progress"), label=meta["index"], client=client)
     if not isinstance(parts[0], dict):
         table = IndexTable.concat(parts)
         table.meta.update(meta)
@@ -208,7 +209,7 @@ def _compute(by, mode, pick, pick_products, flows, reporters, partners, membersh
 
 
 def grubel_lloyd(flows, *, by="pair", reporters=None, partners=None, products=None, years=None,
-                 adjust=None, membership="by-year", scale=100, n_threads=None, progress=False):
+                 adjust=None, membership="by-year", scale=100, n_threads=None, progress=False, client=None):
     r"""Grubel-Lloyd index of intra-industry trade, for all pairs, reporters vs partner groups, or
     per product.
 
@@ -234,7 +235,10 @@ def grubel_lloyd(flows, *, by="pair", reporters=None, partners=None, products=No
         :math:`M'_p = M_p \frac{X + M}{2M}` before the formula (NaN when X or M is 0).
         by="product" accepts "aquino" only.
     scale : 100 (default) or 1 for shares.
-    n_threads : threads of the compiled kernel (None = all cores).
+    n_threads : threads of the compiled kernel (None = all cores; on a Dask worker, its threads).
+    client : None (default: this process), a ``dask.distributed.Client`` or ``"auto"`` (the
+        running one): each year is a task on the cluster, reading its own files when `flows`
+        is lazy. Same results; see docs/dask.md.
 
     Returns
     -------
@@ -272,7 +276,8 @@ def grubel_lloyd(flows, *, by="pair", reporters=None, partners=None, products=No
                              "country with itself is NaN"}
     compute = _compute(by, "gl", _gl, partial(_gl_products, adjust=adjust), flows, reporters, partners,
                        membership, years, scale, {"adjust": adjust, "n_threads": n_threads}, name="Grubel-Lloyd")
-    result = _run(flows, compute, years, panel, meta, request=Request(products=product_request(products)))
+    result = _run(flows, compute, years, panel, meta, request=Request(products=product_request(products)),
+                  client=client)
     return result if by == "product" else result["gl"]
 
 
@@ -282,7 +287,7 @@ def _change(start, end, flows):
 
 
 def marginal_iit(flows, start, end, *, by="pair", reporters=None, partners=None, products=None,
-                 membership="fixed", scale=100, n_threads=None, progress=False):
+                 membership="fixed", scale=100, n_threads=None, progress=False, client=None):
     r"""Marginal intra-industry trade between two years (Brulhart 1994), A and B indices.
 
     With :math:`\Delta X_p`, :math:`\Delta M_p` the changes of exports and imports of product p
@@ -300,7 +305,8 @@ def marginal_iit(flows, start, end, *, by="pair", reporters=None, partners=None,
     start, end : the two years.
     by : "pair" (C x C, X = i -> j), "country" (reporters x partner groups) or "product" (a long
         table of dX, dM, A, B per reporter, group and product whose trade changed).
-    reporters, partners, products, scale, n_threads : as in :func:`grubel_lloyd`.
+    reporters, partners, products, scale, n_threads, client : as in :func:`grubel_lloyd` (the
+        two years are one task).
 
     Returns
     -------
@@ -335,13 +341,13 @@ def marginal_iit(flows, start, end, *, by="pair", reporters=None, partners=None,
                        [start, end], scale, {"n_threads": n_threads}, value=partial(_change, start, end),
                        name="marginal IIT")
     result = _run(flows, compute, None, False, meta, windows=[(start, end)],
-                  request=Request(products=product_request(products)))
+                  request=Request(products=product_request(products)), client=client)
     return result if by == "product" else MarginalIIT(result["A"], result["B"])
 
 
 def trade_types(flows, *, alpha=0.15, method="ghm", by="pair", reporters=None, partners=None,
                 products=None, years=None, membership="by-year", scale=100, n_threads=None,
-                progress=False):
+                progress=False, client=None):
     r"""Trade types from unit values: one-way, two-way horizontal, two-way vertical (up / down
     market), and unallocated (no usable quantity), as shares of total trade X + M.
 
@@ -367,7 +373,7 @@ def trade_types(flows, *, alpha=0.15, method="ghm", by="pair", reporters=None, p
     method : "ghm" or "ff".
     by : "pair" (C x C; cell [i, j] from i's side: up-market = i's exports dearer than its
         imports) or "country" (reporters x partner groups).
-    reporters, partners, products, years, scale, n_threads : as in :func:`grubel_lloyd`.
+    reporters, partners, products, years, scale, n_threads, client : as in :func:`grubel_lloyd`.
 
     Returns
     -------
@@ -403,4 +409,5 @@ def trade_types(flows, *, alpha=0.15, method="ghm", by="pair", reporters=None, p
             "zero_division": "NaN where there is no trade"}
     compute = _compute(by, method, partial(_types, method=method), None, flows, reporters, partners,
                        membership, years, scale, {"band": band, "n_threads": n_threads})
-    return _run(flows, compute, years, panel, meta, request=Request(quantity=True, products=product_request(products)))
+    return _run(flows, compute, years, panel, meta, request=Request(quantity=True, products=product_request(products)),
+                client=client)
