@@ -82,9 +82,9 @@ def release_zip(n_years, preset="full"):
     return path
 
 
-def report(source, years, sitc, out):
+def report(source, years, sitc, out, extra=()):
     args = ["report", str(source), "--group", "EAEU", "--compare", "EU27", "--products", "engineering",
-            "--years", years, "--no-charts", "--overwrite", "-o", str(out)]
+            "--years", years, "--no-charts", "--overwrite", "-o", str(out), *extra]
     if sitc:
         args += ["--classification", "sitc3"]
     done = subprocess.run([sys.executable, "-c", RUN, *args], capture_output=True, text=True)

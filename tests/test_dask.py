@@ -43,30 +43,24 @@ def client():
 
 
 # -- years as tasks: identical results ---------------------------------------------------------------
+INDEX_FUNCTIONS = ("complementarity", "export_similarity", "import_similarity", "grubel_lloyd", "marginal_iit",
+                   "trade_types")
+
+
 @pytest.mark.parametrize("name", list(CALLS))
-def test_every_index_function_gives_the_same_result_on_the_cluster(client, eaeu_release, name):
-    call = CALLS[name]
+def test_every_index_function_gives_the_same_result_on_the_cluster(client, eaeu_release, name, monkeypatch):
+    """Each CALLS entry (one call of a public index function) with client= added, on the lazy
+    release (each worker reads its year) and in memory (each year's slice scattered)."""
     lazy = ti.scan_baci(eaeu_release)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        local = call(lazy)
-        assert ti.complementarity.__kwdefaults__["client"] is None
-        _same(local, _with_client(call, lazy, client))
-        _same(local, _with_client(call, lazy.collect(), "auto"))  # in memory: each year's slice scattered
-
-
-def _with_client(call, flows, client):
-    """The CALLS entry with client= added (each entry is one call of a public function)."""
-    originals = {}
-    for fn in ("complementarity", "export_similarity", "import_similarity", "grubel_lloyd", "marginal_iit",
-               "trade_types"):
-        originals[fn] = getattr(ti, fn)
-        setattr(ti, fn, partial(originals[fn], client=client))
-    try:
-        return call(flows)
-    finally:
-        for fn, f in originals.items():
-            setattr(ti, fn, f)
+        local = CALLS[name](lazy)
+        for flows, how in ((lazy, client), (lazy.collect(), "auto")):
+            with monkeypatch.context() as m, distributed.get_task_stream(client) as stream:
+                for fn in INDEX_FUNCTIONS:
+                    m.setattr(ti, fn, partial(getattr(ti, fn), client=how))
+                _same(local, CALLS[name](flows))
+            assert any(str(t["key"]).startswith("tradeindex-") for t in stream.data)  # it ran there
 
 
 def test_a_lazy_source_travels_as_its_paths_and_steps(eaeu_release):
@@ -190,9 +184,7 @@ def _blocks_of(X, how):
     if how == "dask dense":
         return da.from_array(X.toarray(), chunks=(200, 50))
     if how == "dask sparse":  # scipy.sparse chunks
-        import dask
-        return da.concatenate([da.from_delayed(dask.delayed(X[a:b].tocsr)(), shape=(b - a, X.shape[1]), dtype=X.dtype,
-                                               meta=sp.csr_matrix((0, 0))) for a, b in ((0, 300), (300, 700))])
+        return da.from_array(X.tocsr(), chunks=(300, -1), asarray=False)
     return X
 
 
