@@ -5,6 +5,7 @@ without Dask installed."""
 import os
 import shutil
 import sys
+import time
 import warnings
 from functools import partial
 from pathlib import Path
@@ -158,15 +159,21 @@ def test_without_dask_a_dask_argument_says_what_to_install(monkeypatch, sample):
 
 
 def test_a_task_uses_the_worker_threads_one_task_at_a_time():
+    """A worker of 2 threads (Dask's nanny sets OMP_NUM_THREADS=1 for workers): each task's
+    kernels get the worker's 2 threads, and its tradeindex tasks run one after the other."""
     with distributed.LocalCluster(processes=False, n_workers=1, threads_per_worker=2, dashboard_address=":0") as cluster, \
             distributed.Client(cluster, set_as_default=False) as c:
-        threads = c.gather([c.submit(_threads_in_task, n, pure=False) for n in range(4)])
-    assert set(threads) == {min(2, config.available_cores())}
+        runs = c.gather([c.submit(_threads_in_task, n, pure=False) for n in range(4)])
+    assert {threads for threads, _, _ in runs} == {min(2, config.available_cores())}
+    spans = sorted((start, stop) for _, start, stop in runs)
+    assert all(stop <= start for (_, stop), (start, _) in zip(spans, spans[1:]))  # never two at once
 
 
 def _threads_in_task(n):
     with _dask._on_worker():
-        return config.effective_threads(None)
+        start = time.perf_counter()
+        time.sleep(0.1)
+        return config.effective_threads(None), start, time.perf_counter()
 
 
 # -- kernels as row blocks -------------------------------------------------------------------------------
