@@ -5,13 +5,13 @@
 #
 # Keys are non-negative integers below the size of the `seen` arrays (the caller checks the
 # range and maps text or large codes to small keys first). Each thread owns one row of every
-# `seen`, `bad` and `first` array: no races, the same result for any thread count.
+# `seen` and `bad` array: no races, the same result for any thread count.
 from cython.parallel cimport prange
 from libc.float cimport DBL_MAX
 from libc.stdint cimport int32_t, int64_t, uint8_t
 from _threads cimport ti_thread_id
 
-# Checks counted by `scan`, in the order of its `bad` / `first` columns.
+# Checks counted by `scan`, in the order of its `bad` columns.
 cdef enum:
     BAD_VALUE = 0       # value NaN, infinite or negative
     BAD_QUANTITY = 1    # quantity infinite or negative (NaN = not reported, allowed)
@@ -28,14 +28,14 @@ def scan(const int32_t[::1] exporter, const int32_t[::1] importer, const int32_t
          const int32_t[::1] product_lut, const double[::1] value, const double[::1] quantity,
          uint8_t[:, ::1] seen_country, uint8_t[:, ::1] seen_product, int32_t[::1] out_exporter,
          int32_t[::1] out_importer, int32_t[::1] out_product, double[::1] out_value,
-         double[::1] out_quantity, int64_t[:, ::1] bad, int64_t[:, ::1] first, int n_threads):
+         double[::1] out_quantity, int64_t[:, ::1] bad, int n_threads):
     """Check, mark and copy n rows. A column's key is col[r], or lut[col[r]] when its `lut` is
     not empty (dictionary indices). `quantity` and `out_quantity` may be empty (not read).
 
-    bad (T x N_CHECKS, zeroed) counts the failing rows of each check; first (T x N_CHECKS,
-    filled with n) gets the first failing row of each check in the thread's row range. Failing
-    rows are still copied (the caller raises after the pass). seen_* (T x keys, zeroed) get 1
-    for every key present."""
+    bad (T x N_CHECKS, zeroed) counts the failing rows of each check. Failing rows are still
+    copied: the caller raises after the pass, locating them with the checks of _validation on
+    the copied columns (an error path only). seen_* (T x keys, zeroed) get 1 for every key
+    present."""
     cdef Py_ssize_t n = exporter.shape[0], r, a, e
     cdef int t, nt = bad.shape[0]
     cdef bint has_q = quantity.shape[0] > 0 and out_quantity.shape[0] > 0
@@ -57,19 +57,13 @@ def scan(const int32_t[::1] exporter, const int32_t[::1] importer, const int32_t
             out_product[r] = p
             out_value[r] = v
             if not (v >= 0 and v <= DBL_MAX):
-                if bad[t, BAD_VALUE] == 0:
-                    first[t, BAD_VALUE] = r
                 bad[t, BAD_VALUE] += 1
             if x == m:
-                if bad[t, SELF_TRADE] == 0:
-                    first[t, SELF_TRADE] = r
                 bad[t, SELF_TRADE] += 1
             if has_q:
                 q = quantity[r]
                 out_quantity[r] = q
                 if q == q and not (q >= 0 and q <= DBL_MAX):
-                    if bad[t, BAD_QUANTITY] == 0:
-                        first[t, BAD_QUANTITY] = r
                     bad[t, BAD_QUANTITY] += 1
 
 

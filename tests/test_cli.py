@@ -173,3 +173,13 @@ def test_report_command(capsys, tmp_path):
 def test_console_script_installed():
     out = subprocess.run([sys.executable, "-m", "tradeindex.cli", "config"], capture_output=True, text=True)
     assert out.returncode == 0 and "OpenMP" in out.stdout
+
+
+def test_to_parquet_writes_a_dataset_read_lazily(tmp_path, capsys):
+    out = tmp_path / "ds"
+    assert main(["to-parquet", "sample", "--years", "1990", "-o", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["t=1990"]
+    lazy = tradeindex.scan_baci(out, hs="HS92")
+    assert lazy.years == [1990] and len(lazy.collect()) == int((tradeindex.sample().year == 1990).sum())
+    assert main(["to-parquet", "sample", "-o", str(out)]) == 2  # not over an existing dataset
+    assert "--overwrite" in capsys.readouterr().err

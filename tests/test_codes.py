@@ -205,3 +205,12 @@ def test_convert_errors(sample):
     assert f.convert("sitc3", hs="h4").products.code.tolist() == ["752"]  # every BACI revision converts
     with pytest.raises(ValueError, match=r"to must be one of 'sitc3'; found 'sitc4'"):
         f.convert("sitc4", hs="HS92")
+
+
+def test_convert_drops_a_country_whose_every_flow_is_unmapped():
+    """Afghanistan (4) trades only monetary gold (no SITC code): it leaves the code table."""
+    f = tradeindex.TradeFlows.from_arrays([4, 8, 12], [8, 12, 8], ["710820", "847130", "847130"], [1.0, 10.0, 30.0],
+                                          hs="HS17")
+    with pytest.warns(UserWarning, match="710820"):
+        s = f.convert("sitc3")
+    assert list(s.countries.code) == [8, 12] and len(s) == 2

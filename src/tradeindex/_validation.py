@@ -31,9 +31,10 @@ def fail(param, expected, found, exc=ValueError):
 
 def is_input_error(err):
     """Whether `err` is a bad input told in the template of :func:`fail` ("x must be ...; found
-    ..."), or the system's answer about files or memory (OSError, MemoryError): the user's to fix.
-    Any other error is a bug (e.g. a raw TypeError from deep inside)."""
-    if isinstance(err, (OSError, MemoryError)):
+    ..."), or the system's answer about files, memory or an optional extra not installed
+    (OSError, MemoryError, ImportError): the user's to fix. Any other error is a bug (e.g. a raw
+    TypeError from deep inside)."""
+    if isinstance(err, (OSError, MemoryError, ImportError)):
         return True
     return isinstance(err, (ValueError, TypeError, KeyError)) and bool(re.match(r"^\S.* must be .*; found ", str(err)))
 
@@ -404,23 +405,6 @@ def check_exclude(exclude, n_rows, n_cols):
     if arr.size and (arr.min() < -1 or arr.max() >= n_cols):
         fail("exclude", f"row positions of M in [0, {n_cols}) or -1", f"{arr.min() if arr.min() < -1 else arr.max()}")
     return arr.astype(np.int64)
-
-
-def check_product_list(products, param="products"):
-    """A products argument (text split at commas, or a list of codes) as a tuple of specs, or
-    None; checked before any year is read (codes.product_specs reads the specs themselves)."""
-    if products is None:
-        return None
-    if isinstance(products, str):
-        specs = tuple(s.strip() for s in products.split(",") if s.strip())
-    elif isinstance(products, (list, tuple, range, np.ndarray)):
-        specs = tuple(str(s) for s in products)
-    else:
-        fail(param, "product codes, prefixes, ranges or named sets (a list or comma-separated text)",
-             repr(products), TypeError)
-    if not specs:
-        fail(param, "at least one product code, prefix, range or named set", repr(products))
-    return specs
 
 
 def check_top_k(top_k):

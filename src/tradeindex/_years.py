@@ -10,6 +10,7 @@ run as tasks on the cluster instead (the paths of a lazy source travel, not the 
 import warnings
 
 import numpy as np
+import scipy.sparse as sp
 
 from ._validation import check_groups, check_years, fail
 from .codes import Group, country_codes, country_label, resolve_groups
@@ -131,6 +132,31 @@ def axis_ids(flows, axis):
                     for c, lab in zip(codes, labels)], dtype=np.int64)
     keep = (ids >= 0) | ~np.array([c >= 0 and "(" in str(lab) for c, lab in zip(codes, labels)], dtype=bool)
     return ids[keep], np.asarray(labels, dtype=object)[keep], np.asarray(codes, dtype=np.int64)[keep]
+
+
+def country_rows(flows, axis, groups):
+    """(aggregation matrix: output rows x countries, labels, codes): the axis's countries (all
+    present by default, in id order; an asked country absent this year has an empty row)
+    then one row per group summing its members."""
+    ids, labels, codes = axis_ids(flows, axis)
+    present = ids >= 0
+    out_rows = np.r_[np.flatnonzero(present),
+                     np.repeat(len(ids) + np.arange(len(groups)), [len(m) for _, m in groups])].astype(np.int64)
+    country = np.concatenate([ids[present]] + [m for _, m in groups]).astype(np.int64)
+    G = sp.csr_array((np.ones(len(country)), (out_rows, country)),
+                     shape=(len(ids) + len(groups), len(flows.countries)))
+    labels = np.concatenate([np.asarray(labels, dtype=object), np.array([g for g, _ in groups], dtype=object)])
+    codes = np.concatenate([codes, np.full(len(groups), -1, np.int64)])
+    return G, labels, codes
+
+
+def product_request(products):
+    """A products argument as the tuple of specs a Request carries (comma-separated text split),
+    or None."""
+    if products is None:
+        return None
+    return tuple(x.strip() for x in products.split(",") if x.strip()) if isinstance(products, str) \
+        else tuple(str(x) for x in products)
 
 
 def membership_year(membership, year, years):

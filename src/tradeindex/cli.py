@@ -6,13 +6,16 @@ Every subcommand reads its input lazily (a BACI .zip, a folder, a file, or `samp
 bundled sample), only the years asked (``--years 2017``, ``2010-2017`` or
 ``2010,2012,2015-2017``), one year in memory at a time, and writes the format its ``-o``
 extension names (.csv, .csv.gz, .parquet, .arrow, .feather, .dta), refusing to replace an
-existing output unless ``--overwrite``.
+existing output unless ``--overwrite``. With ``--scheduler tcp://host:8786`` (or
+DASK_SCHEDULER_ADDRESS set, as for Dask itself) the years run as tasks on that Dask cluster,
+each worker reading its own year's files (``pip install 'tradeindex[dask]'``).
 
 Exit codes: 0 success; 2 a user error (bad arguments, unreadable or invalid input, a request
 that cannot be met), reported in one line; 1 an internal error (a bug: the traceback is
 printed; please report it); 130 interrupted (Ctrl-C).
 """
 import argparse
+import os
 import sys
 import time
 import traceback
@@ -33,26 +36,52 @@ from .indicators import (concentration, intra_group_share, krugman, rca, regiona
                          trade_intensity, trade_specialisation)
 from .intra_industry import grubel_lloyd, marginal_iit, trade_types
 from .report import regional_report
-from .sources import sample, scan_baci
+from .sources import sample, sample_path, scan_baci
 
-#: Exceptions that may be the user's to fix (one line, exit code 2) when they say so
-#: (_validation.is_input_error: the message template, or files and memory); others are bugs (exit 1).
-USER_ERRORS = (ValueError, TypeError, KeyError, OSError, MemoryError)
+#: Exceptions that may be the user's to fix (one line, exit code 2; ImportError: an optional extra)
+#: when they say so (_validation.is_input_error: the message template, or files, memory and
+#: extras); others are bugs (exit 1, the traceback).
+USER_ERRORS = (ValueError, TypeError, KeyError, OSError, MemoryError, ImportError)
 MERCOSUR, NAFTA = ["ARG", "BRA", "PRY", "URY"], ["CAN", "MEX", "USA"]
 
 
 # -- input and output shared by the subcommands ------------------------------------------------------
-def _source(args):
-    """The flows of the command: the bundled sample (in memory) or the files, lazily; converted
-    to SITC Rev.3 when --classification asks (a lazy step applied to each year as read)."""
+def _source(args, lazy=False):
+    """The flows of the command: the bundled sample (in memory, or lazily with `lazy`) or the
+    files, lazily; converted to SITC Rev.3 when --classification asks (a lazy step applied to
+    each year as read)."""
     if args.file == ["sample"]:
-        flows = sample()
+        flows = scan_baci(sample_path(), hs="HS92") if lazy else sample()
     else:
         flows = scan_baci(args.file if len(args.file) > 1 else args.file[0], hs=args.hs)
     if getattr(args, "classification", None):
         check_products_with_conversion("--products", args.products)
         flows = flows.convert(args.classification, digits=args.digits)
     return flows
+
+
+@contextmanager
+def _cluster(args):
+    """The Dask client of --scheduler (default DASK_SCHEDULER_ADDRESS) for the whole command,
+    closed at its end; None without one (or for a command that does not compute)."""
+    address = getattr(args, "scheduler", None)
+    if not address:
+        yield None
+        return
+    try:
+        from distributed import Client
+    except ImportError:
+        fail("--scheduler", "given only with Dask installed (pip install 'tradeindex[dask]')", repr(address),
+             ImportError)
+    try:
+        client = Client(address)
+    except (OSError, ValueError, TypeError) as err:
+        fail("--scheduler", "the address of a running Dask scheduler (tcp://host:8786)", f"{address!r}: {err}", OSError)
+    with client:
+        workers = client.nthreads()
+        print(f"tradeindex: on the Dask cluster at {address} ({len(workers)} workers, {sum(workers.values())} "
+              f"threads); dashboard: {client.dashboard_link}", file=sys.stderr)
+        yield client
 
 
 def _years(args):
@@ -120,7 +149,7 @@ def _complementarity(args):
                              importers=_countries(args.importers), products=args.products,
                              groups=_groups(args.group, "--group"), membership=args.membership,
                              top_k=args.top_k, dtype=args.dtype, method=args.method,
-                             self_pairs=args.self_pairs, n_threads=args.threads, progress=True)
+                             self_pairs=args.self_pairs, n_threads=args.threads, progress=True, client=args.client)
     _write(result, args)
 
 
@@ -129,7 +158,7 @@ def _similarity(args):
     result = fn(_source(args), years=_years(args), countries=_countries(args.countries),
                 partners=_countries(args.partners), products=args.products,
                 groups=_groups(args.group, "--group"), membership=args.membership, top_k=args.top_k,
-                self_pairs=args.self_pairs, n_threads=args.threads, progress=True)
+                self_pairs=args.self_pairs, n_threads=args.threads, progress=True, client=args.client)
     _write(result, args)
 
 
@@ -137,7 +166,7 @@ def _grubel_lloyd(args):
     result = grubel_lloyd(_source(args), by=args.by, partners=_groups(args.partners, "--partners", world=True),
                           reporters=_countries(args.reporters), products=args.products, years=_years(args),
                           adjust=args.adjust, membership=args.membership, scale=args.scale,
-                          n_threads=args.threads, progress=True)
+                          n_threads=args.threads, progress=True, client=args.client)
     _write(result, args)
 
 
@@ -148,7 +177,7 @@ def _marginal_iit(args):
     result = marginal_iit(_source(args), years[0], years[1], by=args.by,
                           partners=_groups(args.partners, "--partners", world=True),
                           reporters=_countries(args.reporters), products=args.products,
-                          scale=args.scale, n_threads=args.threads, progress=True)
+                          scale=args.scale, n_threads=args.threads, progress=True, client=args.client)
     if args.by == "product":
         _write(result, args)
         return
@@ -162,7 +191,8 @@ def _trade_types(args):
     result = trade_types(_source(args), alpha=args.alpha, method=args.method, by=args.by,
                          partners=_groups(args.partners, "--partners", world=True),
                          reporters=_countries(args.reporters), products=args.products, years=_years(args),
-                         membership=args.membership, scale=args.scale, n_threads=args.threads, progress=True)
+                         membership=args.membership, scale=args.scale, n_threads=args.threads, progress=True,
+                         client=args.client)
     out = args.output
     for name, part in result.items():
         args.output = _named(out, name)
@@ -220,7 +250,8 @@ def _report(args):
                                                                hs=args.hs)
     report = regional_report(flows, group, years=check_year_list("--years", args.years),
                              products=args.products, compare=compare, classification=args.classification,
-                             membership=args.membership, progress=True, n_threads=args.threads)
+                             membership=args.membership, progress=True, n_threads=args.threads,
+                             client=args.client)
     paths = report.write(args.output, charts=not args.no_charts, overwrite=args.overwrite,
                          inputs={"file": args.file, "hs": args.hs})
     print(report.to_markdown())
@@ -228,7 +259,7 @@ def _report(args):
 
 
 def _to_parquet(args):
-    source = _source(args)
+    source = _source(args, lazy=True)
     years = check_year_list("--years", args.years)
     if years is not None:
         source = source.select(years=years)
@@ -288,7 +319,7 @@ def _demo_grubel_lloyd(flows):
 
 
 # -- the parser --------------------------------------------------------------------------------------
-def _input(p, products=True, classification=True):
+def _input(p, products=True, classification=True, scheduler=True):
     p.add_argument("file", nargs="+", help="BACI flows: the release .zip, a folder (yearly CSV/Parquet "
                    "files, or a hive-partitioned Parquet dataset), a CSV/.csv.gz/Parquet file, or 'sample'")
     p.add_argument("--years", "--year", dest="years", metavar="YEARS",
@@ -302,7 +333,12 @@ def _input(p, products=True, classification=True):
         p.add_argument("--classification", choices=["sitc3"],
                        help="convert HS6 to SITC Rev.3 first (each year as it is read)")
         p.add_argument("--digits", type=int, default=3, help="SITC digits with --classification (default 3)")
-    p.add_argument("--threads", type=int, metavar="N", help="OpenMP threads (default: every core)")
+    p.add_argument("--threads", type=int, metavar="N", help="OpenMP threads (default: every core; on a Dask "
+                   "worker, its threads)")
+    if scheduler:
+        p.add_argument("--scheduler", metavar="ADDRESS", default=os.environ.get("DASK_SCHEDULER_ADDRESS") or None,
+                       help="run the years as tasks on this Dask cluster, each worker reading its own year's "
+                       "files (tcp://host:8786; default: $DASK_SCHEDULER_ADDRESS; pip install 'tradeindex[dask]')")
 
 
 def _output(p, what):
@@ -342,7 +378,7 @@ def _indicator_parser(sub, name, help, run, rows="--countries", group=None):
     """A trade-indicator subcommand: the input, its rows, --group (the extra rows and columns,
     or, with `group`, the group the indicator is about), --membership and -o."""
     p = sub.add_parser(name, help=help)
-    _input(p)
+    _input(p, scheduler=False)  # the indicators take no Dask client yet
     p.add_argument(rows, metavar="A,B,C", help="the rows (ISO3, numeric codes or names; default: "
                    + ("every member of the groups" if group else "every country") + "); a country absent "
                    "in a year is empty (null) there")
@@ -422,7 +458,7 @@ def build_parser():
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("info", help="what BACI files hold: rows, years, countries, products, value")
-    _input(p, products=False, classification=False)
+    _input(p, products=False, classification=False, scheduler=False)
     p.set_defaults(run=_info)
 
     p = sub.add_parser("complementarity", help="trade complementarity (Michaely 1996) of all pairs")
@@ -488,7 +524,7 @@ def build_parser():
 
     p = sub.add_parser("to-parquet", help="write a release as a hive-partitioned Parquet dataset, one "
                        "year at a time (several times faster to read afterwards)")
-    _input(p)
+    _input(p, scheduler=False)
     p.add_argument("-o", "--output", required=True, help="the dataset folder (new or empty)")
     p.add_argument("--overwrite", action="store_true", help="write into an existing folder")
     p.set_defaults(run=_to_parquet)
@@ -522,7 +558,7 @@ def main(argv=None):
             raise
         return 2
     try:
-        with _one_line_warnings():
+        with _one_line_warnings(), _cluster(args) as args.client:
             effective_threads(getattr(args, "threads", None))  # checked where a subcommand does not use it too
             if getattr(args, "table_output", False):
                 _check_output(args)

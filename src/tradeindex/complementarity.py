@@ -21,16 +21,15 @@ all of them:
 from functools import partial
 
 import numpy as np
-import scipy.sparse as sp
 
 from . import kernels
 from ._validation import (check_choice, check_float_dtype, check_group_names, check_membership,
-                          check_pairs_size, check_product_list, check_scale, check_top_k)
-from ._years import (axis_ids, check_group_members, finish_meta, fixed_axis, groups_in_year, run,
-                     source_years)
+                          check_pairs_size, check_scale, check_top_k)
+from ._years import (check_group_members, country_rows, finish_meta, fixed_axis, groups_in_year,
+                     product_request, run, source_years)
 from .codes import resolve_groups
 from .flows import TradeFlows
-from .result import IndexMatrix, IndexPanel, TopPartners
+from .result import IndexMatrix, IndexPanel, TopPartners, _self_columns, _self_pairs
 from .sources import Request
 
 CONVENTIONS = ("shares renormalised over the selected products; trade with all partners in the "
@@ -38,50 +37,15 @@ CONVENTIONS = ("shares renormalised over the selected products; trade with all p
                "trade in the selection; self-pairs NaN unless self_pairs=True")
 
 
-def _side(flows, axis, groups):
-    """(aggregation matrix: output rows x countries, labels, codes): the axis's countries (all
-    present by default, in id order; an asked country absent this year has an empty row)
-    then one row per group summing its members."""
-    ids, labels, codes = axis_ids(flows, axis)
-    present = ids >= 0
-    out_rows = np.r_[np.flatnonzero(present),
-                     np.repeat(len(ids) + np.arange(len(groups)), [len(m) for _, m in groups])].astype(np.int64)
-    country = np.concatenate([ids[present]] + [m for _, m in groups]).astype(np.int64)
-    G = sp.csr_array((np.ones(len(country)), (out_rows, country)),
-                     shape=(len(ids) + len(groups), len(flows.countries)))
-    labels = np.concatenate([np.asarray(labels, dtype=object), np.array([g for g, _ in groups], dtype=object)])
-    codes = np.concatenate([codes, np.full(len(groups), -1, np.int64)])
-    return G, labels, codes
-
-
-def _self_pairs(rows, row_codes, cols, col_codes):
-    """(rows x cols mask of self-pairs, per row the column of its self-pair or -1)."""
-    same = (row_codes[:, None] == col_codes[None, :]) & (row_codes[:, None] >= 0)
-    same |= (row_codes[:, None] < 0) & (col_codes[None, :] < 0) & \
-        (np.asarray(rows, dtype=str)[:, None] == np.asarray(cols, dtype=str)[None, :])
-    column = np.where(same.any(axis=1), same.argmax(axis=1) if same.shape[1] else -1, -1)  # no columns: none
-    return same, column
-
-
-def _self_columns(rows, row_codes, cols, col_codes):
-    """The column of each row's self-pair (or -1), as _self_pairs finds it, without its rows x
-    cols mask (top-k of 200,000 countries: no 37 GiB mask beside a small result)."""
-    def key(code, label):
-        return ("country", int(code)) if code >= 0 else ("group", str(label))
-    first = {}
-    for k, (code, label) in enumerate(zip(col_codes, cols)):
-        first.setdefault(key(code, label), k)
-    return np.array([first.get(key(code, label), -1) for code, label in zip(row_codes, rows)], dtype=np.int64)
-
-
 def _pairs_year(flows, window, *, name, sides, axes, row_axis, col_axis, groups, membership, years,
-                scale, dtype, method, top_k, self_pairs, n_threads):
-    """One year of an index of this module: the (grouped) sides, one kernel call, labels."""
+                scale, dtype, method, top_k, self_pairs, n_threads, client=None):
+    """One year of an index of this module: the (grouped) sides, one kernel call, labels (the
+    top-k kernel as row blocks on the cluster of `client`)."""
     year = window[0]
     grouped, members = groups_in_year(flows, groups, "groups", year, membership, years)
     check_group_names([g for g, _ in grouped], flows.countries.label)
-    G_rows, rows, row_codes = _side(flows, row_axis, grouped)
-    G_cols, cols, col_codes = _side(flows, col_axis, grouped)
+    G_rows, rows, row_codes = country_rows(flows, row_axis, grouped)
+    G_cols, cols, col_codes = country_rows(flows, col_axis, grouped)
     check_pairs_size(axes[2], axes[3], len(years), len(rows), len(cols), check_float_dtype("dtype", dtype),
                      top_k=top_k, offers=OFFERS)  # this year's countries (lazy flows)
     X = G_rows @ flows._side_values(sides[0], slice(None))
@@ -93,23 +57,23 @@ def _pairs_year(flows, window, *, name, sides, axes, row_axis, col_axis, groups,
             "method_used": {year: chosen}, "classification": flows.classification,
             "products": {year: len(flows.products)}, "flow_notes": {year: list(flows.notes)}}
     if top_k:
-        column = None if self_pairs else _self_columns(rows, row_codes, cols, col_codes)
-        values, index = kernels.complementarity_top_k(X, M, top_k, exclude=column,
-                                                      **options)
+        column = None if self_pairs else _self_columns(rows, row_codes, cols, col_codes)  # no rows x cols mask
+        values, index = kernels.complementarity_top_k(X, M, top_k, exclude=column, client=client, **options)
         partners = np.where(index >= 0, cols[np.maximum(index, 0)], "")
         codes = np.where(index >= 0, col_codes[np.maximum(index, 0)], -1)
         return TopPartners(values[None], partners[None], [year], rows, name, axes[0], axes[1], meta,
                            row_codes=row_codes, partner_codes=codes[None])
     values = kernels.complementarity(X, M, **options)
     if not self_pairs:
-        values[_self_pairs(rows, row_codes, cols, col_codes)[0]] = np.nan
+        values[_self_pairs(rows, row_codes, cols, col_codes)] = np.nan
     return IndexMatrix(values, rows, cols, name, axes[0], axes[1], year, meta,
                        row_codes=row_codes, col_codes=col_codes)
 
 
 def _pairs(source, name, sides, axes, row_keys, col_keys, *, years, products, groups, membership,
-           scale, dtype, method, top_k, self_pairs, n_threads, progress, reference):
-    """The shared body of every index of this module: validate, run the year, assemble."""
+           scale, dtype, method, top_k, self_pairs, n_threads, progress, reference, client):
+    """The shared body of every index of this module: validate, run the years, assemble. With
+    a Dask client: one task per year, or, for top_k, each year's top-k search as row blocks."""
     top_k = check_top_k(top_k)
     years, panel = source_years(source, years)
     membership = check_membership(membership, years)
@@ -124,8 +88,10 @@ def _pairs(source, name, sides, axes, row_keys, col_keys, *, years, products, gr
     request = _request(products, sides, (row_axis, col_axis), groups)
     compute = partial(_pairs_year, name=name, sides=sides, axes=axes, row_axis=row_axis, col_axis=col_axis,
                       groups=groups, membership=membership, years=years, scale=scale, dtype=dtype,
-                      method=method, top_k=top_k, self_pairs=self_pairs, n_threads=n_threads)
-    parts = run(source, compute, years=years, request=request, progress=progress, label=name)
+                      method=method, top_k=top_k, self_pairs=self_pairs, n_threads=n_threads,
+                      client=client if top_k else None)
+    parts = run(source, compute, years=years, request=request, progress=progress, label=name,
+                client=None if top_k else client)
     result = (TopPartners.from_years(parts) if top_k else IndexPanel.from_matrices(parts)) if panel else parts[0]
     meta = result.meta
     meta.update({"index": name, "formula": f"{scale} * sum_p min(a_p, b_p) = {scale} * (1 - sum_p |a_p - b_p| / 2)",
@@ -155,7 +121,7 @@ def _request(products, sides, axes, groups):
     """What to read of each year: the products, and, when both axes are fixed lists of
     countries (no groups), only the flows of their side (exports of the rows, imports of the
     columns): the rest cannot change their shares."""
-    specs = None if products is None else tuple(_spec_list(products))
+    specs = product_request(products)
     if groups is not None or any(a is None or (a[0] < 0).any() for a in axes):
         return Request(products=specs)
     keys = {"exports": set(), "imports": set()}
@@ -163,10 +129,6 @@ def _request(products, sides, axes, groups):
         keys[side].update(int(c) for c in axis[0])
     return Request(products=specs, exporters=tuple(sorted(keys["exports"])) or None,
                    importers=tuple(sorted(keys["imports"])) or None)
-
-
-def _spec_list(specs):
-    return list(check_product_list(specs))
 
 
 MICHAELY = ("Michaely, M. (1996). Trade preferential agreements in Latin America: an ex-ante "
@@ -177,7 +139,7 @@ FINGER_KREININ = ("Finger, J. M. and Kreinin, M. E. (1979). A measure of 'export
 
 def complementarity(flows, *, years=None, exporters=None, importers=None, products=None,
                     groups=None, membership="by-year", scale=100, dtype="float64", method="auto",
-                    top_k=None, self_pairs=False, n_threads=None, progress=False):
+                    top_k=None, self_pairs=False, n_threads=None, progress=False, client=None):
     """Trade complementarity of every exporter with every importer (Michaely 1996).
 
     .. math:: TC_{jk} = 100 \\left(1 - \\tfrac12 \\sum_p |m_{kp} - x_{jp}|\\right)
@@ -213,8 +175,12 @@ def complementarity(flows, *, years=None, exporters=None, importers=None, produc
         ties go to the importer listed first.
     self_pairs : False (default): a country with itself (and a group with itself) is NaN and
         never a top-k partner; True keeps them.
-    n_threads : OpenMP threads (None: OMP_NUM_THREADS or all cores).
+    n_threads : OpenMP threads (None: OMP_NUM_THREADS or all cores; on a Dask worker, its threads).
     progress : show progress over the years.
+    client : None (default: this process), a ``dask.distributed.Client`` or ``"auto"`` (the
+        running one): each year is a task on the cluster, reading its own files when `flows`
+        is lazy; with `top_k`, each year's search runs as row blocks over the cluster. Same
+        results; see docs/dask.md.
 
     Returns
     -------
@@ -241,7 +207,7 @@ def complementarity(flows, *, years=None, exporters=None, importers=None, produc
                   ("exporter", "importer", "exporters", "importers"), exporters, importers,
                   years=years, products=products, groups=groups, membership=membership, scale=scale,
                   dtype=dtype, method=method, top_k=top_k, self_pairs=self_pairs, n_threads=n_threads,
-                  progress=progress, reference=MICHAELY)
+                  progress=progress, reference=MICHAELY, client=client)
 
 
 def _similarity(flows, side, countries, partners, options):
@@ -252,16 +218,17 @@ def _similarity(flows, side, countries, partners, options):
 
 def export_similarity(flows, *, years=None, countries=None, partners=None, products=None,
                       groups=None, membership="by-year", scale=100, dtype="float64", method="auto",
-                      top_k=None, self_pairs=False, n_threads=None, progress=False):
+                      top_k=None, self_pairs=False, n_threads=None, progress=False, client=None):
     """Export similarity of every pair of countries (Finger and Kreinin 1979).
 
     .. math:: ES_{ij} = 100 \\sum_p \\min(x_{ip}, x_{jp}) = 100 \\left(1 - \\tfrac12 \\sum_p |x_{ip} - x_{jp}|\\right)
 
     with ``x_i`` country i's export shares over the selected products (exports to all partners
     in the flows). 100: identical export structures; 0: no product in common. Rows are
-    `countries`, columns `partners` (both default to all countries). Options, 0/0 convention
-    (NaN for a country without exports in the selection) and results as in
-    :func:`complementarity`; a country with itself is NaN (100 with ``self_pairs=True``).
+    `countries`, columns `partners` (both default to all countries). Options (`client`: the
+    years on a Dask cluster), 0/0 convention (NaN for a country without exports in the
+    selection) and results as in :func:`complementarity`; a country with itself is NaN (100
+    with ``self_pairs=True``).
 
     References
     ----------
@@ -279,13 +246,13 @@ def export_similarity(flows, *, years=None, countries=None, partners=None, produ
     """
     options = dict(years=years, products=products, groups=groups, membership=membership, scale=scale,
                    dtype=dtype, method=method, top_k=top_k, self_pairs=self_pairs, n_threads=n_threads,
-                   progress=progress)
+                   progress=progress, client=client)
     return _similarity(flows, "exports", countries, partners, options)
 
 
 def import_similarity(flows, *, years=None, countries=None, partners=None, products=None,
                       groups=None, membership="by-year", scale=100, dtype="float64", method="auto",
-                      top_k=None, self_pairs=False, n_threads=None, progress=False):
+                      top_k=None, self_pairs=False, n_threads=None, progress=False, client=None):
     """Import similarity of every pair of countries: :func:`export_similarity` on import
     shares, ``100 * sum_p min(m_ip, m_jp)`` (Finger and Kreinin 1979 applied to imports).
 
@@ -307,5 +274,5 @@ def import_similarity(flows, *, years=None, countries=None, partners=None, produ
     """
     options = dict(years=years, products=products, groups=groups, membership=membership, scale=scale,
                    dtype=dtype, method=method, top_k=top_k, self_pairs=self_pairs, n_threads=n_threads,
-                   progress=progress)
+                   progress=progress, client=client)
     return _similarity(flows, "imports", countries, partners, options)

@@ -1,6 +1,8 @@
 """Build facts and the thread-count policy shared by every kernel."""
 import os
 import sys
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from . import _build
 from ._validation import _bytes, check_n_threads, fail, memory_limit
@@ -10,6 +12,9 @@ __version__ = "0.1.0"
 #: The largest n_threads accepted (an error above: a mistake, not a machine; OpenMP runtimes
 #: crash on absurd team sizes). Defined once, in the kernels' OpenMP shim (ext/_threads.pxd).
 MAX_THREADS = _build.thread_limit
+
+#: The threads of n_threads=None inside a Dask task (the worker's threads, see _dask.py).
+_TASK_THREADS = ContextVar("tradeindex_task_threads", default=None)
 
 
 def available_cores():
@@ -23,19 +28,32 @@ def available_cores():
 def effective_threads(n_threads=None):
     """Threads a kernel will use: the one thread-count policy of tradeindex.
 
-    1 without OpenMP. Otherwise `n_threads`, or, when None, OMP_NUM_THREADS if set, else every
-    available core; in every case at most the available cores (more threads than cores never
-    make a kernel faster, and every thread costs a per-thread buffer). `n_threads` above
-    `MAX_THREADS` (or not a positive integer) is a ValueError.
+    1 without OpenMP. Otherwise `n_threads`, or, when None, the worker's threads inside a task
+    on a Dask cluster, else OMP_NUM_THREADS if set, else every available core; in every case at
+    most the available cores (more threads than cores never make a kernel faster, and every
+    thread costs a per-thread buffer). `n_threads` above `MAX_THREADS` (or not a positive
+    integer) is a ValueError.
     """
     n_threads = check_n_threads(n_threads, MAX_THREADS)
     if not _build.openmp:
         return 1
     cores = available_cores()
     if n_threads is None:
+        n_threads = _TASK_THREADS.get()
+    if n_threads is None:
         env = os.environ.get("OMP_NUM_THREADS", "").split(",")[0].strip()
         n_threads = int(env) if env.isdigit() and int(env) > 0 else cores
     return min(n_threads, cores)
+
+
+@contextmanager
+def task_threads(n_threads):
+    """n_threads=None means `n_threads` within the block (in this thread and context only)."""
+    token = _TASK_THREADS.set(n_threads)
+    try:
+        yield
+    finally:
+        _TASK_THREADS.reset(token)
 
 
 def config():
@@ -75,6 +93,8 @@ def show_config(file=None):
         f"  threads: {c['threads']} (n_threads=None; honours OMP_NUM_THREADS); " + (
             f"n_threads above the {c['cores']} available cores runs {c['cores']}" if c["openmp"] else "always 1")
         + f", above {c['max_threads']} is an error",
+        f"  waiting: OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')} (idle threads "
+        "sleep when PASSIVE, tradeindex's default; spin when ACTIVE)",
         f"  memory : {memory} for one result; TRADEINDEX_MAX_OUTPUT_BYTES sets it",
         f"  SIMD   : {c['simd']}",
         f"  cflags : {c['cflags']}",

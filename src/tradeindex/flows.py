@@ -230,12 +230,11 @@ class _Builder:
         self._add_years(cols.get("year"), year, start, n)
         self._ensure_seen(keys)
         out = {c: a[start:start + n] for c, a in self.cols.items() if c != "quantity" or self.has_q}
-        first = np.full((self.t, 3), n, np.int64)
         bad = np.zeros((self.t, 3), np.int64)
         (e, e_lut, _), (i, i_lut, _), (p, p_lut, _) = keys["exporter"], keys["importer"], keys["product"]
         _ingest.scan(e, i, p, e_lut, i_lut, p_lut, value, qty, self.seen_c, self.seen_p,
                      out["exporter"], out["importer"], out["product"], out["value"],
-                     out.get("quantity", np.zeros(0)), bad, first, self.t)
+                     out.get("quantity", np.zeros(0)), bad, self.t)
         self.bad += bad
         self.n += n
 
@@ -247,7 +246,9 @@ class _Builder:
                 bigger[:self.n] = a[:self.n]
                 self.cols[c] = bigger
         if self.year_col is not None:
-            self.year_col = np.resize(self.year_col, len(self.cols["value"]))
+            bigger = empty(len(self.cols["value"]), np.int32)
+            bigger[:self.n] = self.year_col[:self.n]
+            self.year_col = bigger
 
     def _no_nulls(self, param, arr, start):
         if arr.null_count:
@@ -631,6 +632,8 @@ class TradeFlows:
                           none, np.zeros(0), np.zeros(0), *scratch, lost, False, t)
         if check is not None:
             check(int(lost[:, 0].sum()), float(lost[:, 1].sum()))
+        per_pair = out_offsets[1:].reshape(n_years, n_c, n_c).sum(axis=0)  # output rows per (i, j)
+        every_country = ((per_pair.sum(axis=1) + per_pair.sum(axis=0)) > 0).all()
         np.cumsum(out_offsets, out=out_offsets)
         n = int(out_offsets[-1])
         out = {"year": empty(n if n_years > 1 else 0, np.int32), "exporter": empty(n, np.int32),
@@ -639,9 +642,12 @@ class TradeFlows:
         _aggregate.recode(offsets, product, value, quantity, new_id, n_c, y0, out_offsets, out["year"],
                           out["exporter"], out["importer"], out["product"], out["value"], out["quantity"],
                           *scratch, lost, True, t)
-        return TradeFlows(out["year"] if n_years > 1 else self._year, out["exporter"], out["importer"],
-                          out["product"], out["value"], out["quantity"] if self.has_quantity else None,
-                          self.countries, products, hs=self.hs, notes=self.notes, source=self.source)
+        flows = TradeFlows(out["year"] if n_years > 1 else self._year, out["exporter"], out["importer"],
+                           out["product"], out["value"], out["quantity"] if self.has_quantity else None,
+                           self.countries, products, hs=self.hs, notes=self.notes, source=self.source)
+        # every new product has rows (it is some present product's code); a country loses all
+        # its rows only when every one of them was left out: the counts say so, no pass needed
+        return flows if every_country else flows._compact()
 
     def _recode_by_sorting(self, new_id, products):
         """_recode by a comparison sort, for flows whose (year, exporter, importer) buckets far
@@ -652,7 +658,7 @@ class TradeFlows:
         _, order, start = flows._groups()
         first = order[start]
         qty = {"quantity": np.add.reduceat(flows.quantity[order], start)} if flows.has_quantity else {}
-        return flows._replace(first, value=np.add.reduceat(flows.value[order], start), **qty)
+        return flows._replace(first, value=np.add.reduceat(flows.value[order], start), **qty)._compact()
 
     def _compact(self):
         """Shrink the code tables to the countries and products still present."""
@@ -732,12 +738,13 @@ class TradeFlows:
         """Flows in SITC Rev.3 product codes, cut to `digits` characters (3 = the 3-digit groups of
         UNCTAD and of most complementarity studies), values and quantities summed.
 
-        The concordance is chosen by the HS revision (`hs`, default ``flows.hs``): HS 1988/92 ->
-        SITC Rev.3 (World Bank WITS) or HS 2017 -> SITC Rev.3 (UN Statistics Division). Needs
-        6-digit HS codes. HS codes missing from the table are reported (a warning and ``notes``
-        with their count and value share) and dropped (``unmapped="drop"``), or raise
-        (``unmapped="error"``). More than a quarter of the value unmapped is always an error:
-        the revision is almost certainly wrong.
+        The concordance is chosen by the HS revision (`hs`, default ``flows.hs``): every revision
+        BACI ships converts (``tradeindex.codes.CONVERTIBLE``: HS92 (World Bank WITS), HS96, HS02,
+        HS07, HS12, HS17, HS22 (UN Statistics Division tables); see ``data/README.md``). Needs
+        6-digit HS codes. HS codes missing from the table (monetary gold, 710820, in every
+        revision) are reported (a warning and ``notes`` with their count and value share) and
+        dropped (``unmapped="drop"``), or raise (``unmapped="error"``). More than a quarter of the
+        value unmapped is always an error: the revision is almost certainly wrong.
 
         Examples
         --------
@@ -783,7 +790,7 @@ class TradeFlows:
 
         flows = self._recode(where, ProductTable(table_new.astype(object), "SITC3"), check=report)
         flows.notes = flows.notes + tuple(notes)
-        return flows._compact() if notes else flows
+        return flows
 
     # -- matrices and totals ---------------------------------------------------------------------
     def _year_rows(self, year):

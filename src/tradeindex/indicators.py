@@ -41,10 +41,11 @@ import scipy.sparse as sp
 from . import kernels
 from ._validation import (check_choice, check_float_dtype, check_group_names, check_has_groups, check_membership,
                           check_one_group, check_output_size, check_pairs_size, check_scale)
-from ._years import check_group_members, finish_meta, fixed_axis, groups_in_year, run, source_years
+from ._years import (check_group_members, country_rows, finish_meta, fixed_axis, groups_in_year,
+                     product_request, run, source_years)
 from .codes import resolve_groups
-from .complementarity import _self_pairs, _side, _spec_list, sizes_before
-from .result import IndexMatrix, IndexPanel
+from .complementarity import sizes_before
+from .result import IndexMatrix, IndexPanel, _self_pairs
 from .sources import Request
 
 BALASSA = ("Balassa, B. (1965). Trade liberalisation and 'revealed' comparative advantage. The "
@@ -124,7 +125,7 @@ def _bilateral(flows, n_threads):
 def _collect(flows, compute, *, years, panel, products, progress, meta):
     """Every year through the driver, then the one year's IndexMatrix or the panel of the years,
     with `meta` added and the notes (absent members, the flows' notes) finished."""
-    request = Request(products=None if products is None else tuple(_spec_list(products)))
+    request = Request(products=product_request(products))
     parts = run(flows, compute, years=years, request=request, progress=progress, label=meta["index"])
     result = IndexPanel.from_matrices(parts) if panel else parts[0]
     result.meta.update(meta, product_selection=products, zero_division=ZERO_DIVISION)
@@ -134,7 +135,7 @@ def _collect(flows, compute, *, years, panel, products, progress, meta):
 
 def _no_self_pairs(values, rows, row_codes, cols, col_codes):
     """NaN for a country with itself and a group with itself (complementarity's rule)."""
-    values[_self_pairs(rows, row_codes, cols, col_codes)[0]] = np.nan
+    values[_self_pairs(rows, row_codes, cols, col_codes)] = np.nan
     return values
 
 
@@ -152,7 +153,7 @@ def _rca_year(flows, window, *, rows, groups, reference, kind, membership, years
         ((_, members),), against = groups_in_year(flows, reference, "reference", year, membership, years)
         info = {**info, **against}
         ref = _column_sums(X[members])
-    G, labels, codes = _side(flows, rows, grouped)
+    G, labels, codes = country_rows(flows, rows, grouped)
     values = kernels.rca(G @ X, reference=ref, kind=kind)
     return IndexMatrix(values.toarray() if sp.issparse(values) else values, labels, flows.products.code,
                        _RCA_NAMES[kind], "country", "product", year, _year_meta(flows, year, info), row_codes=codes)
@@ -230,8 +231,8 @@ def _bilateral_year(flows, window, *, rows, cols, groups, membership, years, mea
     """One year of the bilateral indices: the C x C totals (one compiled pass), one kernel call."""
     year = window[0]
     grouped, info = _year_groups(flows, groups, "groups", year, membership, years)
-    R, rows, row_codes = _side(flows, _members_axis(flows, rows, grouped), grouped)
-    K, cols, col_codes = _side(flows, cols, grouped)
+    R, rows, row_codes = country_rows(flows, _members_axis(flows, rows, grouped), grouped)
+    K, cols, col_codes = country_rows(flows, cols, grouped)
     check_pairs_size(*names, len(years), len(rows), len(cols))  # this year's countries (`names`: the parameters)
     B = _bilateral(flows, n_threads)
     if measure == "intensity":
@@ -427,7 +428,7 @@ def _concentration_year(flows, window, *, rows, groups, membership, years, measu
     """One year of :func:`concentration`: four matrices (by product and by partner, both sides)."""
     year = window[0]
     grouped, info = _year_groups(flows, groups, "groups", year, membership, years)
-    G, labels, codes = _side(flows, rows, grouped)
+    G, labels, codes = country_rows(flows, rows, grouped)
     B = _bilateral(flows, n_threads)
     parts = (flows._side_values("exports", slice(None)), B, flows._side_values("imports", slice(None)), B.T)
     values = np.empty((len(labels), len(parts)))
@@ -498,7 +499,7 @@ def _specialisation_year(flows, window, *, rows, groups, membership, years):
     """One year of :func:`trade_specialisation`: exports and imports by country x product."""
     year = window[0]
     grouped, info = _year_groups(flows, groups, "groups", year, membership, years)
-    G, labels, codes = _side(flows, rows, grouped)
+    G, labels, codes = country_rows(flows, rows, grouped)
     X, M = (G @ flows._side_values(side, slice(None)) for side in ("exports", "imports"))
     return IndexMatrix(kernels.trade_specialisation(X, M), labels, flows.products.code, "trade specialisation",
                        "country", "product", year, _year_meta(flows, year, info), row_codes=codes)
@@ -551,8 +552,8 @@ def _krugman_year(flows, window, *, rows, cols, groups, membership, years, side,
     year = window[0]
     grouped, info = _year_groups(flows, groups, "groups", year, membership, years)
     A = flows._side_values(side, slice(None))
-    R, rows, row_codes = _side(flows, rows, grouped)
-    K, cols, col_codes = _side(flows, cols, grouped)
+    R, rows, row_codes = country_rows(flows, rows, grouped)
+    K, cols, col_codes = country_rows(flows, cols, grouped)
     check_pairs_size("countries", "partners", len(years), len(rows), len(cols), check_float_dtype("dtype", dtype),
                      offers=("float32",))  # this year's countries
     values = kernels.krugman(R @ A, K @ A, dtype=dtype, method=method, n_threads=n_threads)
@@ -629,7 +630,7 @@ def _orientation_year(flows, window, *, group, rows, membership, years, n_thread
     inside = np.zeros(n, np.int32)
     inside[grouped[0][1]] = n  # exporter id + n: exports to the group
     T = kernels._cell_totals(flows.exporter + inside[flows.importer], flows.product, flows.value, 2 * n, P, n_threads)
-    G, labels, codes = _side(flows, _members_axis(flows, rows, grouped), grouped)
+    G, labels, codes = country_rows(flows, _members_axis(flows, rows, grouped), grouped)
     return IndexMatrix(kernels.regional_orientation(G @ T[n:], G @ T[:n]), labels, flows.products.code,
                        "regional orientation", "country", "product", year, _year_meta(flows, year, info),
                        row_codes=codes)

@@ -27,8 +27,9 @@ import pyarrow as pa
 
 from . import kernels
 from ._validation import (check_adjust, check_alpha, check_choice, check_membership,
-                          check_partner_groups, check_product_list, check_scale, check_two_years)
-from ._years import axis_ids, check_group_members, finish_meta, fixed_axis, groups_in_year, run, source_years
+                          check_partner_groups, check_scale, check_two_years)
+from ._years import (axis_ids, check_group_members, finish_meta, fixed_axis, groups_in_year, product_request,
+                     run, source_years)
 from .codes import GROUPS, Group
 from .config import effective_threads
 from .flows import TradeFlows
@@ -92,10 +93,6 @@ def _is_group(spec):
 def _axis(flows, keys, param):
     """A fixed axis of countries, or None (every country present, or a built-in group's members)."""
     return None if keys is None or _is_group(keys) else fixed_axis(flows, keys, param)
-
-
-def _products(products):
-    return check_product_list(products)
 
 
 def _reporters(flows, spec, axis, year, membership, years):
@@ -180,6 +177,7 @@ def _product_table(flows, window, rep, names, xm, columns, name):
     table["reporter"] = pa.array(flows.countries.label[rep][r].astype(str))
     table["reporter_code"] = pa.array(flows.countries.code[rep][r])
     table["partner"] = pa.array(names[g].astype(str))
+    table["partner_code"] = pa.nulls(len(r), pa.int64())  # a partner group: no country code
     table["product"] = pa.array(flows.products.code[p].astype(str))
     for col, arr in columns.items():
         table[col] = pa.array(arr[keep])
@@ -187,11 +185,12 @@ def _product_table(flows, window, rep, names, xm, columns, name):
                                               "flow_notes": {window[-1]: list(flows.notes)}})
 
 
-def _run(source, compute, years, panel, meta, *, windows=None, request=Request()):
-    """Every window through the driver, then one result per index key: the matrix of the one
-    year asked or a panel (or one long table for by="product"), with `meta` added."""
+def _run(source, compute, years, panel, meta, *, windows=None, request=Request(), client=None):
+    """Every window through the driver (on the Dask cluster of `client`, if given), then one
+    result per index key: the matrix of the one year asked or a panel (or one long table for
+    by="product"), with `meta` added."""
     parts = run(source, compute, years=years, windows=windows, request=request,
-                progress=meta.pop("progress"), label=meta["index"])
+                progress=meta.pop("progress"), label=meta["index"], client=client)
     if not isinstance(parts[0], dict):
         table = IndexTable.concat(parts)
         table.meta.update(meta)
@@ -239,7 +238,7 @@ def _compute(by, mode, pick, pick_products, flows, reporters, partners, membersh
 
 
 def grubel_lloyd(flows, *, by="pair", reporters=None, partners=None, products=None, years=None,
-                 adjust=None, membership="by-year", scale=100, n_threads=None, progress=False):
+                 adjust=None, membership="by-year", scale=100, n_threads=None, progress=False, client=None):
     r"""Grubel-Lloyd index of intra-industry trade, for all pairs, reporters vs partner groups, or
     per product.
 
@@ -265,14 +264,17 @@ def grubel_lloyd(flows, *, by="pair", reporters=None, partners=None, products=No
         :math:`M'_p = M_p \frac{X + M}{2M}` before the formula (NaN when X or M is 0).
         by="product" accepts "aquino" only.
     scale : 100 (default) or 1 for shares.
-    n_threads : threads of the compiled kernel (None = all cores).
+    n_threads : threads of the compiled kernel (None = all cores; on a Dask worker, its threads).
+    client : None (default: this process), a ``dask.distributed.Client`` or ``"auto"`` (the
+        running one): each year is a task on the cluster, reading its own files when `flows`
+        is lazy. Same results; see docs/dask.md.
 
     Returns
     -------
     IndexMatrix (one year or no year recorded) or IndexPanel (several years) for by="pair" and
-    by="country" (rows: reporters, columns: partner groups); a pandas DataFrame (year, reporter,
-    group, product, exports, imports, gl)
-    for by="product". 0/0 (no trade either way) is NaN, as is the diagonal of by="pair".
+    by="country" (rows: reporters, columns: partner groups); an IndexTable (year, reporter,
+    reporter_code, partner, partner_code, product, exports, imports, grubel_lloyd) for
+    by="product". 0/0 (no trade either way) is NaN, as is the diagonal of by="pair".
 
     References
     ----------
@@ -304,7 +306,8 @@ def grubel_lloyd(flows, *, by="pair", reporters=None, partners=None, products=No
                              "country with itself is NaN"}
     compute = _compute(by, "gl", _gl, partial(_gl_products, adjust=adjust), flows, reporters, partners,
                        membership, years, scale, {"adjust": adjust, "n_threads": n_threads}, name="Grubel-Lloyd")
-    result = _run(flows, compute, years, panel, meta, request=Request(products=_products(products)))
+    result = _run(flows, compute, years, panel, meta, request=Request(products=product_request(products)),
+                  client=client)
     return result if by == "product" else result["gl"]
 
 
@@ -314,7 +317,7 @@ def _change(start, end, flows):
 
 
 def marginal_iit(flows, start, end, *, by="pair", reporters=None, partners=None, products=None,
-                 membership="fixed", scale=100, n_threads=None, progress=False):
+                 membership="fixed", scale=100, n_threads=None, progress=False, client=None):
     r"""Marginal intra-industry trade between two years (Brulhart 1994), A and B indices.
 
     With :math:`\Delta X_p`, :math:`\Delta M_p` the changes of exports and imports of product p
@@ -332,12 +335,13 @@ def marginal_iit(flows, start, end, *, by="pair", reporters=None, partners=None,
     start, end : the two years.
     by : "pair" (C x C, X = i -> j), "country" (reporters x partner groups) or "product" (a long
         table of dX, dM, A, B per reporter, group and product whose trade changed).
-    reporters, partners, products, scale, n_threads : as in :func:`grubel_lloyd`.
+    reporters, partners, products, scale, n_threads, client : as in :func:`grubel_lloyd` (the
+        two years are one task).
 
     Returns
     -------
     MarginalIIT(A, B): two IndexMatrix (by="pair"/"country"), NaN where no trade changed
-    (0/0); or a pandas DataFrame for by="product".
+    (0/0); or an IndexTable (a long table: ``.to_pandas()``, ``.to_arrow()``) for by="product".
 
     References
     ----------
@@ -368,13 +372,13 @@ def marginal_iit(flows, start, end, *, by="pair", reporters=None, partners=None,
                        [start, end], scale, {"n_threads": n_threads}, value=partial(_change, start, end),
                        name="marginal IIT")
     result = _run(flows, compute, None, False, meta, windows=[(start, end)],
-                  request=Request(products=_products(products)))
+                  request=Request(products=product_request(products)), client=client)
     return result if by == "product" else MarginalIIT(result["A"], result["B"])
 
 
 def trade_types(flows, *, alpha=0.15, method="ghm", by="pair", reporters=None, partners=None,
                 products=None, years=None, membership="by-year", scale=100, n_threads=None,
-                progress=False):
+                progress=False, client=None):
     r"""Trade types from unit values: one-way, two-way horizontal, two-way vertical (up / down
     market), and unallocated (no usable quantity), as shares of total trade X + M.
 
@@ -400,7 +404,7 @@ def trade_types(flows, *, alpha=0.15, method="ghm", by="pair", reporters=None, p
     method : "ghm" or "ff".
     by : "pair" (C x C; cell [i, j] from i's side: up-market = i's exports dearer than its
         imports) or "country" (reporters x partner groups).
-    reporters, partners, products, years, scale, n_threads : as in :func:`grubel_lloyd`.
+    reporters, partners, products, years, scale, n_threads, client : as in :func:`grubel_lloyd`.
 
     Returns
     -------
@@ -437,4 +441,5 @@ def trade_types(flows, *, alpha=0.15, method="ghm", by="pair", reporters=None, p
             "zero_division": "NaN where there is no trade"}
     compute = _compute(by, method, partial(_types, method=method), None, flows, reporters, partners,
                        membership, years, scale, {"band": band, "n_threads": n_threads})
-    return _run(flows, compute, years, panel, meta, request=Request(quantity=True, products=_products(products)))
+    return _run(flows, compute, years, panel, meta, request=Request(quantity=True, products=product_request(products)),
+                client=client)

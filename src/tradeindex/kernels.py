@@ -228,6 +228,14 @@ class _Shares:
         S = S.tocsc() if by_columns else S
         self.ptr, self.idx, self.val = S.indptr, S.indices, S.data
 
+    def __setstate__(self, state):
+        """Unpickled (sent to a Dask worker): dense rows aligned again (pickle keeps no alignment)."""
+        self.__dict__.update(state)
+        dense = state.get("dense")
+        if dense is not None and dense.ctypes.data % 64:
+            self.dense = _aligned_rows(dense.shape, dense.dtype)
+            self.dense[...] = dense
+
 
 def _aligned_rows(shape, dtype, align=64):
     """C-contiguous (rows, cols + pad) array, zero past `cols`, whose every row starts on an
@@ -281,8 +289,14 @@ def choose_method(X, M):
 
 
 def _choose(X, M):
-    dense_work = float(X.shape[0]) * M.shape[0] * X.shape[1]
-    sparse_work = float(_column_counts(X) @ _column_counts(M))
+    return _cheaper(X.shape[0], _column_counts(X), M)
+
+
+def _cheaper(C1, x_counts, M):
+    """The cheaper method for C1 rows of X with column counts `x_counts` (summed over row
+    blocks when X comes in blocks) against M."""
+    dense_work = float(C1) * M.shape[0] * M.shape[1]
+    sparse_work = float(x_counts @ _column_counts(M))
     return "sparse" if SPARSE_COST * sparse_work < dense_work else "dense"
 
 
@@ -296,17 +310,42 @@ def _shares(X, M, dtype, method, names="X and M"):
     """(xs, ms, method) from validated X, M (check_trade_values)."""
     if method == "auto":
         method = _choose(X, M)
-    if method == "dense":  # the padded share matrices (+ a float64 copy of a sparse input)
-        P = _padded(X.shape[1], np.dtype(dtype).itemsize)
-        n = X.shape[0] + M.shape[0]
-        check_output_size(names, (n, P), dtype, what="dense share matrices", remedy="pass method='sparse'",
-                          work=8 * n * X.shape[1] * (sp.issparse(X) or sp.issparse(M)))
+    _check_dense(method, names, (X, M), dtype)
     xs, ms = _Shares(X, dtype, method, False), _Shares(M, dtype, method, True)
-    if method == "sparse":  # one index dtype for both sides (the kernel's index_t)
-        wide = any(a.dtype == np.int64 for a in (xs.ptr, xs.idx, ms.ptr, ms.idx))
-        for s in (xs, ms):
-            s.ptr, s.idx = (a.astype(np.int64 if wide else np.int32, copy=False) for a in (s.ptr, s.idx))
-    return xs, ms, method
+    return (*_same_index(xs, ms, method), method)
+
+
+def _check_dense(method, param, matrices, dtype):
+    """The dense kernel's padded share matrices (+ a float64 copy of a sparse input) must fit."""
+    if method != "dense":
+        return
+    P = _padded(matrices[0].shape[1], np.dtype(dtype).itemsize)
+    n = sum(A.shape[0] for A in matrices)
+    check_output_size(param, (n, P), dtype, what="dense share matrices", remedy="pass method='sparse'",
+                      work=8 * n * matrices[0].shape[1] * any(sp.issparse(A) for A in matrices))
+
+
+def _same_index(xs, ms, method):
+    """(xs, ms) with one index dtype on both sides for the sparse kernel (its index_t): new
+    objects where a side is cast, the given ones untouched."""
+    if method != "sparse":
+        return xs, ms
+    wide = any(a.dtype == np.int64 for a in (xs.ptr, xs.idx, ms.ptr, ms.idx))
+    out = []
+    for s in (xs, ms):
+        cast = _Shares.__new__(_Shares)
+        cast.valid, cast.val = s.valid, s.val
+        cast.ptr, cast.idx = (a.astype(np.int64 if wide else np.int32, copy=False) for a in (s.ptr, s.idx))
+        out.append(cast)
+    return out
+
+
+def _given_in_blocks(X):
+    """X as row blocks for a Dask cluster: a Dask array, or a list of 2-D arrays / sparse
+    matrices (a list of numbers or of 1-D rows stays one matrix)."""
+    if isinstance(X, (list, tuple)):
+        return len(X) > 0 and all(sp.issparse(b) or getattr(b, "ndim", None) == 2 for b in X)
+    return type(X).__module__.startswith("dask.array")
 
 
 def _check_result(param, rows, cols, dtype, remedy=COMPLEMENTARITY_REMEDY):
@@ -419,11 +458,18 @@ def _all_pairs(X, M, names, scale, dtype, method, n_threads):
 
 
 def complementarity_blocks(X, M, *, rows=1024, scale=1.0, dtype="float64", method="auto",
-                           n_threads=None):
+                           n_threads=None, client=None):
     """Iterate over :func:`complementarity` by blocks of `rows` exporter rows, for results too
     large for memory (50,000 x 50,000 float64 is 20 GB): yields ``(start, block)`` with block =
-    rows ``start:start + len(block)`` of the full result. Shares are computed once; the inputs
-    are checked when the function is called, before the first block.
+    rows ``start:start + len(block)`` of the full result, in row order. Shares are computed
+    once; the inputs are checked when the function is called, before the first block.
+
+    On a Dask cluster (``client=`` a ``dask.distributed.Client`` or ``"auto"``, or X a Dask
+    array or a list of row blocks: see docs/dask.md) each block of X is one task, M is sent
+    to the workers once, and the blocks come back in row order, a few in flight at a time:
+    X given in memory is cut into blocks of `rows` rows; a Dask array's row chunks (or the
+    list's blocks) are the tasks, each result cut into pieces of at most `rows` rows. The
+    values are those of the single-process call (the method is chosen once, over all of X).
 
     Examples
     --------
@@ -434,6 +480,10 @@ def complementarity_blocks(X, M, *, rows=1024, scale=1.0, dtype="float64", metho
     [(0, (2, 2)), (2, (1, 2))]
     """
     rows = check_positive_int("rows", rows)
+    if client is not None or _given_in_blocks(X):
+        from ._dask import blocks_on_cluster
+        return blocks_on_cluster(client, X, M, rows=rows, scale=scale, dtype=dtype, method=method,
+                                 n_threads=n_threads)
     X, M = _matrices(X, M)
     dtype, method, scale = _options(dtype, method, scale)
     threads = effective_threads(n_threads)
@@ -453,7 +503,7 @@ def _blocks(xs, ms, method, rows, scale, dtype, threads):
 
 
 def complementarity_top_k(X, M, k, *, exclude=None, scale=1.0, dtype="float64", method="auto",
-                          n_threads=None):
+                          n_threads=None, client=None):
     """For each row j of X, the `k` rows of M with the highest :func:`complementarity` and their
     values, computed block by block without forming the C1 x C2 matrix.
 
@@ -466,6 +516,12 @@ def complementarity_top_k(X, M, k, *, exclude=None, scale=1.0, dtype="float64", 
     countries (without it a row's best match is then itself).
     Memory: the (C1, k) result and a per-thread row of C2 (4 rows for the dense kernel).
 
+    On a Dask cluster (``client=`` a ``dask.distributed.Client`` or ``"auto"``, or X a Dask
+    array or a list of row blocks: see docs/dask.md) each row block of X is one task (X in
+    memory is cut into a few blocks per worker thread), M is sent to the workers once, and
+    the blocks' results are stacked: each row's top k depends on that row and M only, so the
+    result equals the single-process one exactly (the method is chosen once, over all of X).
+
     Examples
     --------
     >>> import numpy as np
@@ -476,26 +532,47 @@ def complementarity_top_k(X, M, k, *, exclude=None, scale=1.0, dtype="float64", 
     (array([[100.,  50.]]), array([[1, 0]]))
     """
     k = check_positive_int("k", k)
+    if client is not None or _given_in_blocks(X):
+        from ._dask import top_k_on_cluster
+        return top_k_on_cluster(client, X, M, k, exclude=exclude, scale=scale, dtype=dtype, method=method,
+                                n_threads=n_threads)
     X, M = _matrices(X, M)
     dtype, method, scale = _options(dtype, method, scale)
     threads = effective_threads(n_threads)
-    C1, kk = X.shape[0], min(k, M.shape[0])
-    values_f64 = 8 * C1 * k if dtype != np.float64 else 0  # the float64 values before the storage cast
-    check_output_size("k", (C1, k), dtype, work=8 * C1 * k + values_f64 + 16 * C1 * kk + 32 * threads * M.shape[0],
-                      remedy="pass a smaller k, or split the rows of X over several calls")
+    _check_top_k_size(X.shape[0], M.shape[0], k, dtype, threads)
     X, M = check_trade_values("X", X), check_trade_values("M", M)
-    n_m = M.shape[0]
+    keep, M_kept = _with_trade(M)
+    xs, ms, method = _shares(X, M_kept, dtype, method)
+    return _top_k(xs, ms, keep, _skip(exclude, X.shape[0], keep, M.shape[0]), k, method, scale, dtype, threads)
+
+
+def _check_top_k_size(C1, C2, k, dtype, threads):
+    kk = min(k, C2)
+    values_f64 = 8 * C1 * k if dtype != np.float64 else 0  # the float64 values before the storage cast
+    check_output_size("k", (C1, k), dtype, work=8 * C1 * k + values_f64 + 16 * C1 * kk + 32 * threads * C2,
+                      remedy="pass a smaller k, or split the rows of X over several calls")
+
+
+def _with_trade(M):
+    """(positions of the rows of a validated M with trade, those rows): the kernel sees no NaN column."""
     with np.errstate(over="ignore"):  # an overflowing row sum (inf) is still > 0
-        keep = np.flatnonzero(np.asarray(M.sum(axis=1)).ravel() > 0)  # the kernel sees no NaN column
-    M = sp.csr_array(M)[keep] if sp.issparse(M) else M[keep]
-    xs, ms, method = _shares(X, M, dtype, method)
-    C2, kk = len(keep), min(k, len(keep))
-    skip = np.zeros(0, np.int64)
-    if exclude is not None:
-        exclude = check_exclude(exclude, C1, n_m)
-        position = np.full(n_m + 1, -1, np.int64)  # a row of M -> its position among the kept rows
-        position[keep] = np.arange(len(keep))
-        skip = position[exclude]  # exclude == -1 reads the sentinel position[n_m] = -1
+        keep = np.flatnonzero(np.asarray(M.sum(axis=1)).ravel() > 0)
+    return keep, (sp.csr_array(M)[keep] if sp.issparse(M) else M[keep])
+
+
+def _skip(exclude, C1, keep, n_m):
+    """Per row of X, the position among the kept rows of M to leave out (-1: none; empty: none anywhere)."""
+    if exclude is None:
+        return np.zeros(0, np.int64)
+    exclude = check_exclude(exclude, C1, n_m)
+    position = np.full(n_m + 1, -1, np.int64)  # a row of M -> its position among the kept rows
+    position[keep] = np.arange(len(keep))
+    return position[exclude]  # exclude == -1 reads the sentinel position[n_m] = -1
+
+
+def _top_k(xs, ms, keep, skip, k, method, scale, dtype, threads):
+    """(values, index) of the top-k kernel for the rows of `xs` against the kept rows of M."""
+    C1, C2, kk = len(xs.valid), len(keep), min(k, len(keep))
     values = np.full((C1, k), np.nan)
     index = np.full((C1, k), -1, dtype=np.int64)
     if kk and C1:

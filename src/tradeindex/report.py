@@ -389,7 +389,7 @@ def _miit(flows, window, *, gname, members, n_threads):
 
 # -- the report ------------------------------------------------------------------------------------
 def regional_report(flows, group, *, years=None, products=None, compare=None, classification=None,
-                    membership="fixed", source=None, progress=False, n_threads=None):
+                    membership="fixed", source=None, progress=False, n_threads=None, client=None):
     """Compute the regional-integration report for `group` (see the module docstring).
 
     Parameters
@@ -410,6 +410,10 @@ def regional_report(flows, group, *, years=None, products=None, compare=None, cl
     source : where the flows come from, in words, for the charts' source line (default: what
         the flows say, e.g. "CEPII BACI HS17 V202401" from BACI file names).
     progress : show progress over the years.
+    client : None (default: this process), a ``dask.distributed.Client`` or ``"auto"`` (the
+        running one): each year is a task on the cluster (reading its own files when `flows`
+        is lazy), and so is the marginal IIT of the first and last year; the tables are
+        assembled here. Same report; see docs/dask.md.
 
     Returns
     -------
@@ -448,7 +452,8 @@ def regional_report(flows, group, *, years=None, products=None, compare=None, cl
         fail("group", "a group with members in the years asked", f"{gname} has no members in {span}")
     compute = partial(_year, group=group, gname=gname, compare=compare, cname=cname, products=products,
                       membership=membership, years=years, n_threads=n_threads)
-    parts = run(flows, compute, years=years, request=Request(steps=steps), progress=progress, label="report")
+    parts = run(flows, compute, years=years, request=Request(steps=steps), progress=progress, label="report",
+                client=client)
     last = parts[-1]
     first_year, last_year = years[0], years[-1]
     notes = _membership_notes(parts, gname, cname, years)
@@ -471,7 +476,7 @@ def regional_report(flows, group, *, years=None, products=None, compare=None, cl
     if first_year != last_year and last["members_last"]:
         miit = run(flows, partial(_miit, gname=gname, members=last["members_last"], n_threads=n_threads),
                    windows=[(first_year, last_year)], request=Request(steps=steps, products=products),
-                   label="marginal IIT")[0]
+                   label="marginal IIT", client=client)[0]
         report.tables["marginal_iit"] = pa.Table.from_pylist([{**r, **tag} for r in miit])
     return report
 

@@ -195,6 +195,20 @@ def _self_pairs(rows, row_codes, cols, col_codes):
     return same_code | (rows[:, None] == cols[None, :])
 
 
+def _self_columns(rows, row_codes, cols, col_codes):
+    """For each row, the first column that is the same entry by :func:`_self_pairs`' rule (same
+    code >= 0, or same label), or -1: without the R x C mask (the top-k of 200,000 countries
+    needs no 37 GiB mask beside its small result)."""
+    by_code, by_label = {}, {}
+    for k, (code, label) in enumerate(zip(col_codes, cols)):
+        if code >= 0:
+            by_code.setdefault(int(code), k)
+        by_label.setdefault(label, k)
+    found = [min(by_code.get(int(code), len(cols)) if code >= 0 else len(cols), by_label.get(label, len(cols)))
+             for code, label in zip(row_codes, rows)]
+    return np.array([k if k < len(cols) else -1 for k in found], dtype=np.int64)
+
+
 def _axis_columns(name, labels, codes, pos):
     """The long table's columns of one axis: its labels and, for a country axis, their codes
     (null where -1)."""

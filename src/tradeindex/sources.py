@@ -144,6 +144,67 @@ def _schema(part):
         _read_error(part, err)
 
 
+def _raw_batches(part, schema, columns, expr):
+    """Record batches of a part's `columns` passing `expr` (see LazyFlows._batches)."""
+    if part.kind == "parquet":
+        # a text k read as its dictionary (no string materialised); streamed with little read-
+        # ahead and no pre-buffering, through the system allocator (which returns freed pages
+        # at once): a few row groups in memory at a time, not the file
+        text_k = [] if pa.types.is_integer(schema.field("k").type) else ["k"]
+        fmt = ds.ParquetFileFormat(read_options=ds.ParquetReadOptions(dictionary_columns=text_k),
+                                   default_fragment_scan_options=ds.ParquetFragmentScanOptions(pre_buffer=False))
+        yield from ds.dataset(part.path, format=fmt).to_batches(
+            columns=columns, filter=expr, batch_size=1 << 17, batch_readahead=1, fragment_readahead=1,
+            memory_pool=pa.system_memory_pool())
+        return
+    table = _csv_table(part, columns)
+    if expr is not None:
+        table = table.filter(expr)
+    batches = table.to_batches()
+    del table
+    for i in range(len(batches)):  # each block released once handed over
+        batch, batches[i] = batches[i], None
+        yield batch
+
+
+def _baci_batch(part, batch, request):
+    """One batch checked against its file's year, q parsed when stored as text (or nulls when
+    asked for and absent), columns renamed to the flows' names."""
+    names = batch.schema.names
+    if part.year is not None and "t" in names and batch.num_rows:
+        lo, hi = (v.as_py() for v in pc.min_max(batch.column("t")).values())
+        if lo != part.year or hi != part.year:
+            fail(f"file {part.name}", f"rows of {part.year}, the year its name (or partition) says",
+                 f"years {lo}-{hi}" if lo != hi else f"year {lo}")
+    arrays = [batch.column(c) for c in names]
+    if "q" in names:
+        arrays[names.index("q")] = _text_quantity(batch.column("q"))
+    elif request.quantity:
+        arrays.append(pa.nulls(batch.num_rows, pa.float64()))
+        names = names + ["q"]
+    return pa.RecordBatch.from_arrays(arrays, names=[BACI_COLUMNS[c] for c in names])
+
+
+def _capacity(part):
+    """An upper bound on the rows of a part: Parquet metadata, a .zip member's size or a file's
+    size over the shortest BACI row (20 bytes: "2001,4,8,010121,0.1\n"); a .gz file's stored
+    length. The builder grows when a guess is short."""
+    try:
+        if part.kind == "parquet":
+            return sum(f.metadata.num_rows for f in ds.dataset(part.path, format="parquet").get_fragments())
+        if part.kind == "zip":
+            with zipfile.ZipFile(part.path) as zf:
+                return zf.getinfo(part.member).file_size // 20 + 1
+        size = os.path.getsize(part.path)
+        if part.path.endswith(".gz"):
+            with open(part.path, "rb") as fh:  # gzip's trailer: the uncompressed size mod 2**32
+                fh.seek(-4, os.SEEK_END)
+                size = max(size * 4, int.from_bytes(fh.read(4), "little"))
+        return size // 20 + 1
+    except (OSError, *_READ_ERRORS):
+        return 0
+
+
 def _one_year(part):
     """Does every row group of a Parquet part say (by its statistics) that `t` is the part's
     year? Then `t` need not be decoded; otherwise it is read and every row checked."""
@@ -250,28 +311,23 @@ class LazyFlows:
         """The flows of `years` (a list of years of the release) with the steps applied; the
         request's rows and columns pushed down to the reader."""
         products = self._raw_products(request)
-        builder, tables = None, []
         groups = {}
         for y in years:
             for part in self.parts[y]:
                 groups.setdefault(part, []).append(y)
         items = list(groups.items())
+        # room for every row the parts can hold: an upper bound costs nothing (pages never
+        # written are never resident) and lets each part's table go before the next is read
+        builder = _Builder(sum(_capacity(part) for part, _ in items), quantity=request.quantity, hs=self.hs,
+                           duplicates=self.duplicates,
+                           product_width=6 if items and all(p.baci for p, _ in items) else None)
         if progress:
             items = progress_bar(items, "reading", labels=[p.name for p, _ in items])
         for part, ys in items:
-            tables.append((part, self._read(part, ys, request, products)))
-        n = sum(t.num_rows for _, t in tables)
-        builder = _Builder(n, quantity=request.quantity, hs=self.hs, duplicates=self.duplicates,
-                           product_width=6 if all(p.baci for p, _ in tables) and tables else None)
-        while tables:  # each table is released once copied: the year is held once, not twice
-            part, table = tables.pop(0)
-            year = part.year if part.year is not None and "year" not in table.column_names else None
             kind = "csv" if part.kind in ("csv", "zip") else "parquet"
-            batches = table.to_batches()
-            del table
-            for i in range(len(batches)):
-                builder.add(batches[i], year=year, name=part.name, kind=kind)
-                batches[i] = None
+            for batch in self._batches(part, ys, request, products):  # each released once copied
+                year = part.year if part.year is not None and "year" not in batch.schema.names else None
+                builder.add(batch, year=year, name=part.name, kind=kind)
         flows = builder.finish()
         flows.notes, flows.source = flows.notes + self.notes, self.source
         return prepare(flows, self.steps + tuple(request.steps), request.products)
@@ -300,9 +356,11 @@ class LazyFlows:
                                                    if h.startswith(tuple(prefixes))}))
         return ("prefix", sorted(set(prefixes)))
 
-    def _read(self, part, years, request, products):
-        """One part as an Arrow table with BACI's columns renamed to the flows' names, filtered
-        to `years` (when the part may hold others), the countries and products of the request."""
+    def _batches(self, part, years, request, products):
+        """The rows of one part as Arrow record batches with BACI's columns renamed to the
+        flows' names, filtered to `years` (when the part may hold others), the countries and
+        products of the request. Parquet is streamed (a few row groups in memory at a time);
+        a CSV is parsed whole, in parallel, and handed over block by block."""
         schema = _schema(part)
         names = schema.names
         check_columns(f"file {part.name}", names, REQUIRED if part.year is None or "t" in names else REQUIRED[1:])
@@ -310,29 +368,15 @@ class LazyFlows:
         columns = [c for c in ("t", "i", "j", "k", "v") if c in names and not (c == "t" and skip_t)]
         columns += ["q"] if request.quantity and "q" in names else []
         expr = _filter(part, years, request, products, schema)
+        rows = 0
         try:
-            if part.kind == "parquet":  # a text k read as its dictionary: no string materialised
-                text_k = [] if pa.types.is_integer(schema.field("k").type) else ["k"]
-                fmt = ds.ParquetFileFormat(read_options=ds.ParquetReadOptions(dictionary_columns=text_k))
-                table = ds.dataset(part.path, format=fmt).to_table(columns=columns, filter=expr)
-            else:
-                table = _csv_table(part, columns)
-                if expr is not None:
-                    table = table.filter(expr)
+            for batch in _raw_batches(part, schema, columns, expr):
+                rows += batch.num_rows
+                yield _baci_batch(part, batch, request)
         except _READ_ERRORS as err:
             _read_error(part, err)
-        if table.num_rows == 0 and expr is None:
+        if rows == 0 and expr is None:
             fail(f"file {part.name}", "BACI flows (at least one data row)", "no data rows (a header only)")
-        if part.year is not None and "t" in table.column_names and table.num_rows:
-            lo, hi = (v.as_py() for v in pc.min_max(table["t"]).values())
-            if lo != part.year or hi != part.year:
-                fail(f"file {part.name}", f"rows of {part.year}, the year its name (or partition) says",
-                     f"years {lo}-{hi}" if lo != hi else f"year {lo}")
-        if "q" in table.column_names:
-            table = table.set_column(table.column_names.index("q"), "q", _text_quantity(table["q"]))
-        elif request.quantity:
-            table = table.append_column("q", pa.nulls(table.num_rows, pa.float64()))
-        return table.rename_columns([BACI_COLUMNS[c] for c in table.column_names])
 
     def to_parquet(self, folder, *, progress=False):
         """Write the release as a hive-partitioned Parquet dataset (``folder/t=YEAR/part-0.parquet``),
@@ -354,7 +398,7 @@ class LazyFlows:
             tmp.replace(out / "part-0.parquet")
             return year
 
-        run(self, write, request=Request(quantity=True), progress=progress, label="writing")
+        run(self, write, years=self.years, request=Request(quantity=True), progress=progress, label="writing")
         return scan_baci(folder, hs=self.hs)
 
 
@@ -634,6 +678,12 @@ def _merge(scans, hs, duplicates):
         fail("path", "files of one HS revision (do not mix BACI vintages or revisions)", f"{sorted(revisions)}")
     return LazyFlows(parts, hs or (revisions.pop() if revisions else None), duplicates=duplicates,
                      notes=tuple(n for s in scans for n in s.notes))
+
+
+def sample_path():
+    """The path of the bundled sample's CSV (``comtrade_sample_hs4_1989_1990.csv.gz``), to read
+    it lazily: ``scan_baci(sample_path(), hs="HS92")``."""
+    return Path(str(resources.files("tradeindex").joinpath("data", "comtrade_sample_hs4_1989_1990.csv.gz")))
 
 
 def sample():

@@ -456,8 +456,8 @@ def _products_hostiles():
         _h("unknown", lambda b: "9999", _error(unknown + "'9999'")),
         _h("unknown in a list", lambda b: ["84", "9999"], _error(unknown + "'9999'")),
         _h("lost leading zero", lambda b: [10121], _error(unknown + "'10121'")),
-        _h("empty list", lambda b: [], _error(r"{param} must be at least one product code, prefix, range or named set; found \[\]")),
-        _h("empty text", lambda b: " , ", _error(r"{param} must be at least one product code, .*; found ' , '")),
+        _h("empty list", lambda b: [], _error(r"{param} must be at least one product code, prefix, range or named set; found (\[\]|\(\))")),
+        _h("empty text", lambda b: " , ", _error(r"{param} must be at least one product code, .*; found (' , '|\(\))")),
         _h("reversed range", lambda b: "90-84", _error(spec + "'90-84'")),
         _h("open range", lambda b: "84-", _error(spec + "'84-'")),
         _h("other classification", lambda b: "sitc3:7", _error(r"{param} must be codes of the flows' classification \(HS\); found SITC3 codes sitc3:7")),
@@ -1074,7 +1074,7 @@ def _cli_choice():
 def _cli_products():
     return [
         _h("unknown", lambda b: "9999", _cli(r"products must be HS product codes or prefixes of codes present in these flows \(3 in all\); found '9999'")),
-        _h("only commas", lambda b: ",", _cli(r"products must be at least one product code, prefix, range or named set; found ','")),
+        _h("only commas", lambda b: ",", _cli(r"products must be at least one product code, prefix, range or named set; found (','|\(\))")),
         _h("reversed range", lambda b: "90-84", _cli(r"products must be a code, a prefix or a range of equal-width codes like '84-90'; found '90-84'")),
         _h("a prefix", lambda b: "84", Holds(lambda r: True, "chapter 84")),
     ]
