@@ -255,3 +255,12 @@ def test_cli_scheduler_unreachable_is_a_user_error(capsys, tmp_path):
         code = main(["grubel-lloyd", "sample", "--scheduler", "tcp://127.0.0.1:9", "-o", str(tmp_path / "x.csv")])
     err = capsys.readouterr().err
     assert code == 2 and "error: --scheduler must be the address of a running Dask scheduler" in err
+
+
+from test_indicators import INDICATORS, flows, release  # noqa: E402,F401  (the fixtures the release needs)
+
+
+@pytest.mark.parametrize("name", INDICATORS)
+def test_every_indicator_gives_the_same_result_on_the_cluster(client, release, name):
+    lazy = ti.scan_baci(release)
+    assert INDICATORS[name](lazy, client=client).equals(INDICATORS[name](lazy))

@@ -53,7 +53,7 @@ def run(source, compute, *, years=None, windows=None, request=Request(), progres
         windows = [(y,) for y in years]
     if client is not None:
         from ._dask import run_on_cluster
-        return run_on_cluster(client, source, compute, windows, request)
+        return run_on_cluster(client, source, compute, windows, request, label=label)
     from ._progress import progress_bar
     out = []
     for window in progress_bar(windows, label, labels=[_name(w) for w in windows], enabled=progress):

@@ -203,7 +203,7 @@ def _indicator(fn, args, **options):
     """Run one trade indicator on the command's input, years, products and membership, and
     write its long table."""
     _write(fn(_source(args), years=_years(args), products=args.products, membership=args.membership,
-              progress=True, **options), args)
+              progress=True, client=args.client, **options), args)
 
 
 def _rca(args):
@@ -378,7 +378,7 @@ def _indicator_parser(sub, name, help, run, rows="--countries", group=None):
     """A trade-indicator subcommand: the input, its rows, --group (the extra rows and columns,
     or, with `group`, the group the indicator is about), --membership and -o."""
     p = sub.add_parser(name, help=help)
-    _input(p, scheduler=False)  # the indicators take no Dask client yet
+    _input(p)
     p.add_argument(rows, metavar="A,B,C", help="the rows (ISO3, numeric codes or names; default: "
                    + ("every member of the groups" if group else "every country") + "); a country absent "
                    "in a year is empty (null) there")

@@ -122,11 +122,12 @@ def _bilateral(flows, n_threads):
     return kernels._cell_totals(flows.exporter, flows.importer, flows.value, n, n, n_threads)
 
 
-def _collect(flows, compute, *, years, panel, products, progress, meta):
+def _collect(flows, compute, *, years, panel, products, progress, meta, client=None):
     """Every year through the driver, then the one year's IndexMatrix or the panel of the years,
     with `meta` added and the notes (absent members, the flows' notes) finished."""
     request = Request(products=product_request(products))
-    parts = run(flows, compute, years=years, request=request, progress=progress, label=meta["index"])
+    parts = run(flows, compute, years=years, request=request, progress=progress, label=meta["index"],
+                client=client)
     result = IndexPanel.from_matrices(parts) if panel else parts[0]
     result.meta.update(meta, product_selection=products, zero_division=ZERO_DIVISION)
     finish_meta(result.meta)
@@ -160,7 +161,7 @@ def _rca_year(flows, window, *, rows, groups, reference, kind, membership, years
 
 
 def rca(flows, *, years=None, countries=None, products=None, groups=None, reference=None, kind="ratio",
-        membership="by-year", progress=False):
+        membership="by-year", progress=False, client=None):
     r"""Revealed comparative advantage of every country in every product (Balassa 1965).
 
     .. math:: RCA_{cp} = \frac{x_{cp} / x_c}{x_{wp} / x_w}
@@ -184,6 +185,9 @@ def rca(flows, *, years=None, countries=None, products=None, groups=None, refere
     membership : "by-year" (default: each year's members), "fixed" (the last year's members in
         every year) or a year: the composition of built-in groups (`groups`, `reference`).
     progress : show progress over the years.
+    client : None (default: this process), a ``dask.distributed.Client`` or ``"auto"`` (the
+        running one): each year is a task on the cluster, reading its own files when `flows`
+        is lazy. Same results; see docs/dask.md.
 
     Returns
     -------
@@ -221,7 +225,7 @@ def rca(flows, *, years=None, countries=None, products=None, groups=None, refere
             "formula": "RCA_cp = (x_cp / x_c) / (x_rp / x_r), r = " + ("the world" if reference is None else against),
             "reference": {"ratio": BALASSA, "symmetric": f"{BALASSA} {LAURSEN}", "binary": f"{BALASSA} {HIDALGO}"}[kind],
             "kind": kind, "against": against, "scale": 1, "membership": membership}
-    return _collect(flows, compute, years=years, panel=panel, products=products, progress=progress, meta=meta)
+    return _collect(flows, compute, years=years, panel=panel, products=products, progress=progress, client=client, meta=meta)
 
 
 # -- bilateral: trade intensity and intra-group shares -------------------------------------------
@@ -255,7 +259,7 @@ def _intensity_meta(exclude_self, membership, self_pairs):
 
 
 def trade_intensity(flows, *, years=None, reporters=None, partners=None, products=None, groups=None,
-                    membership="by-year", exclude_self=False, self_pairs=False, n_threads=None, progress=False):
+                    membership="by-year", exclude_self=False, self_pairs=False, n_threads=None, progress=False, client=None):
     r"""Trade intensity of every reporter with every partner (Brown 1949; Kojima 1964).
 
     .. math:: TII_{ij} = \frac{x_{ij} / X_i}{x_{wj} / X_w}
@@ -270,7 +274,7 @@ def trade_intensity(flows, *, years=None, reporters=None, partners=None, product
     Parameters
     ----------
     flows : TradeFlows, or LazyFlows (:func:`tradeindex.scan_baci`), read one year at a time.
-    years, products, membership, progress : as in :func:`rca` (with `products`, trade in those
+    years, products, membership, progress, client : as in :func:`rca` (with `products`, trade in those
         products only).
     reporters, partners : rows and columns (default every country present in the year).
     groups : extra rows and columns: a group exports (imports) what its members do, intra-group
@@ -315,7 +319,7 @@ def trade_intensity(flows, *, years=None, reporters=None, partners=None, product
         check_pairs_size("reporters", "partners", len(years), *sizes)
     compute = partial(_bilateral_year, rows=rows, cols=cols, groups=groups, membership=membership,
                       years=years, exclude_self=bool(exclude_self), self_pairs=bool(self_pairs), n_threads=n_threads)
-    return _collect(flows, compute, years=years, panel=panel, products=products, progress=progress,
+    return _collect(flows, compute, years=years, panel=panel, products=products, progress=progress, client=client,
                     meta=_intensity_meta(exclude_self, membership, self_pairs))
 
 
@@ -327,7 +331,7 @@ def _group_rows(flows, groups, countries):
 
 
 def intra_group_share(flows, groups, *, years=None, countries=None, products=None, side="exports",
-                      scale=100, membership="by-year", n_threads=None, progress=False):
+                      scale=100, membership="by-year", n_threads=None, progress=False, client=None):
     """Share of each member's exports (imports) that goes to (comes from) its group, and of the
     group's as a whole: ``scale * x_iG / X_i`` with x_iG i's exports to the members (itself
     excluded) and X_i its exports to all partners.
@@ -336,7 +340,7 @@ def intra_group_share(flows, groups, *, years=None, countries=None, products=Non
     ----------
     flows : TradeFlows, or LazyFlows (:func:`tradeindex.scan_baci`), read one year at a time.
     groups : the groups (built-in names or {name: [ISO3, ...]}).
-    years, products, membership, progress : as in :func:`rca` (with `products`, trade in those
+    years, products, membership, progress, client : as in :func:`rca` (with `products`, trade in those
         products only).
     countries : the rows (default: every member of the groups in that year), then each group
         (its intra-group trade share: the members' exports to each other over their exports).
@@ -379,17 +383,17 @@ def intra_group_share(flows, groups, *, years=None, countries=None, products=Non
     verb = "going to" if side == "exports" else "coming from"
     meta = {"index": f"{side[:-1]} share", "formula": f"{scale:g} * share of the row's {side} {verb} the column",
             "reference": HANDBOOK, "side": side, "scale": scale, "membership": membership, "self_pairs": True}
-    return _collect(flows, compute, years=years, panel=panel, products=products, progress=progress, meta=meta)
+    return _collect(flows, compute, years=years, panel=panel, products=products, progress=progress, client=client, meta=meta)
 
 
 def intra_group_intensity(flows, groups, *, years=None, countries=None, products=None, exclude_self=False,
-                          membership="by-year", n_threads=None, progress=False):
+                          membership="by-year", n_threads=None, progress=False, client=None):
     """Trade intensity (as in :func:`trade_intensity`) of each member with its group and of the
     group with itself, the intra-group trade intensity ``(x_GG / X_G) / (x_wG / X_w)``.
 
     Parameters
     ----------
-    flows, groups, years, countries, products, membership, n_threads, progress : as in
+    flows, groups, years, countries, products, membership, n_threads, progress, client : as in
         :func:`intra_group_share`.
     exclude_self : the rest-of-world variant of :func:`trade_intensity`.
 
@@ -416,7 +420,7 @@ def intra_group_intensity(flows, groups, *, years=None, countries=None, products
     compute = partial(_bilateral_year, rows=_group_rows(flows, groups, countries), cols=NO_COUNTRIES,
                       groups=groups, membership=membership, years=years, exclude_self=bool(exclude_self),
                       self_pairs=True, n_threads=n_threads, names=("countries", "groups"))
-    return _collect(flows, compute, years=years, panel=panel, products=products, progress=progress,
+    return _collect(flows, compute, years=years, panel=panel, products=products, progress=progress, client=client,
                     meta=_intensity_meta(exclude_self, membership, True))
 
 
@@ -440,7 +444,7 @@ def _concentration_year(flows, window, *, rows, groups, membership, years, measu
 
 
 def concentration(flows, *, years=None, countries=None, products=None, groups=None, measure="hhi",
-                  scale=1, membership="by-year", n_threads=None, progress=False):
+                  scale=1, membership="by-year", n_threads=None, progress=False, client=None):
     r"""Concentration of each country's exports and imports over products and over partners
     (Herfindahl 1950; Hirschman 1964), and the number of products and markets.
 
@@ -454,7 +458,7 @@ def concentration(flows, *, years=None, countries=None, products=None, groups=No
     Parameters
     ----------
     flows : TradeFlows, or LazyFlows (:func:`tradeindex.scan_baci`), read one year at a time.
-    years, countries, products, groups, membership, progress : as in :func:`rca`; a group's
+    years, countries, products, groups, membership, progress, client : as in :func:`rca`; a group's
         trade with each partner is the sum of its members' (intra-group partners included).
     measure : "hhi" (H, default), "normalized" (H*) or "count" (N).
     scale : 1 (default, [0, 1]) or 10000 (the 0-10,000 "points" convention).
@@ -491,7 +495,7 @@ def concentration(flows, *, years=None, countries=None, products=None, groups=No
                "count": "N = categories with positive trade"}[measure]
     meta = {"index": "Herfindahl-Hirschman concentration", "formula": formula, "reference": HHI, "measure": measure,
             "scale": scale if measure != "count" else None, "membership": membership}
-    return _collect(flows, compute, years=years, panel=panel, products=products, progress=progress, meta=meta)
+    return _collect(flows, compute, years=years, panel=panel, products=products, progress=progress, client=client, meta=meta)
 
 
 # -- specialisation ------------------------------------------------------------------------------
@@ -506,7 +510,7 @@ def _specialisation_year(flows, window, *, rows, groups, membership, years):
 
 
 def trade_specialisation(flows, *, years=None, countries=None, products=None, groups=None,
-                         membership="by-year", progress=False):
+                         membership="by-year", progress=False, client=None):
     r"""Trade specialisation of every country in every product: the normalised trade balance
 
     .. math:: TS_{cp} = \frac{x_{cp} - m_{cp}}{x_{cp} + m_{cp}}
@@ -516,7 +520,7 @@ def trade_specialisation(flows, *, years=None, countries=None, products=None, gr
 
     Parameters
     ----------
-    flows, years, countries, products, groups, membership, progress : as in :func:`rca`; a
+    flows, years, countries, products, groups, membership, progress, client : as in :func:`rca`; a
         group's exports and imports are its members' (intra-group trade included).
 
     Returns
@@ -542,7 +546,7 @@ def trade_specialisation(flows, *, years=None, countries=None, products=None, gr
                       membership=membership, years=years)
     meta = {"index": "trade specialisation", "formula": "TS_cp = (x_cp - m_cp) / (x_cp + m_cp)",
             "reference": f"{BALASSA} {HANDBOOK}", "scale": 1, "membership": membership}
-    return _collect(flows, compute, years=years, panel=panel, products=products, progress=progress, meta=meta)
+    return _collect(flows, compute, years=years, panel=panel, products=products, progress=progress, client=client, meta=meta)
 
 
 # -- Krugman specialisation ----------------------------------------------------------------------
@@ -565,7 +569,7 @@ def _krugman_year(flows, window, *, rows, cols, groups, membership, years, side,
 
 def krugman(flows, *, years=None, countries=None, partners=None, products=None, groups=None,
             side="exports", membership="by-year", dtype="float64", method="auto", self_pairs=False,
-            n_threads=None, progress=False):
+            n_threads=None, progress=False, client=None):
     r"""Krugman specialisation index of every pair of countries (Krugman 1991): the distance
     between their export (or import) structures,
 
@@ -579,7 +583,7 @@ def krugman(flows, *, years=None, countries=None, partners=None, products=None, 
 
     Parameters
     ----------
-    flows, years, products, groups, membership, progress : as in :func:`rca`.
+    flows, years, products, groups, membership, progress, client : as in :func:`rca`.
     countries, partners : rows and columns (default every country present in the year).
     side : "exports" (export structures, default) or "imports".
     dtype, method, n_threads : as in :func:`tradeindex.complementarity` (the overlap kernel).
@@ -617,7 +621,7 @@ def krugman(flows, *, years=None, countries=None, partners=None, products=None, 
     meta = {"index": "Krugman specialisation", "formula": "K_ij = sum_p |s_ip - s_jp| = 2 - 2 * sum_p min(s_ip, s_jp)",
             "reference": KRUGMAN, "side": side, "scale": 2, "membership": membership, "self_pairs": bool(self_pairs),
             "identity": f"K = 2 - 2 * {side[:-1]} similarity / 100"}
-    return _collect(flows, compute, years=years, panel=panel, products=products, progress=progress, meta=meta)
+    return _collect(flows, compute, years=years, panel=panel, products=products, progress=progress, client=client, meta=meta)
 
 
 # -- regional orientation ------------------------------------------------------------------------
@@ -637,7 +641,7 @@ def _orientation_year(flows, window, *, group, rows, membership, years, n_thread
 
 
 def regional_orientation(flows, group, *, years=None, countries=None, products=None, membership="by-year",
-                         n_threads=None, progress=False):
+                         n_threads=None, progress=False, client=None):
     r"""Regional orientation of each member's exports to `group`, product by product (Yeats 1998):
 
     .. math:: RO_{cp} = \frac{x^{G}_{cp} / x^{G}_c}{x^{O}_{cp} / x^{O}_c}
@@ -649,7 +653,7 @@ def regional_orientation(flows, group, *, years=None, countries=None, products=N
     ----------
     flows : TradeFlows, or LazyFlows (:func:`tradeindex.scan_baci`), read one year at a time.
     group : one group: a built-in name or {name: [ISO3, ...]}.
-    years, products, membership, progress : as in :func:`rca`.
+    years, products, membership, progress, client : as in :func:`rca`.
     countries : the rows (any countries; default: the group's members that year); the group
         itself is always the last row (its intra-group vs extra-group exports).
     n_threads : threads of the compiled sum.
@@ -681,4 +685,4 @@ def regional_orientation(flows, group, *, years=None, countries=None, products=N
                       n_threads=n_threads)
     meta = {"index": "regional orientation", "formula": "RO_cp = (x_in_cp / x_in_c) / (x_out_cp / x_out_c)",
             "reference": f"{YEATS} {HANDBOOK}", "scale": 1, "membership": membership}
-    return _collect(flows, compute, years=years, panel=panel, products=products, progress=progress, meta=meta)
+    return _collect(flows, compute, years=years, panel=panel, products=products, progress=progress, client=client, meta=meta)

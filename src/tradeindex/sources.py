@@ -148,14 +148,12 @@ def _raw_batches(part, schema, columns, expr):
     """Record batches of a part's `columns` passing `expr` (see LazyFlows._batches)."""
     if part.kind == "parquet":
         # a text k read as its dictionary (no string materialised); streamed with little read-
-        # ahead and no pre-buffering, through the system allocator (which returns freed pages
-        # at once): a few row groups in memory at a time, not the file
+        # ahead and no pre-buffering: a few row groups in memory at a time, not the file
         text_k = [] if pa.types.is_integer(schema.field("k").type) else ["k"]
         fmt = ds.ParquetFileFormat(read_options=ds.ParquetReadOptions(dictionary_columns=text_k),
                                    default_fragment_scan_options=ds.ParquetFragmentScanOptions(pre_buffer=False))
         yield from ds.dataset(part.path, format=fmt).to_batches(
-            columns=columns, filter=expr, batch_size=1 << 17, batch_readahead=1, fragment_readahead=1,
-            memory_pool=pa.system_memory_pool())
+            columns=columns, filter=expr, batch_size=1 << 17, batch_readahead=1, fragment_readahead=1)
         return
     table = _csv_table(part, columns)
     if expr is not None:
