@@ -13,7 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._validation import check_groups, check_years, fail
-from .codes import Group, country_codes, country_label, resolve_groups
+from .codes import Group, country_codes, country_label, product_specs, resolve_groups
 from .flows import TradeFlows
 from .sources import LazyFlows, Request, prepare
 
@@ -155,6 +155,7 @@ def product_request(products):
     or None."""
     if products is None:
         return None
+    product_specs(products)  # refuses what is neither text nor a list of specs, naming products
     return tuple(x.strip() for x in products.split(",") if x.strip()) if isinstance(products, str) \
         else tuple(str(x) for x in products)
 

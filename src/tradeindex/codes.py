@@ -182,17 +182,21 @@ class CountryTable:
         """Table of unique numeric codes or text labels (ISO3, a label like 'BEL(58)', or free
         text), and the table position of each input code. An ISO3 stands for its current code."""
         ref, by_label = country_reference(), _country_index()[1]
-        rows = []
-        for c in codes:
+        rows, row_of, position = [], {}, np.empty(len(codes), dtype=np.int32)
+        for n, c in enumerate(codes):
             code = by_label.get(c.strip().upper(), -1) if isinstance(c, str) else int(c)
-            iso3, name = ref.get(code, (c.strip(), c.strip()) if code < 0 else (str(code), ""))
-            rows.append((iso3 or str(code), code, name))
+            key = code if code >= 0 else c.strip()  # 'rus' and 'RUS' (or 643) are one country
+            if key not in row_of:
+                iso3, name = ref.get(code, (c.strip(), c.strip()) if code < 0 else (str(code), ""))
+                row_of[key] = len(rows)
+                rows.append((iso3 or str(code), code, name))
+            position[n] = row_of[key]
         # BACI order (numeric code), then text labels: BACI files are then sorted in id space.
         order = sorted(range(len(rows)), key=lambda n: (rows[n][1] < 0, rows[n][1], rows[n][0]))
         table = cls(*([rows[n][k] for n in order] for k in (1, 0, 2)))
-        position = np.empty(len(rows), dtype=np.int32)
-        position[order] = np.arange(len(rows), dtype=np.int32)
-        return table, position
+        rank = np.empty(len(rows), dtype=np.int32)
+        rank[order] = np.arange(len(rows), dtype=np.int32)
+        return table, rank[position]
 
     def take(self, ids):
         return CountryTable(self.code[ids], self.iso3[ids], self.name[ids])
@@ -339,17 +343,23 @@ def translate_hs_products(specs, hs, digits):
     return sorted(inside), note
 
 
-def pad_product_codes(codes, width=None):
+def pad_product_codes(codes, width=None, where=None):
     """Restore leading zeros lost by all-digit codes (e.g. written as integers): when the codes
     differ in length or have an odd length, pad to `width`, or to the longest code rounded up to
-    an even length (HS codes have 2, 4 or 6 digits). Codes of one even length are kept as they are."""
+    an even length (HS codes have 2, 4 or 6 digits). Codes of one even length are kept as they are.
+    Only codes one digit short are padded; any other length beside them (HS4 codes among HS6
+    ones: two levels of detail, not a lost zero) is refused, `where(i)` placing the i-th code."""
     codes = [str(c).strip() for c in codes]
     lengths = {len(c) for c in codes}
-    if not all(c.isdigit() for c in codes) or (len(lengths) == 1 and not lengths.pop() % 2):
+    if not all(c.isdigit() for c in codes) or (len(lengths) == 1 and not next(iter(lengths)) % 2):
         return codes
     if width is None:
-        longest = max((len(c) for c in codes), default=0)
+        longest = max(lengths, default=0)
         width = longest + (longest % 2)
+    for i, c in enumerate(codes):
+        if len(c) not in (width, width - 1):
+            fail("product", f"codes of one length ({width} digits, or {width - 1} with a lost leading zero)",
+                 repr(c) + (f" {where(i)}" if where is not None else ""))
     return [c.zfill(width) for c in codes]
 
 
@@ -457,14 +467,12 @@ def resolve_groups(groups, param="groups", year=None, present=None):
                   for g in groups}
     out = {}
     for name, members in groups.items():
-        if isinstance(members, str) and members.upper() in GROUPS:
-            members = GROUPS[members.upper()]
-        elif members is None or isinstance(members, str):
-            key = str(name).upper()
-            if key not in GROUPS:
+        builtin = members if isinstance(members, str) else name if members is None else None
+        if builtin is not None:  # {"G": "EAEU"}, {"EAEU": None} or a name alone: a built-in group
+            if str(builtin).upper() not in GROUPS:
                 fail(param, "a dict {name: [ISO3, ...]} or names of built-in groups (" + ", ".join(GROUPS) + ")",
-                     repr(name))
-            members = GROUPS[key]
+                     repr(builtin))
+            members = GROUPS[str(builtin).upper()]
         if isinstance(members, Group):
             members = [m for m in members.members(year) if present is None or m in set(present)]
         out[str(name)] = members if isinstance(members, (list, tuple, np.ndarray)) else [members]

@@ -49,20 +49,28 @@ def _arrow(param, x):
     are kept (no concatenating copy)."""
     if isinstance(x, (pa.Array, pa.ChunkedArray)):
         return x
+    if isinstance(x, (list, tuple)) and not len(x):
+        return pa.array([], pa.int64())  # no rows: an empty column of any kind
     try:
         return pa.array(np.asarray(x) if isinstance(x, (list, tuple)) else x)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError) as err:
-        fail(param, "a one-dimensional column of codes or numbers", f"{type(x).__name__} ({err})", TypeError)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError, ValueError) as err:
+        found = type(x).__name__ + (f" of {x.dtype}" if hasattr(x, "dtype") else "")
+        fail(param, "a one-dimensional column of codes or numbers", f"{found} ({err})", TypeError)
+
+
+def _numbers(param, arr):
+    """float64 NumPy view of a numeric column (nulls -> NaN; a copy only when needed); other
+    types: a TypeError naming the column."""
+    if not (pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type) or pa.types.is_null(arr.type)):
+        fail(param, "numeric (integer or float)", f"a column of type {arr.type}", TypeError)
+    # uint64/int64 beyond 2**53 round to the nearest float64, as NumPy would cast them
+    return np.ascontiguousarray(arr.cast(pa.float64(), safe=False).to_numpy(zero_copy_only=False))
 
 
 def _revision(hs):
-    """An HS revision by its canonical name ("H4" -> "HS12"); other text upper-cased."""
-    if hs is None:
-        return None
-    try:
-        return hs_revision(hs)
-    except ValueError:
-        return str(hs).strip().upper()
+    """An HS revision by its canonical name ("H4" -> "HS12"), or None; an unknown one is an
+    error naming hs."""
+    return None if hs is None else hs_revision(hs)
 
 
 def _kind(param, t):
@@ -192,7 +200,7 @@ class _Builder:
                  n_threads=None):
         check_choice("duplicates", duplicates, ("error", "sum"))
         self.t = effective_threads(n_threads)
-        self.n, self.hs, self.width, self.duplicates = 0, hs, product_width, duplicates
+        self.n, self.hs, self.width, self.duplicates = 0, _revision(hs), product_width, duplicates
         self.cols = {"exporter": empty(n_rows, np.int32), "importer": empty(n_rows, np.int32),
                      "product": empty(n_rows, np.int32), "value": empty(n_rows, np.float64)}
         self.has_q = bool(quantity)
@@ -225,8 +233,8 @@ class _Builder:
             if m.kind not in (None, kinds[c]):
                 fail(c, f"codes of one kind in every file ({m.kind})", f"{kinds[c]} codes", TypeError)
             keys[c] = m.encode(c, self._no_nulls(c, cols[c], start), kinds[c])  # (codes, lut, max key)
-        value = self._numbers("value", self._no_nulls("value", cols["value"], start))
-        qty = self._numbers("quantity", cols["quantity"]) if "quantity" in cols and self.has_q else np.zeros(0)
+        value = _numbers("value", self._no_nulls("value", cols["value"], start))
+        qty = _numbers("quantity", cols["quantity"]) if "quantity" in cols and self.has_q else np.zeros(0)
         self._add_years(cols.get("year"), year, start, n)
         self._ensure_seen(keys)
         out = {c: a[start:start + n] for c, a in self.cols.items() if c != "quantity" or self.has_q}
@@ -259,13 +267,6 @@ class _Builder:
             arr = arr.fill_null(pa.scalar("" if _is_text(arr.type) else 0, arr.type))
         return arr
 
-    @staticmethod
-    def _numbers(param, arr):
-        """float64 numpy view of a numeric column (nulls -> NaN; a copy only when needed)."""
-        if not (pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type)):
-            fail(param, "numeric (integer or float)", f"a column of type {arr.type}", TypeError)
-        return np.ascontiguousarray(arr.cast(pa.float64()).to_numpy(zero_copy_only=False))
-
     def _add_years(self, col, year, start, n):
         """Record the year of rows start..start+n: a column, or `year` for them all. No year
         column is kept while every row so far has one year."""
@@ -278,11 +279,17 @@ class _Builder:
         else:
             if not pa.types.is_integer(col.type):
                 fail("year", "integer years", f"a column of type {col.type}", TypeError)
-            col = self._no_nulls("year", col, start)
             if not n:
                 return
-            lo, hi = (v.as_py() for v in pc.min_max(col).values())
-            values = col.cast(pa.int32()).to_numpy(zero_copy_only=False)
+            lo, hi = (v.as_py() for v in pc.min_max(col).values())  # nulls left out (raised later)
+            if lo is None:
+                lo = hi = 1
+            values = col
+        for bad in (lo,) * (lo < 1) + (hi,) * (hi > 9999):
+            where = "" if values is None else f" at row {start + pc.index(values, bad).as_py()}"
+            fail("year", "years from 1 to 9999", f"{bad}{where}")
+        if values is not None:
+            values = self._no_nulls("year", values, start).cast(pa.int32()).to_numpy(zero_copy_only=False)
         if self.year_col is None and lo == hi and not self.years - {lo}:
             self.years.add(lo)  # one year so far: no column needed
             return
@@ -344,7 +351,8 @@ class _Builder:
         countries, where = CountryTable.from_codes(codes_c)
         country_id = np.full(max(self.seen_c.shape[1], 1), -1, np.int32)
         country_id[seen_c] = where
-        padded = pad_product_codes(self.products.codes(seen_p), self.width if self.products.kind == "number" else None)
+        padded = pad_product_codes(self.products.codes(seen_p), self.width if self.products.kind == "number" else None,
+                                   lambda i: _where(np.flatnonzero(cols["product"] == seen_p[i]), self.describe))
         table, product_where = np.unique(np.asarray(padded, dtype=object).astype(str), return_inverse=True)
         product_id = np.full(max(self.seen_p.shape[1], 1), -1, np.int32)
         product_id[seen_p] = product_where.astype(np.int32)
@@ -355,7 +363,7 @@ class _Builder:
         flows = TradeFlows(year if year is not None else (min(self.years) if self.years else None),
                            cols["exporter"], cols["importer"], cols["product"], cols["value"],
                            cols.get("quantity"), countries, ProductTable(table.astype(object)),
-                           hs=self.hs.upper() if self.hs else None, n_rows=n)
+                           hs=self.hs, n_rows=n)
         self.describe.flows = flows  # the columns now hold ids
         try:
             return flows._deduplicate(self.duplicates, self.describe)

@@ -31,9 +31,9 @@ from ._frames import read_frame
 from ._progress import progress_bar
 from ._validation import (AGGREGATE_NUMERIC, COMTRADE_AREAS, check_amounts, check_annual, check_choice,
                           check_columns, check_hs_records, check_no_nulls, check_unique_records, check_year,
-                          fail)
+                          check_years, fail)
 from .codes import concordance, country_codes, expand_product_spec, product_specs, translate_hs_products
-from .flows import _Builder, _revision
+from .flows import _Builder, _numbers, _revision
 
 BACI_NAME = re.compile(r"BACI_(HS\d\d)_Y(\d{4})", re.IGNORECASE)
 BACI_VERSION = re.compile(r"_V(\d{6}[a-z]?)", re.IGNORECASE)
@@ -305,10 +305,10 @@ class LazyFlows:
             check_year("years", y, self.years)
         return self._load(years, Request(quantity=quantity), progress=progress)
 
-    def _load(self, years, request=Request(), progress=False):
+    def _load(self, years, request=Request(), progress=False, push_products=True):
         """The flows of `years` (a list of years of the release) with the steps applied; the
         request's rows and columns pushed down to the reader."""
-        products = self._raw_products(request)
+        products = self._raw_products(request) if push_products else None
         groups = {}
         for y in years:
             for part in self.parts[y]:
@@ -328,7 +328,14 @@ class LazyFlows:
                 builder.add(batch, year=year, name=part.name, kind=kind)
         flows = builder.finish()
         flows.notes, flows.source = flows.notes + self.notes, self.source
-        return prepare(flows, self.steps + tuple(request.steps), request.products)
+        try:
+            return prepare(flows, self.steps + tuple(request.steps), request.products)
+        except ValueError:
+            if products is None:
+                raise
+        # only the rows of the products asked were read: the error is raised from the whole
+        # year, whose message then counts the codes there (e.g. a product absent that year)
+        return self._load(years, request, progress, push_products=False)
 
     def _raw_products(self, request):
         """("prefix", HS prefixes) or ("exact", HS codes) of the rows a request's products can
@@ -611,8 +618,11 @@ def scan_baci(path, *, hs=None, duplicates="error"):
     >>> lazy.years, len(lazy.collect(1989))
     ([1989, 1990], 105081)
     """
-    if not isinstance(path, (str, Path)) and not hasattr(path, "__fspath__"):
+    hs = _revision(hs)
+    if isinstance(path, (list, tuple)) and path:
         return _merge([scan_baci(p, hs=hs, duplicates=duplicates) for p in path], hs, duplicates)
+    if not isinstance(path, (str, Path)) and not hasattr(path, "__fspath__"):
+        fail("path", "a file or folder (text or a path), or a non-empty list of them", repr(path), TypeError)
     path = Path(path)
     if not path.exists():
         fail("path", "an existing BACI file, .zip or directory", repr(str(path)), FileNotFoundError)
@@ -627,13 +637,13 @@ def scan_baci(path, *, hs=None, duplicates="error"):
         parts = _scanned_parts("parquet" if path.suffix == ".parquet" else "csv", path, path.name)
     revisions = {BACI_NAME.search(p.name).group(1).upper() for ps in parts.values() for p in ps
                  if BACI_NAME.search(p.name)}
-    if len(revisions) > 1 or (hs and revisions and hs.upper() not in revisions):
+    if len(revisions) > 1 or (hs and revisions and hs not in revisions):
         fail("path", "files of one HS revision (do not mix BACI vintages or revisions)",
-             f"{sorted(revisions | ({hs.upper()} if hs else set()))}")
+             f"{sorted(revisions | ({hs} if hs else set()))}")
     hs = (hs or (next(iter(revisions)) if revisions else None))
     for note in notes:
         warnings.warn(note, UserWarning, stacklevel=2)
-    return LazyFlows(parts, hs.upper() if hs else None, duplicates=duplicates, notes=notes, path=str(path))
+    return LazyFlows(parts, hs, duplicates=duplicates, notes=notes, path=str(path))
 
 
 def read_baci(path, *, years=None, hs=None, duplicates="error", quantity=True, progress=False):
@@ -658,11 +668,7 @@ def read_baci(path, *, years=None, hs=None, duplicates="error", quantity=True, p
     """
     lazy = scan_baci(path, hs=hs, duplicates=duplicates)
     if years is not None:
-        wanted = [years] if np.isscalar(years) else [int(y) for y in years]
-        if not set(wanted) & set(lazy.years):
-            fail("path", "BACI files for the years asked", f"none in {path!r} for years {sorted(wanted)} "
-                 f"(years there: {lazy.years})", FileNotFoundError)
-        years = [y for y in wanted if y in lazy.parts]
+        years = check_years("years", years, lazy.years)[0]
     return lazy.collect(years, quantity=quantity, progress=progress)
 
 
@@ -898,13 +904,6 @@ def _comtrade_files(paths, wanted):
             fail(f"file {path.name}", "a readable UN Comtrade file (comma- or tab-separated with a header)",
                  f"{type(err).__name__}: {str(err).strip().splitlines()[0] if str(err).strip() else 'empty'}")
     return pa.concat_tables(tables, promote_options="permissive") if len(tables) > 1 else tables[0]
-
-
-def _numbers(param, col):
-    """float64 NumPy (nulls -> NaN) of a numeric column; other types: a TypeError naming it."""
-    if not (pa.types.is_integer(col.type) or pa.types.is_floating(col.type) or pa.types.is_null(col.type)):
-        fail(param, "numeric (integer or float)", f"a column of type {col.type}", TypeError)
-    return np.asarray(col.cast(pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
 
 
 def _codes(param, col):

@@ -62,24 +62,18 @@ def run(command, folder_output=False, **options):
         return tuple(pq.read_table(p) for p in written)
 
 
-def _command(command, slots, base=None, *, output=True, folder_output=False, file="cli file, some", xfail=None, **kw):
+def _command(command, slots, base=None, *, output=True, folder_output=False, file="cli file, some", **kw):
     """A Target for one subcommand: the input (`file`: its kind, None for none), its options and
     their kinds, and an unknown option; -o a new file or folder unless a hostile gives one."""
     base = {**({"file": BACI} if file else {}), **({"-o": None} if output else {}), "extra": None, **(base or {})}
     for option in slots:
         base.setdefault(option, None)
     slots = {**({"file": file} if file else {}), "extra": "cli extra", **slots}
-    xfail = {k: v for k, v in {**({"--products:unknown": LAZY_PRODUCTS} if "--products" in slots else {}),
-                               **(xfail or {})}.items() if v}
     return Target(f"tradeindex {command} (command)", lambda **o: run(command, folder_output, **o), base,
-                  slots, valid=lambda r: True, xfail=xfail, **kw)
+                  slots, valid=lambda r: True, **kw)
 
 
 _TABLE = {"--years": "cli years", "--threads": "cli threads", "--products": "cli products", "-o": "cli output"}
-
-#: The lazy reader checks the products asked against an empty table: "(0 in all)".
-LAZY_PRODUCTS = ("sources (lazy flows, prepare with products pushed down): an unknown product is reported as not "
-                 "among '(0 in all)' codes: count the codes of the year read")
 
 TARGETS = [
     _command("info", {"--years": "cli years"}, output=False, file="cli file"),
@@ -105,8 +99,7 @@ TARGETS = [
              {"--group": ["EAEU"], "--side": "imports"}),
     _command("report", {"--years": "cli years", "--threads": "cli threads", "--products": "cli products",
                         "--membership": "cli membership"},
-             {"--group": "G=643,398,4,8", "--no-charts": True}, folder_output=True, file="cli file",  # 4, 8: in the files
-             xfail={"--products:unknown": None}),  # the report reads the year in memory first
+             {"--group": "G=643,398,4,8", "--no-charts": True}, folder_output=True, file="cli file"),  # 4, 8: in the files
     _command("to-parquet", {"--years": "cli years"}, folder_output=True),
     _command("demo", {}, folder_output=True, file=None),
     _command("config", {}, output=False, file=None),

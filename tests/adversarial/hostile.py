@@ -487,7 +487,7 @@ def _groups_hostiles():
         _h("a number", lambda b: 42, _error(builtin + "42")),
         _h("empty name", lambda b: {"": ["RUS"]}, _error(r"{param} must be a non-empty name with at least one member per group; found '': \['RUS'\]")),
         _h("a country's name", lambda b: {"RUS": ["KAZ", "BLR"]}, _error(r"{param} must be names different from the country labels; found 'RUS'")),
-        _h("a country for a group", lambda b: {"G": "RUS"}, _error(member + "'RUS'")),
+        _h("a country for a group", lambda b: {"G": "RUS"}, _error(builtin + "'RUS'")),
         _h("repeated member", lambda b: {"G": ["RUS", "KAZ", "RUS"]}, Same(lambda b: {"G": ["RUS", "KAZ"]})),
         _h("members as an array", lambda b: {"G": np.array(["RUS", "KAZ"])}, Same(lambda b: {"G": ["RUS", "KAZ"]})),
         _h("numeric members", lambda b: {"G": [643, 398]}, Same(lambda b: {"G": ["RUS", "KAZ"]})),

@@ -2,11 +2,7 @@
 (the index and indicator functions, the report, the readers and TradeFlows' constructors) with
 valid base arguments on small flows (FLOWS: six countries, three HS6 products, 2014 and 2015)
 and the kinds of its parameters (hostile.HOSTILE). Results are compared as the arrays of their
-long tables (registry._arrays). The command line is in cli.py.
-
-A case that shows a bug in a module this suite does not own is registered with its right
-expectation and marked as an expected failure (strict: it fails the suite once fixed) with the
-function to change: see `XFAIL`."""
+long tables (registry._arrays). The command line is in cli.py."""
 import atexit
 import contextlib
 import io
@@ -127,55 +123,8 @@ def _not_a_column(column):
 CODES_OF_TYPE = r"exporter must be country or product codes \(integers or text\); found a column of type "
 
 
-def _xfail(reason, *keys):
-    return {key: reason for key in keys}
-
-
-COMPLEX = "flows._arrow: pyarrow's ArrowNotImplementedError for a complex column is not caught (add it to the except)"
-XFAIL_COLUMNS = {
-    **_xfail(COMPLEX, "exporter:complex", "importer:complex", "value:complex"),
-    "value:uint64 beyond 2**53": ("flows._Builder._numbers: pyarrow refuses to cast uint64 values above 2**53 to "
-                                  "float64 (ArrowInvalid out); cast with safe=False, or name the column"),
-    "product:HS4 beside HS6": ("flows.py: an HS4 code beside HS6 codes is padded to '00xxxx'; pad only codes one "
-                               "digit short (a lost leading zero), refuse other unequal lengths"),
-    "year:beyond int32": "flows._Builder._add_years casts years to int32 unchecked (OverflowError out)",
-    "year:negative": "flows._Builder._add_years accepts any integer as a year (-5, 0): check 1 <= year <= 9999",
-    "hs:unknown": "flows._revision keeps an unknown HS revision ('HS99') as given: refuse it",
-    "hs:number": "flows._revision calls .upper() on a number (AttributeError out): refuse it naming hs",
-}
-XFAIL_ROWS = {
-    "rows:lower-case ISO3": ("flows._KeyMap: 'rus' gets a country of its own beside 'RUS' (two countries labelled "
-                             "RUS, code 643): match ISO3 text case-insensitively, as the groups do"),
-    "rows:no rows": ("flows._arrow reads an empty list as float64 ('exporter must be country or product codes ...; "
-                     "found a column of type double'): empty columns are empty flows"),
-}
-XFAIL_PATH = _xfail("sources.scan_baci (and read_baci through it): a path that is not text or a path "
-                    "('int' object is not iterable) is a raw TypeError: refuse it naming path", "path:a number",
-                    "path:None")
-XFAIL_READ_YEARS = _xfail("sources.read_baci: years are not checked as the index functions check them "
-                          "(_validation.check_years): an absent year is a FileNotFoundError naming path, text and "
-                          "True are looked for as years, repeated years are read once",
-                          *(f"years:{h}" for h in ("absent", "text", "bool", "nan", "absent in a list", "empty list",
-                                                   "repeated")))
-XFAIL_SCAN_HS = {
-    **_xfail("sources.scan_baci compares hs= with the files' revision as given: normalise it first "
-             "(codes.hs_revision: 'H5' is HS17)", "hs:Comtrade code"),
-    **{k: v for k, v in XFAIL_COLUMNS.items() if k.startswith("hs:") and k != "hs:unknown"},
-    "hs:unknown": "sources.scan_baci: hs='HS99' is reported as a mix of revisions ('found [HS17, HS99]'), not as unknown",
-}
-#: _years.product_request (the one parsing of products=) lets a number through to a raw TypeError.
-PRODUCTS_NUMBER = _xfail("_years.product_request: products=84 or NaN is a raw TypeError ('int' object is not "
-                         "iterable): refuse what is neither text nor a list, naming products (as "
-                         "codes.product_specs does)", "products:number", "products:nan")
-PARTNERS_KEY = ("codes.resolve_groups: a dict entry whose value is a string that is not a built-in group "
-                "({'G': 'RUS'}) names the key ('found 'G'') instead of the value")
-
-
 def _labelled(name, call, base, slots, **kw):
-    """A labelled target; the index functions that parse products= with _years.product_request
-    carry its expected failures."""
-    if "products" in slots and name.startswith("tradeindex.") and name != "tradeindex.regional_report":
-        kw["xfail"] = {**PRODUCTS_NUMBER, **kw.get("xfail", {})}
+    """A labelled target."""
     return Target(name, call, base, slots, valid=lambda r: True, **kw)
 
 
@@ -189,8 +138,7 @@ TARGETS = [
               {"flows": FLOWS, "years": None, "exporters": None, "products": None, "groups": None,
                "membership": "by-year", "scale": 100, "dtype": "float64", "method": "auto", **_ONE},
               {**_SHARED, "exporters": "countries", "groups": "groups", "membership": "membership", "scale": "scale",
-               "dtype": "dtype", "method": "method"},
-              xfail=_xfail(PARTNERS_KEY, "groups:a country for a group")),
+               "dtype": "dtype", "method": "method"}),
     _labelled("tradeindex.complementarity top_k", ti.complementarity,
               {"flows": FLOWS, "years": 2015, "top_k": 2, "groups": EAEU, **_ONE},
               {"flows": "flows", "top_k": "count"}, absurd={"top_k": TOO_LARGE},
@@ -210,8 +158,7 @@ TARGETS = [
     _labelled("tradeindex.grubel_lloyd by country", partial(ti.grubel_lloyd, by="country"),
               {"flows": FLOWS, "partners": {"EAEU": "EAEU", "World": None}, "membership": "by-year",
                "adjust": "aquino", **_ONE},
-              {"flows": "flows", "partners": "partner groups", "membership": "membership", "adjust": "choice"},
-              xfail=_xfail(PARTNERS_KEY, "partners:unknown built-in")),
+              {"flows": "flows", "partners": "partner groups", "membership": "membership", "adjust": "choice"}),
     _labelled("tradeindex.grubel_lloyd by product", partial(ti.grubel_lloyd, by="product"),
               {"flows": FLOWS, "products": None, "adjust": None, "years": 2015, **_ONE},
               {"flows": "flows", "products": "products", "adjust": "choice"},
@@ -234,21 +181,18 @@ TARGETS = [
               {"flows": FLOWS, "years": None, "countries": None, "products": None, "groups": None, "kind": "ratio",
                "membership": "by-year"},
               {"flows": "flows", "years": "years", "countries": "countries", "products": "products",
-               "groups": "groups", "kind": "choice", "membership": "membership"},
-              xfail=_xfail(PARTNERS_KEY, "groups:a country for a group")),
+               "groups": "groups", "kind": "choice", "membership": "membership"}),
     _labelled("tradeindex.rca reference", ti.rca, {"flows": FLOWS, "reference": "EAEU", "kind": "binary"},
               {"reference": "group"}, overrides={"reference:None": Holds(lambda r: True, "the world")}),
     _labelled("tradeindex.trade_intensity", ti.trade_intensity,
               {"flows": FLOWS, "reporters": None, "partners": None, "groups": None, "exclude_self": False, **_ONE},
-              {**_SHARED, "reporters": "countries", "partners": "countries", "groups": "groups"},
-              xfail=_xfail(PARTNERS_KEY, "groups:a country for a group")),
+              {**_SHARED, "reporters": "countries", "partners": "countries", "groups": "groups"}),
     _labelled("tradeindex.krugman", ti.krugman,
               {"flows": FLOWS, "side": "exports", "dtype": "float64", "method": "auto", "groups": EAEU, **_ONE},
               {"flows": "flows", "side": "choice", "dtype": "dtype", "method": "method", "n_threads": "threads"}),
     _labelled("tradeindex.concentration", ti.concentration,
               {"flows": FLOWS, "measure": "hhi", "scale": 1, "groups": None, **_ONE},
-              {"flows": "flows", "measure": "choice", "scale": "scale", "groups": "groups", "n_threads": "threads"},
-              xfail=_xfail(PARTNERS_KEY, "groups:a country for a group")),
+              {"flows": "flows", "measure": "choice", "scale": "scale", "groups": "groups", "n_threads": "threads"}),
     _labelled("tradeindex.trade_specialisation", ti.trade_specialisation,
               {"flows": FLOWS, "countries": None, "products": None, "membership": "by-year", "groups": EAEU},
               {"flows": "flows", "countries": "countries", "products": "products", "membership": "membership"}),
@@ -260,8 +204,7 @@ TARGETS = [
               {"flows": "flows", "groups": "groups", "side": "choice", "scale": "scale", "n_threads": "threads"},
               overrides={f"groups:{h}": Raises(ValueError, r"groups must be at least one group: a built-in group "
                                                            r"name or \{name: \[ISO3, \.\.\.\]\}; found none")
-                         for h in ("empty dict", "empty list")},
-              xfail=_xfail(PARTNERS_KEY, "groups:a country for a group")),
+                         for h in ("empty dict", "empty list")}),
     _labelled("tradeindex.intra_group_intensity", ti.intra_group_intensity,
               {"flows": FLOWS, "groups": "EAEU", "exclude_self": True, **_ONE},
               {"flows": "flows", "n_threads": "threads"}),
@@ -282,12 +225,11 @@ TARGETS = [
               {**COLUMNS, "hs": "HS17", "duplicates": "error", **_ONE},
               {"exporter": "codes", "importer": "codes", "product": "product codes", "value": "flow values",
                "quantity": "quantities", "year": "year column", "hs": "hs", "duplicates": "choice",
-               "n_threads": "threads"}, xfail=XFAIL_COLUMNS),
+               "n_threads": "threads"}),
     _labelled("TradeFlows.from_arrays rows", lambda rows, **kw: _with_countries(ti.TradeFlows.from_arrays(**rows, **kw)),
-              {"rows": COLUMNS}, {"rows": "rows"}, xfail=XFAIL_ROWS),
+              {"rows": COLUMNS}, {"rows": "rows"}),
     *[_labelled(f"TradeFlows.from_frame {column}", partial(_from_frame_column, column), {column: COLUMNS[column]},
-                {column: kind}, overrides=overrides, xfail={k: v for k, v in XFAIL_COLUMNS.items()
-                                                            if k.startswith(column + ":") and "complex" not in k})
+                {column: kind}, overrides=overrides)
       for column, kind, overrides in (
           ("exporter", "codes", {**_not_a_column("exporter"),
                                  # pandas: None among integers is NaN in a float column; a scalar fills the column
@@ -316,8 +258,7 @@ TARGETS = [
                          "primaryValue:datetime": Raises(TypeError, r"primaryValue must be numeric .*; found .*timestamp"),
                          "primaryValue:bool": Raises(TypeError, r"primaryValue must be numeric .*; found .*bool"),
                          "primaryValue:complex": Raises(TypeError, r"value must be a column of codes or numbers; found "
-                                                                   r"column 'primaryValue' of dtype complex128")},
-              xfail={"primaryValue:uint64 beyond 2**53": XFAIL_COLUMNS["value:uint64 beyond 2**53"]}),
+                                                                   r"column 'primaryValue' of dtype complex128")}),
     _labelled("tradeindex.show_config", _config_text, {"file": None}, {"file": "stream"}, outputs=("file",)),
     # -- the results' and the flows' main methods ----------------------------------------------------
     _labelled("IndexMatrix.loc", lambda key: MATRIX.loc[key], {"key": ("RUS", "KAZ")}, {"key": "key"}),
@@ -342,7 +283,7 @@ TARGETS = [
               overrides={"year:None": Raises(ValueError, r"year must be given when the flows hold several years"),
                          "year:the other year": Holds(lambda r: True, "that year")}),
     _labelled("tradeindex.read_baci", ti.read_baci, {"path": BACI, "years": None, "hs": None, "duplicates": "error"},
-              {"path": "file", "years": "years", "duplicates": "choice"}, xfail={**XFAIL_PATH, **XFAIL_READ_YEARS}),
+              {"path": "file", "years": "years", "duplicates": "choice"}),
     _labelled("tradeindex.scan_baci", lambda **kw: ti.scan_baci(**kw).collect(), {"path": BACI, "hs": None},
-              {"path": "file", "hs": "hs"}, xfail={**XFAIL_PATH, **XFAIL_SCAN_HS}),
+              {"path": "file", "hs": "hs"}),
 ]
