@@ -174,8 +174,9 @@ def recode(const int64_t[::1] offsets, const index_t[::1] product, const double[
             stamp[t, p] = -1
 
 
-def mark(const index_t[::1] ids, uint8_t[:, ::1] seen, int n_threads):
-    """seen[t, ids[r]] = 1 for every row (thread t owns a row of `seen`, zeroed by the caller)."""
+def mark(const index_t[::1] ids, uint8_t[:, ::1] seen, int n_threads, Py_ssize_t low=0):
+    """seen[t, ids[r] - low] = 1 for every row (thread t owns a row of `seen`, zeroed by the
+    caller; every id in [low, low + seen.shape[1]))."""
     cdef Py_ssize_t r, n = ids.shape[0]
     for r in prange(n, nogil=True, schedule="static", num_threads=n_threads):
-        seen[ti_thread_id(), ids[r]] = 1
+        seen[ti_thread_id(), ids[r] - low] = 1

@@ -532,8 +532,10 @@ class TradeFlows:
             return [] if self._year is None or not self._n else [self._year]
         if "_years" not in self.__dict__:  # the columns are read-only: compute once
             year = self._cols["year"]
-            low = int(year.min())
-            self._years = (low + np.flatnonzero(np.bincount(year - low))).tolist()
+            low, high = (v.as_py() for v in pc.min_max(year).values()) if len(year) else (0, -1)
+            seen = np.zeros((effective_threads(None), high - low + 1), np.uint8)
+            _aggregate.mark(year, seen, seen.shape[0], low)  # one pass, no temporary column
+            self._years = (low + np.flatnonzero(seen.any(axis=0))).tolist()
         return list(self._years)
 
     def _columns(self):
