@@ -57,13 +57,14 @@ def tradeindex_pipeline(folder, years, split=None):
 
 def tradeindex_per_year(folder, years):
     """The recommended pattern for several indices over a release: each year read and converted
-    once (lazily), both indices computed on it, the year released before the next."""
+    once (lazily), both indices computed on it, the year released before the next. Without the
+    quantity column, as the in-memory variant and DuckDB (value-based indices do not use it)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         lazy = ti.scan_baci(folder).convert("sitc3", digits=3)
         tcs, gls = [], []
         for year in years:
-            flows = lazy.collect(year)
+            flows = lazy.collect(year, quantity=False)
             tcs.append(ti.complementarity(flows, self_pairs=True))
             gls.append(ti.grubel_lloyd(flows))
     return ti.IndexPanel.from_matrices(tcs), ti.IndexPanel.from_matrices(gls)
