@@ -35,18 +35,29 @@ def _write_csv(table, path):
     pacsv.write_csv(table, path, pacsv.WriteOptions(quoting_style="none"))
 
 
-@pytest.fixture(scope="module")
-def eaeu_release(tmp_path_factory, eaeu_flows):
-    """The EAEU 2014-2015 flows (Armenia and Kyrgyzstan join in 2015) as an unzipped BACI
-    release: yearly CSVs beside the code tables and the read-me."""
-    folder = tmp_path_factory.mktemp("release")
-    table = _table(eaeu_flows)
-    for year in eaeu_flows.years:
+def _release(folder, table, years):
+    for year in years:
         _write_csv(table.filter(pc.equal(table["t"], year)), folder / f"BACI_HS92_Y{year}_V202401.csv")
     (folder / "country_codes_V202401.csv").write_text(COUNTRY_TABLE)
     (folder / "product_codes_HS92_V202401.csv").write_text("code,description\n010111,Horses\n")
     (folder / "Readme.txt").write_text(README)
     return folder
+
+
+@pytest.fixture(scope="module")
+def eaeu_release(tmp_path_factory, eaeu_flows):
+    """The EAEU 2014-2015 flows (Armenia and Kyrgyzstan join in 2015) as an unzipped BACI
+    release: yearly CSVs beside the code tables and the read-me."""
+    return _release(tmp_path_factory.mktemp("release"), _table(eaeu_flows), eaeu_flows.years)
+
+
+@pytest.fixture(scope="module")
+def eaeu_release_hs6(tmp_path_factory, eaeu_flows):
+    """The same release with HS6 codes (one subheading of each heading), to convert to SITC."""
+    table = _table(eaeu_flows)
+    hs6 = {"8401": "840110", "8402": "840211", "8501": "850110"}
+    k = pa.array([hs6[c] for c in table["k"].to_pylist()])
+    return _release(tmp_path_factory.mktemp("release_hs6"), table.set_column(3, "k", k), eaeu_flows.years)
 
 
 @pytest.fixture(scope="module")
@@ -169,9 +180,17 @@ def test_lazy_and_in_memory_results_are_identical(eaeu_release, name):
         _same(CALLS[name](lazy), CALLS[name](lazy.collect()))
 
 
-def test_lazy_report_equals_in_memory_report(eaeu_release):
-    lazy = ti.scan_baci(eaeu_release)
-    a, b = ti.regional_report(lazy, "EAEU", products="84"), ti.regional_report(lazy.collect(), "EAEU", products="84")
+@pytest.mark.parametrize("release, products, classification", [("eaeu_release", "84", None),
+                                                                ("eaeu_release_hs6", "engineering", "sitc3")])
+def test_lazy_report_equals_in_memory_report(request, release, products, classification):
+    """With a conversion too: the steps the report adds (its own convert, the products pushed
+    down to the marginal-IIT window) on the lazy reader."""
+    lazy = ti.scan_baci(request.getfixturevalue(release))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # codes without an SITC match, reported
+        a, b = (ti.regional_report(f, "EAEU", products=products, classification=classification)
+                for f in (lazy, lazy.collect()))
+    assert "marginal_iit" in a.tables
     assert set(a.tables) == set(b.tables)
     for name in a.tables:  # NaN equal to NaN; every other value exactly equal
         pd_testing = pytest.importorskip("pandas").testing

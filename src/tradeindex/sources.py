@@ -374,12 +374,11 @@ class LazyFlows:
                 prefixes += expand_product_spec(spec, "HS")
             elif convert:
                 wanted = tuple(expand_product_spec(spec, "SITC3"))
-                table = concordance(convert[0]["hs"] or self.hs)  # type: ignore[arg-type]  # None: its error
-                exact += [h for h, c in table.items() if c.startswith(wanted)]
+                exact += [h for h, c in concordance(convert[0].get("hs") or self.hs).items() if c.startswith(wanted)]
             else:
                 return None  # SITC codes on HS flows: prepare() raises the clear error
         if exact:
-            return ("exact", sorted(set(exact) | {h for h in concordance(convert[0]["hs"] or self.hs)
+            return ("exact", sorted(set(exact) | {h for h in concordance(convert[0].get("hs") or self.hs)
                                                    if h.startswith(tuple(prefixes))}))
         return ("prefix", sorted(set(prefixes)))
 
