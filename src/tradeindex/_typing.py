@@ -51,6 +51,9 @@ Products: TypeAlias = "str | Sequence[str] | npt.NDArray[Any]"
 #: Country groups: a built-in group's name, a Group, a list of them, or {name: members} (members:
 #: country keys, a built-in name, a Group or None).
 Groups: TypeAlias = "str | Group | Sequence[str | Group] | Mapping[str, Countries | Group | None]"
+#: The partners of the Grubel-Lloyd family: countries (by="pair"), or partner groups {name:
+#: members, a built-in group's name, a Group, or None for the world} (by="country", "product").
+Partners: TypeAlias = "Countries | Mapping[str, Countries | Group | None]"
 #: float64 or float32 storage.
 FloatDType: TypeAlias = 'Literal["float64", "float32"] | type[np.floating[Any]] | np.dtype[np.floating[Any]]'
 #: The complementarity kernel: chosen by the cost model, or forced.
