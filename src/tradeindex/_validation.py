@@ -11,7 +11,7 @@ import numbers
 import os
 import re
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence, Sized
-from typing import TYPE_CHECKING, Any, Literal, NoReturn, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, TypeAlias, TypeVar, overload
 
 import numpy as np
 
@@ -19,10 +19,9 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     import numpy.typing as npt
-    import scipy.sparse as sp
     from numpy.typing import DTypeLike
 
-    from ._typing import Countries, FloatDType, Groups, Matrix, Membership, PathLike, Products, Sparse, Years
+    from ._typing import Countries, FloatDType, Membership, PathLike, Products, Sparse
 
 #: What places a row in a message: called with a row, it gives its context ("year 1990, exporter
 #: 32, ..."); with a ``locate(row)`` method, where the row is (a file and line).
@@ -221,7 +220,7 @@ def check_column_name(param: str, name: H) -> H:
     return name
 
 
-def check_columns(param: str, available: Sequence[str], required: Sequence[str]) -> None:
+def check_columns(param: str, available: Sequence[Hashable], required: Sequence[Hashable]) -> None:
     missing = [c for c in required if c not in available]
     if missing:
         fail(param, "a table with columns " + ", ".join(map(repr, required)),
@@ -407,7 +406,7 @@ def check_trade_values(param: str, arr: Any) -> Any:
         A.sum_duplicates()
     major = A.indptr
 
-    def where(i):
+    def where(i: int) -> str:
         line = int(np.searchsorted(major, i, side="right")) - 1
         row, col = (line, A.indices[i]) if A.format == "csr" else (A.indices[i], line)
         return f"at row {row}, column {col}"
@@ -443,7 +442,7 @@ def check_top_k(top_k: int | None) -> int | None:
     return None if top_k is None else check_positive_int("top_k", top_k)
 
 
-def check_groups(groups: Mapping[str, Countries] | None) -> list[tuple[str, list[object]]]:
+def check_groups(groups: Mapping[str, Countries] | None) -> list[tuple[str, list[Any]]]:
     """{name: [country keys]} with non-empty member lists -> list of (name, members)."""
     if groups is None:
         return []
@@ -490,8 +489,17 @@ def check_years(param: str, years: Any, present: Sequence[int]) -> tuple[list[An
     return years, True
 
 
+@overload
+def check_group_spec(param: str, spec: str, builtin: Collection[str] = ..., *,
+                     world: Literal[False] = ...) -> tuple[str, str | list[str]]: ...
+@overload
+def check_group_spec(param: str, spec: str, builtin: Collection[str] = ..., *,
+                     world: bool) -> tuple[str | None, str | list[str] | None]: ...
+
+
 def check_group_spec(param: str, spec: str, builtin: Collection[str] = (), *,
                      world: bool = False) -> tuple[str | None, str | list[str] | None]:
+
     """A command-line group: "NAME=A,B,C" -> (NAME, [A, B, C]); a built-in group name -> (NAME,
     NAME); with `world`, any other "NAME" or "NAME=" -> (NAME, None), i.e. all partners, and
     "A,B,C" -> (None, [A, B, C])."""

@@ -708,7 +708,8 @@ class TradeFlows:
         seen_c, seen_p = np.zeros((t, max(len(self.countries), 1)), np.uint8), np.zeros((t, max(len(self.products), 1)), np.uint8)
         for ids, seen in ((self.exporter, seen_c), (self.importer, seen_c), (self.product, seen_p)):
             _aggregate.mark(np.ascontiguousarray(ids), seen, t)
-        used_c, used_p = seen_c.any(axis=0)[:len(self.countries)], seen_p.any(axis=0)[:len(self.products)]  # type: ignore[index]
+        used_c = seen_c.any(axis=0)[:len(self.countries)]  # type: ignore[index]  # any(axis=0) of 2-D: an array
+        used_p = seen_p.any(axis=0)[:len(self.products)]  # type: ignore[index]  # the same
         if used_c.all() and used_p.all():
             return self
         remap_c = np.cumsum(used_c, dtype=np.int32) - 1
@@ -1004,6 +1005,13 @@ class TradeFlows:
         return tuple(np.concatenate(c) for c in zip(*parts))  # type: ignore[return-value]  # four columns
 
 
+def _column(name: str) -> property:
+    """The read-only property of one stored column (exporter, importer, product, value)."""
+    def get(self: TradeFlows) -> npt.NDArray[Any]:
+        return self._cols[name]
+    return property(get, doc=f"The read-only {name} column (NumPy array).")
+
+
 for _name in COLUMNS[1:5]:
-    setattr(TradeFlows, _name, property(lambda self, _n=_name: self._cols[_n],  # type: ignore[misc]
-                                        doc=f"The read-only {_name} column (NumPy array)."))
+    setattr(TradeFlows, _name, _column(_name))
+

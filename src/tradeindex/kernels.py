@@ -62,7 +62,9 @@ def _runs(cols: Columns, n_countries: int, n_products: int, t: int,
     order = _gl.pair_count(year, exporter, importer, product, value, y0, n_countries, n_products,
                            invalid is not None, counts, offsets, t)
     if order < 0:
-        invalid()  # type: ignore[misc]  # order < 0 only when checking, i.e. with `invalid`
+        assert invalid is not None  # order < 0 only when checking, i.e. with `invalid`
+        invalid()
+
         raise RuntimeError("tradeindex internal error: the counting pass rejected a row that no check names")
     if order:
         return offsets, product, value, quantity, order == 2
@@ -131,7 +133,9 @@ def _group_sums(cols: Columns, n_countries: int, n_products: int, reporters: npt
     shape = (cols[7], len(reporters), len(groups)) + ((n_products, 2) if per_product else (_K[mode],))
     _check_gl_size(param, shape, cols[7], len(cols[4]), n_countries, n_products, t, remedy)
     offsets, product, value, quantity, _ = _runs(cols, n_countries, n_products, t)
-    n_years, dtype = cols[7], cols[1].dtype
+    n_years = cols[7]
+    dtype: np.dtype[Any] = cols[1].dtype  # the flows' index type (int32 or int64), for every id array
+
     group_ptr = np.r_[0, np.cumsum([len(g) for g in groups])].astype(dtype)
     members = np.concatenate(groups).astype(dtype)
     shape = (n_years, len(reporters), len(groups))

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
         """``IndexMatrix.loc``: two keys give a value, anything else (one key, lists, slices) a
         sub-matrix."""
         @overload
-        def __getitem__(self, key: tuple[Key, Key]) -> float: ...  # type: ignore[overload-overlap]
+        def __getitem__(self, key: tuple[Key, Key]) -> float: ...  # type: ignore[overload-overlap]  # first match wins
         @overload
         def __getitem__(self, key: object) -> IndexMatrix: ...
 
@@ -57,16 +57,15 @@ if TYPE_CHECKING:
         """``IndexPanel.loc[year, row, col]``: all three keys give a value, one year an IndexMatrix,
         one (row, col) pair over several years {year: value}, else a panel."""
         @overload
-        def __getitem__(self, key: tuple[int, Key, Key]) -> float: ...  # type: ignore[overload-overlap]
+        def __getitem__(self, key: tuple[int, Key, Key]) -> float: ...  # type: ignore[overload-overlap]  # the same
         @overload
-        def __getitem__(  # type: ignore[overload-overlap]
+        def __getitem__(  # type: ignore[overload-overlap]  # the same
             self, key: int | tuple[int] | tuple[int, object] | tuple[int, object, object]) -> IndexMatrix: ...
         @overload
-        def __getitem__(  # type: ignore[overload-overlap]
+        def __getitem__(  # type: ignore[overload-overlap]  # the same
             self, key: tuple[slice | Sequence[int], Key, Key]) -> dict[int, float]: ...
         @overload
         def __getitem__(self, key: object) -> IndexPanel: ...
-
 
 
 def _pandas() -> ModuleType:
@@ -555,7 +554,7 @@ class IndexMatrix(_Arithmetic, _Result):
     year: int | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     row_codes: I64Array = field(default=None, kw_only=True)  # type: ignore[arg-type]  # None: all -1
-    col_codes: I64Array = field(default=None, kw_only=True)  # type: ignore[arg-type]
+    col_codes: I64Array = field(default=None, kw_only=True)  # type: ignore[arg-type]  # None: all -1
 
     if TYPE_CHECKING:  # the constructor takes array-likes; __post_init__ makes them arrays
         def __init__(self, values: npt.ArrayLike, rows: Iterable[object], cols: Iterable[object], name: str,
@@ -762,7 +761,7 @@ class IndexPanel(_Arithmetic, _Result):
     col_name: str = "col"
     meta: dict[str, Any] = field(default_factory=dict)
     row_codes: I64Array = field(default=None, kw_only=True)  # type: ignore[arg-type]  # None: all -1
-    col_codes: I64Array = field(default=None, kw_only=True)  # type: ignore[arg-type]
+    col_codes: I64Array = field(default=None, kw_only=True)  # type: ignore[arg-type]  # None: all -1
 
     if TYPE_CHECKING:  # the constructor takes array-likes; __post_init__ makes them arrays
         def __init__(self, values: npt.ArrayLike, years: Iterable[int], rows: Iterable[object],
@@ -930,7 +929,7 @@ class TopPartners(_Result):
     col_name: str = "col"
     meta: dict[str, Any] = field(default_factory=dict)
     row_codes: I64Array = field(default=None, kw_only=True)  # type: ignore[arg-type]  # None: all -1
-    partner_codes: I64Array = field(default=None, kw_only=True)  # type: ignore[arg-type]
+    partner_codes: I64Array = field(default=None, kw_only=True)  # type: ignore[arg-type]  # None: all -1
 
     if TYPE_CHECKING:  # the constructor takes array-likes; __post_init__ makes them arrays
         def __init__(self, values: npt.ArrayLike, partners: npt.ArrayLike, years: Iterable[int | None],

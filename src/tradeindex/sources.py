@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
     from ._typing import Countries, PathLike, Products, Years
+    from ._years import Window
     from .flows import Duplicates, TradeFlows
 
 #: A lazy step: the name of a TradeFlows method (select, convert, aggregate_products) and its
@@ -292,6 +293,7 @@ class LazyFlows:
         applied to each year (and pushed down to the reader)."""
         lazy = self
         if years is not None:
+            # np.isscalar: one year (a narrowing mypy does not see)
             ys: list[int] = [years] if np.isscalar(years) else list(years)  # type: ignore[list-item, arg-type]
             for y in ys:
                 check_year("years", y, self.years)
@@ -319,8 +321,9 @@ class LazyFlows:
     # -- reading ---------------------------------------------------------------------------------
     def collect(self, years: Years = None, *, quantity: bool = True, progress: bool = False) -> TradeFlows:
         """Read `years` (default all) into one TradeFlows, the lazy steps applied."""
-        years = self.years if years is None else (  # type: ignore[list-item, arg-type]  # np.isscalar: one year
-            [years] if np.isscalar(years) else list(years))
+        # np.isscalar: one year (a narrowing mypy does not see)
+        years = self.years if years is None else (
+            [years] if np.isscalar(years) else list(years))  # type: ignore[list-item, arg-type]
         for y in years:
             check_year("years", y, self.years)
         return self._load(years, Request(quantity=quantity), progress=progress)
@@ -340,9 +343,10 @@ class LazyFlows:
         builder = _Builder(sum(_capacity(part) for part, _ in items), quantity=request.quantity, hs=self.hs,
                            duplicates=self.duplicates,
                            product_width=6 if items and all(p.baci for p, _ in items) else None)
+        reading: Iterable[tuple[Part, list[int]]] = items
         if progress:
-            items = progress_bar(items, "reading", labels=[p.name for p, _ in items])
-        for part, ys in items:
+            reading = progress_bar(items, "reading", labels=[p.name for p, _ in items])
+        for part, ys in reading:
             kind = "csv" if part.kind in ("csv", "zip") else "parquet"
             for batch in self._batches(part, ys, request, products):  # each released once copied
                 year = part.year if part.year is not None and "year" not in batch.schema.names else None
@@ -374,12 +378,13 @@ class LazyFlows:
                 prefixes += expand_product_spec(spec, "HS")
             elif convert:
                 wanted = tuple(expand_product_spec(spec, "SITC3"))
-                exact += [h for h, c in concordance(convert[0].get("hs") or self.hs).items() if c.startswith(wanted)]
+                table = concordance(convert[0].get("hs") or self.hs)  # type: ignore[arg-type]  # None: its clear error
+                exact += [h for h, c in table.items() if c.startswith(wanted)]
             else:
                 return None  # SITC codes on HS flows: prepare() raises the clear error
         if exact:
-            return ("exact", sorted(set(exact) | {h for h in concordance(convert[0].get("hs") or self.hs)
-                                                   if h.startswith(tuple(prefixes))}))
+            table = concordance(convert[0].get("hs") or self.hs)  # type: ignore[arg-type]  # None: its clear error
+            return ("exact", sorted(set(exact) | {h for h in table if h.startswith(tuple(prefixes))}))
         return ("prefix", sorted(set(prefixes)))
 
     def _batches(self, part: Part, years: Sequence[int], request: Request,
@@ -412,7 +417,8 @@ class LazyFlows:
         from ._years import run
         folder = Path(folder)
 
-        def write(flows: TradeFlows, years: Sequence[int]) -> int:
+        def write(flows: TradeFlows, years: Window) -> int | None:
+
             year = years[0]
             out = folder / f"t={year}"
             out.mkdir(parents=True, exist_ok=True)
@@ -583,8 +589,10 @@ def _folder_parts(path: Path, notes: list[str]) -> dict[int, list[Part]]:
                            lambda f: "parquet" if f.endswith(".parquet") else "csv")
     hive = sorted(p for p in path.iterdir() if p.is_dir() and HIVE_YEAR.match(p.name))
     if hive:
-        return {int(HIVE_YEAR.match(d.name).group(2)): [Part("parquet", str(d), None, int(HIVE_YEAR.match(d.name).group(2)),
-                                                            f"{path.name}/{d.name}")]
+        # (hive holds the names that match: [union-attr] for re.match's None)
+        return {int(HIVE_YEAR.match(d.name).group(2)): [  # type: ignore[union-attr]  # (above)
+                    Part("parquet", str(d), None, int(HIVE_YEAR.match(d.name).group(2)),  # type: ignore[union-attr]
+                         f"{path.name}/{d.name}")]
                 for d in hive}
     data = [p for p in files if not _code_table(p.name)]
     if not data:
@@ -661,8 +669,8 @@ def scan_baci(path: PathLike | Sequence[PathLike], *, hs: str | None = None,
         parts = _baci_parts([(path.name, path, None)], lambda f: "parquet" if f.endswith(".parquet") else "csv")
     else:
         parts = _scanned_parts("parquet" if path.suffix == ".parquet" else "csv", path, path.name)
-    revisions = {BACI_NAME.search(p.name).group(1).upper() for ps in parts.values() for p in ps
-                 if BACI_NAME.search(p.name)}
+    revisions = {BACI_NAME.search(p.name).group(1).upper()  # type: ignore[union-attr]  # the names that match
+                 for ps in parts.values() for p in ps if BACI_NAME.search(p.name)}
     if len(revisions) > 1 or (hs and revisions and hs not in revisions):
         fail("path", "files of one HS revision (do not mix BACI vintages or revisions)",
              f"{sorted(revisions | ({hs} if hs else set()))}")
