@@ -26,24 +26,32 @@ def group_sum(const index_t[::1] key, const double[::1] values, double[:, ::1] o
 
 
 def cell_sum(const index_t[::1] a, const index_t[::1] b, const double[::1] values, int64_t n_b,
-             double[:, ::1] out, int n_threads):
-    """out[t, a[r] * n_b + b[r]] += values[r]; thread t owns row t of `out` (zeroed by the
-    caller, one row per thread) and a contiguous block of input rows. The caller sums `out` over
-    its first axis. Ids must be in range (checked by the caller)."""
+             double[:, ::1] out, int n_threads, const index_t[::1] c=None, const index_t[::1] shift=None):
+    """out[t, (a[r] + shift[c[r]]) * n_b + b[r]] += values[r] (shift and c optional: without them
+    the row is a[r]); thread t owns row t of `out` (zeroed by the caller, one row per thread) and
+    a contiguous block of input rows. The caller sums `out` over its first axis. Ids must be in
+    range (checked by the caller). The shift lets a third column move a row into another block
+    of rows - e.g. exports to a group's members below those to the rest - without an n-sized
+    key array."""
     cdef Py_ssize_t n = values.shape[0], chunk = (values.shape[0] + n_threads - 1) // n_threads
     cdef Py_ssize_t t, r, start, stop
     cdef int64_t key, prev
     cdef double run
+    cdef bint shifted = shift is not None
     for t in prange(n_threads, nogil=True, schedule="static", num_threads=n_threads):
         start = t * chunk
         stop = start + chunk if start + chunk < n else n
         if start < stop:
-            prev = a[start] * n_b + b[start]
+            prev = -1
             run = 0.0
             for r in range(start, stop):
-                key = a[r] * n_b + b[r]
+                key = a[r]
+                if shifted:
+                    key = key + shift[c[r]]
+                key = key * n_b + b[r]
                 if key != prev:
-                    out[t, prev] = out[t, prev] + run
+                    if prev >= 0:
+                        out[t, prev] = out[t, prev] + run
                     run = 0.0
                     prev = key
                 run = run + values[r]

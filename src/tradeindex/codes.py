@@ -226,16 +226,28 @@ class CountryTable:
         """Ids of the countries given by keys (one key or a list): an ISO3 (all codes with that
         ISO3), a label, a numeric code or a country name (see the module notes), or the text of a
         text-only label. A key that matches no country of this table is an error."""
+        by_code, by_text = self._lookup
         out: list[int] = []
         unknown: list[object] = []
         for key in _key_list(keys):
-            hit: npt.NDArray[Any] = np.isin(self.code, _key_codes(key)) & (self.code >= 0)
+            hit = [n for c in _key_codes(key) for n in by_code.get(c, ())]
             if isinstance(key, str):
-                hit |= (self.code < 0) & (self.label == key.strip())
-            hit = np.flatnonzero(hit)
-            out.extend(hit) if len(hit) else unknown.append(key)
+                hit += by_text.get(key.strip(), [])
+            out.extend(hit) if hit else unknown.append(key)
         check_known(param, unknown, "countries", len(self))
         return np.unique(np.asarray(out, dtype=np.int64))
+
+    def __getstate__(self) -> dict[str, Any]:  # the lookup is a cache: not pickled (Dask ships tables to workers)
+        return {k: v for k, v in vars(self).items() if k != "_lookup"}
+
+    @functools.cached_property
+    def _lookup(self) -> tuple[dict[int, list[int]], dict[str, list[int]]]:
+        """({numeric code: [ids]}, {text-only label: [ids]}), built on the first :meth:`ids`."""
+        by_code: dict[int, list[int]] = {}
+        by_text: dict[str, list[int]] = {}
+        for n, (c, label) in enumerate(zip(self.code.tolist(), self.label)):
+            (by_code.setdefault(c, []) if c >= 0 else by_text.setdefault(label, [])).append(n)
+        return by_code, by_text
 
 
 class ProductTable:

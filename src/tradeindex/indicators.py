@@ -675,7 +675,8 @@ def _orientation_year(flows: TradeFlows, window: Window, *, group: Groups, rows:
     n, P = len(flows.countries), len(flows.products)
     inside = np.zeros(n, np.int32)
     inside[grouped[0][1]] = n  # exporter id + n: exports to the group
-    T = kernels._cell_totals(flows.exporter + inside[flows.importer], flows.product, flows.value, 2 * n, P, n_threads)
+    T = kernels._cell_totals(flows.exporter, flows.product, flows.value, 2 * n, P, n_threads,
+                             by=flows.importer, shift=inside)
     G, labels, codes = country_rows(flows, _members_axis(flows, rows, grouped), grouped)
     return IndexMatrix(kernels.regional_orientation(G @ T[n:], G @ T[:n]), labels, flows.products.code,
                        "regional orientation", "country", "product", year, _year_meta(flows, year, info),
