@@ -439,7 +439,8 @@ class TradeFlows:
             year = np.asarray(year, dtype=np.int32)
             year.flags.writeable = False
             low, high = (int(year.min()), int(year.max())) if n else (0, 0)
-            self._cols["year"], self._year = (year, None) if low != high else (None, low if n else None)  # type: ignore[assignment]  # None: deleted below
+            # (a None column is deleted below: [assignment])
+            self._cols["year"], self._year = (year, None) if low != high else (None, low if n else None)  # type: ignore[assignment]
             if self._cols["year"] is None:
                 del self._cols["year"]
         self._n = n
@@ -990,7 +991,9 @@ class TradeFlows:
         parts = []
         for y in self.years or [None]:  # type: ignore[list-item]  # no year recorded
             rows = self._year_rows(y) if y is not None else slice(None)
-            e, i, v = self.exporter[rows], self.importer[rows], self.value[rows]  # type: npt.NDArray[Any], npt.NDArray[Any], F64Array
+            e: npt.NDArray[Any] = self.exporter[rows]
+            i: npt.NDArray[Any] = self.importer[rows]
+            v: F64Array = self.value[rows]
             if zeros or n_c * n_c <= DENSE_CELLS_PER_FLOW * len(v) + DENSE_CELLS_MIN:
                 m = _cell_totals(e, i, v, max(n_c, 1), max(n_c, 1))[:n_c, :n_c]
                 e, i = np.nonzero(~np.eye(n_c, dtype=bool) if zeros else m > 0)

@@ -391,9 +391,10 @@ def _suffixed(path: P, *suffixes: str) -> P:
 
 
 # -- arithmetic ------------------------------------------------------------------------------------
-_SYMBOLS: dict[np.ufunc, str] = {np.add: "+", np.subtract: "-", np.multiply: "*", np.true_divide: "/", np.floor_divide: "//",
-            np.power: "**", np.remainder: "%", np.equal: "==", np.not_equal: "!=", np.less: "<",
-            np.less_equal: "<=", np.greater: ">", np.greater_equal: ">="}
+_SYMBOLS: dict[np.ufunc, str] = {
+    np.add: "+", np.subtract: "-", np.multiply: "*", np.true_divide: "/", np.floor_divide: "//",
+    np.power: "**", np.remainder: "%", np.equal: "==", np.not_equal: "!=", np.less: "<",
+    np.less_equal: "<=", np.greater: ">", np.greater_equal: ">="}
 
 
 def _is_number(x: object) -> bool:

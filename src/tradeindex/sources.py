@@ -139,7 +139,7 @@ def _csv_table(part: Part, columns: list[str]) -> pa.Table:
                                    strings_can_be_null=False, include_columns=columns,
                                    include_missing_columns=False)
     if part.kind == "zip":
-        with zipfile.ZipFile(part.path) as zf, zf.open(part.member) as fh:  # type: ignore[arg-type]  # a zip part's member
+        with zipfile.ZipFile(part.path) as zf, zf.open(part.member) as fh:  # type: ignore[arg-type]  # its member
             return pacsv.read_csv(fh, read_options=read, convert_options=convert)
     return pacsv.read_csv(part.path, read_options=read, convert_options=convert)
 
@@ -153,14 +153,15 @@ def _schema(part: Part) -> pa.Schema:
         opts = pacsv.ReadOptions(block_size=1 << 16)
         convert = pacsv.ConvertOptions(column_types=_CSV_TYPES, null_values=_CSV_NULLS, strings_can_be_null=False)
         if part.kind == "zip":
-            with zipfile.ZipFile(part.path) as zf, zf.open(part.member) as fh:  # type: ignore[arg-type]  # a zip part's member
+            with zipfile.ZipFile(part.path) as zf, zf.open(part.member) as fh:  # type: ignore[arg-type]  # its member
                 return pacsv.open_csv(fh, read_options=opts, convert_options=convert).schema
         return pacsv.open_csv(part.path, read_options=opts, convert_options=convert).schema
     except _READ_ERRORS as err:
         _read_error(part, err)
 
 
-def _raw_batches(part: Part, schema: pa.Schema, columns: list[str], expr: ds.Expression | None) -> Iterator[pa.RecordBatch]:
+def _raw_batches(part: Part, schema: pa.Schema, columns: list[str],
+                 expr: ds.Expression | None) -> Iterator[pa.RecordBatch]:
     """Record batches of a part's `columns` passing `expr` (see LazyFlows._batches)."""
     if part.kind == "parquet":
         # a text k read as its dictionary (no string materialised); streamed with little read-
