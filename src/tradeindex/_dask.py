@@ -17,12 +17,16 @@ Threads: one tradeindex task at a time runs in a worker process, its kernels wit
 threads (``nthreads``) for ``n_threads=None``: no oversubscription, and one window of flows
 in memory per worker process, as in the single-process loop.
 """
+from __future__ import annotations
+
 import math
 import threading
 import uuid
 import warnings
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -33,11 +37,24 @@ from ._years import _name, load
 from .config import effective_threads, task_threads
 from .sources import LazyFlows
 
+if TYPE_CHECKING:
+    from distributed import Client, Future
+
+    from ._typing import Flows, FloatArray, I64Array, Matrix, Method
+    from ._years import Window
+    from .flows import TradeFlows
+    from .sources import Request
+
+    #: One row block of X: (first row, stop row, its Dask chunk (Delayed) or scattered Future).
+    Block = tuple[int, int, Any]
+
+R = TypeVar("R")
+
 INSTALL = "pip install 'tradeindex[dask]'"
 _ONE_AT_A_TIME = threading.Lock()  # per worker process: one tradeindex task computes at a time
 
 
-def as_client(client, blocks=False):
+def as_client(client: object, blocks: bool = False) -> Client:
     """The dask.distributed Client to run on: `client`, or the running one for "auto" (and for
     None when X comes in row blocks: `blocks`)."""
     shown = repr(client) if client is None or isinstance(client, str) else type(client).__name__
@@ -60,7 +77,7 @@ def as_client(client, blocks=False):
 
 
 @contextmanager
-def _on_worker():
+def _on_worker() -> Iterator[None]:
     """One tradeindex task at a time in this worker process, n_threads=None meaning the
     worker's threads (every thread of the process's pool when called outside a worker)."""
     try:
@@ -72,12 +89,13 @@ def _on_worker():
         yield
 
 
-def _total_threads(client):
+def _total_threads(client: Client) -> int:
     return max(1, sum(client.nthreads().values()))
 
 
 # -- years: one task per window ------------------------------------------------------------------------
-def run_on_cluster(client, source, compute, windows, request, *, label=None):
+def run_on_cluster(client: object, source: Flows, compute: Callable[[TradeFlows, Window], R],
+                   windows: Iterable[Window], request: Request, *, label: str | None = None) -> list[R]:
     """[compute(flows, window) for each window] as tasks on the cluster of `client`, in window
     order (see the module docstring). `label` names the tasks on the dashboard."""
     client = as_client(client)
@@ -102,17 +120,20 @@ def run_on_cluster(client, source, compute, windows, request, *, label=None):
         raise
 
 
-def _window(compute, window, flows, source=None, request=None):
+def _window(compute: Callable[[TradeFlows, Window], R], window: Window, flows: TradeFlows | None,
+            source: Flows | None = None, request: Request | None = None) -> tuple[R, list[tuple[type[Warning], str]]]:
     """On a worker: what the single-process loop does for one window (reading it from `source`
     when the flows are not given), and the warnings it raised."""
     with _on_worker(), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = compute(load(source, list(window), request) if flows is None else flows, window)
+        result = compute(load(source, list(window), request)  # type: ignore[arg-type]  # no flows: a source, a request
+                         if flows is None else flows, window)
+
     return result, [(w.category, str(w.message)) for w in caught]
 
 
 # -- kernels: one task per row block of X ----------------------------------------------------------------
-def _row_blocks(client, X, rows):
+def _row_blocks(client: Client, X: Any, rows: int | None) -> tuple[list[Block], int]:
     """([(start, stop, part)], columns): X's row blocks, each part a Dask chunk (Delayed) or
     a block checked here and scattered (Future). X: a Dask array (its row chunks), a list of
     matrices (its items) or one matrix (cut every `rows` rows; None: a few blocks per worker
@@ -140,7 +161,8 @@ def _row_blocks(client, X, rows):
     return [(stop - b.shape[0], stop, part) for b, stop, part in zip(blocks, stops, parts)], blocks[0].shape[1]
 
 
-def _prepared(client, X, M, rows, dtype, method, scale):
+def _prepared(client: Client, X: Any, M: Matrix, rows: int | None, dtype: Any, method: Method,
+              scale: float) -> tuple[list[Block], Any, type[np.floating[Any]], Method, float]:
     """(blocks, columns, validated M, dtype, method, scale) with X's total columns checked
     against M and options checked, before any task runs."""
     blocks, P = _row_blocks(client, X, rows)
@@ -150,7 +172,7 @@ def _prepared(client, X, M, rows, dtype, method, scale):
     return blocks, check_trade_values("M", M), dtype, method, scale
 
 
-def _method(client, method, blocks, M):
+def _method(client: Client, method: Method, blocks: Sequence[Block], M: Any) -> Method:
     """The method of the single-process call, over all of X's rows ("auto": from the column
     counts summed over the blocks, counted on the workers)."""
     if method != "auto":
@@ -160,7 +182,8 @@ def _method(client, method, blocks, M):
     return kernels._cheaper(blocks[-1][1], np.sum(counts, axis=0), M)
 
 
-def _tasks(blocks, name, fn, args):
+def _tasks(blocks: Sequence[Block], name: str, fn: Callable[..., Any],
+           args: Callable[[int, int], tuple[Any, ...]]) -> list[Any]:
     """One Delayed call fn(part, *args(start, stop), param) per block, named for the dashboard."""
     import dask
     token = uuid.uuid4().hex[:12]
@@ -169,10 +192,10 @@ def _tasks(blocks, name, fn, args):
             for a, b, part in blocks]
 
 
-def _in_order(client, tasks, ahead):
+def _in_order(client: Client, tasks: Iterable[Any], ahead: int) -> Iterator[Any]:
     """The tasks' results in order, at most `ahead` on the cluster at a time; the rest
     cancelled on an error or when the caller stops early."""
-    futures = deque()
+    futures: deque[Future[Any]] = deque()
     try:
         for task in tasks:
             futures.append(client.compute(task))
@@ -184,7 +207,8 @@ def _in_order(client, tasks, ahead):
         client.cancel(list(futures))
 
 
-def top_k_on_cluster(client, X, M, k, *, exclude, scale, dtype, method, n_threads):
+def top_k_on_cluster(client: object, X: Any, M: Matrix, k: int, *, exclude: Any, scale: float, dtype: Any,
+                     method: Method, n_threads: int | None) -> tuple[FloatArray, I64Array]:
     """kernels.complementarity_top_k with one task per row block of X (see kernels)."""
     client = as_client(client, blocks=True)
     blocks, M, dtype, method, scale = _prepared(client, X, M, None, dtype, method, scale)
@@ -200,7 +224,8 @@ def top_k_on_cluster(client, X, M, k, *, exclude, scale, dtype, method, n_thread
     return np.concatenate([v for v, _ in results]), np.concatenate([i for _, i in results])
 
 
-def _top_k_block(part, shared, skip, k, method, scale, dtype, n_threads, param):
+def _top_k_block(part: Any, shared: tuple[kernels._Shares, Any], skip: I64Array, k: int, method: str, scale: float,
+                 dtype: type[np.floating[Any]], n_threads: int | None, param: str) -> tuple[FloatArray, I64Array]:
     """On a worker: the top k of one row block of X against the shared M."""
     ms, keep = shared
     with _on_worker():
@@ -209,7 +234,8 @@ def _top_k_block(part, shared, skip, k, method, scale, dtype, n_threads, param):
         return kernels._top_k(xs, ms, keep, skip, k, method, scale, dtype, threads)
 
 
-def _block(part, ms, method, dtype, n_threads, param, check_size):
+def _block(part: Any, ms: kernels._Shares, method: str, dtype: type[np.floating[Any]], n_threads: int | None,
+           param: str, check_size: Callable[[int, int], object]) -> tuple[kernels._Shares, kernels._Shares, int]:
     """(shares of one row block of X, M's shares with the same index dtype, threads), the block
     checked (its values, then `check_size(rows, threads)` for the memory it will take)."""
     X = check_trade_values(param, part)
@@ -219,7 +245,8 @@ def _block(part, ms, method, dtype, n_threads, param, check_size):
     return (*kernels._same_index(kernels._Shares(X, dtype, method, False), ms, method), threads)
 
 
-def blocks_on_cluster(client, X, M, *, rows, scale, dtype, method, n_threads):
+def blocks_on_cluster(client: object, X: Any, M: Matrix, *, rows: int, scale: float, dtype: Any, method: Method,
+                      n_threads: int | None) -> Iterator[tuple[int, FloatArray]]:
     """kernels.complementarity_blocks with one task per row block of X (see kernels)."""
     client = as_client(client, blocks=True)
     blocks, M, dtype, method, scale = _prepared(client, X, M, rows, dtype, method, scale)
@@ -230,14 +257,16 @@ def blocks_on_cluster(client, X, M, *, rows, scale, dtype, method, n_threads):
     return _pieces(_in_order(client, tasks, 2 * _total_threads(client)), blocks, rows)
 
 
-def _pieces(results, blocks, rows):
+def _pieces(results: Iterable[FloatArray], blocks: Sequence[Block], rows: int) -> Iterator[tuple[int, FloatArray]]:
     """(start, at most `rows` rows) of each block's result, in row order."""
     for (start, _, _), out in zip(blocks, results):
         for a in range(0, len(out), rows):
             yield start + a, out[a:a + rows]
 
 
-def _overlap_block(part, ms, method, scale, dtype, n_threads, param):
+def _overlap_block(part: Any, ms: kernels._Shares, method: str, scale: float, dtype: type[np.floating[Any]],
+                   n_threads: int | None, param: str) -> FloatArray:
+
     """On a worker: the rows of the overlap matrix of one row block of X against the shared M."""
     remedy = ("cut X into smaller row blocks (Dask chunks), or ask for the best partners only with "
               "kernels.complementarity_top_k")

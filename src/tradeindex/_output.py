@@ -11,6 +11,8 @@ folder of files with a manifest (:func:`write_folder`).
   KeyboardInterrupt included, so an interrupted run leaves the previous output intact and no
   partial file behind. (Atomic against interruption, not against power loss: no fsync.)
 """
+from __future__ import annotations
+
 import gzip
 import hashlib
 import json
@@ -18,12 +20,20 @@ import os
 import re
 import shutil
 import uuid
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ._validation import check_output_path, fail
+
+if TYPE_CHECKING:
+    from ._typing import PathLike
+
+#: What write_folder writes into a file: a table or a result, bytes, text, or f(path) writing it.
+Content: TypeAlias = "object | bytes | bytearray | str | Callable[[Path], object]"
 
 #: The formats write_table knows, by file-name ending (".csv.gz" is checked before ".csv").
 FORMATS = (".csv.gz", ".csv", ".parquet", ".arrow", ".feather", ".dta")
@@ -31,7 +41,8 @@ MANIFEST = "manifest.json"
 _STATA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,31}\Z")
 
 
-def check_output_file(path, param="path", *, overwrite=True, formats=FORMATS):
+def check_output_file(path: PathLike, param: str = "path", *, overwrite: bool = True,
+                      formats: Sequence[str] = FORMATS) -> str:
     """The format of a table to write at `path` (its extension), checked before anything is
     computed or written: a known extension, an existing folder, a new file unless `overwrite`."""
     check_output_path(param, path, formats)
@@ -45,7 +56,7 @@ def check_output_file(path, param="path", *, overwrite=True, formats=FORMATS):
     return next(f for f in formats if name.endswith(f))
 
 
-def as_table(table):
+def as_table(table: object) -> pa.Table:
     """A pyarrow Table from a Table, a result (its long table, ``to_arrow()``) or any object
     with an Arrow stream (``__arrow_c_stream__``: a polars or pandas DataFrame...)."""
     if isinstance(table, pa.Table):
@@ -58,7 +69,7 @@ def as_table(table):
          "object with an Arrow stream (__arrow_c_stream__)", type(table).__name__, TypeError)
 
 
-def nan_to_null(table):
+def nan_to_null(table: pa.Table) -> pa.Table:
     """The table with every NaN of its float columns replaced by a null (no copy when there is
     no NaN)."""
     columns = list(table.columns)
@@ -68,7 +79,7 @@ def nan_to_null(table):
     return pa.Table.from_arrays(columns, schema=table.schema)
 
 
-def _write_csv(table, path, gz=False):
+def _write_csv(table: pa.Table, path: Path, gz: bool = False) -> None:
     """CSV, or gzip-compressed at level 6 (gzip's default; Arrow's own gzip stream, at level 9,
     is 2.7 times slower for 1% less). Nulls are empty fields (so a one-column table's null rows
     are blank lines, which CSV readers skip: every table tradeindex writes has several)."""
@@ -79,7 +90,7 @@ def _write_csv(table, path, gz=False):
         pacsv.write_csv(table, fh)
 
 
-def _write_stata(table, path):
+def _write_stata(table: pa.Table, path: Path) -> None:
     from .result import _pandas
     bad = [c for c in table.column_names if not _STATA_NAME.match(c)]
     if bad:
@@ -89,27 +100,29 @@ def _write_stata(table, path):
     frame.to_stata(str(path), write_index=False, version=118)
 
 
-def _write_feather(table, path, compression):
+def _write_feather(table: pa.Table, path: Path, compression: str | None) -> None:
     import pyarrow.feather as feather
     feather.write_feather(table, str(path), compression=compression)
 
 
-def _write_parquet(table, path):
+def _write_parquet(table: pa.Table, path: Path) -> None:
     import pyarrow.parquet as pq
     pq.write_table(table, str(path))
 
 
-_WRITERS = {".csv": _write_csv, ".csv.gz": lambda t, p: _write_csv(t, p, gz=True),
-            ".parquet": _write_parquet, ".arrow": lambda t, p: _write_feather(t, p, "uncompressed"),
-            ".feather": lambda t, p: _write_feather(t, p, None), ".dta": _write_stata}
+_WRITERS: dict[str, Callable[[pa.Table, Path], None]] = {
+    ".csv": _write_csv, ".csv.gz": lambda t, p: _write_csv(t, p, gz=True),
+    ".parquet": _write_parquet, ".arrow": lambda t, p: _write_feather(t, p, "uncompressed"),
+    ".feather": lambda t, p: _write_feather(t, p, None), ".dta": _write_stata}
 
 
-def _temporary(path):
+def _temporary(path: Path) -> Path:
     """A fresh name beside `path` (same folder, so that os.replace is a rename)."""
     return path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
 
 
-def _atomic(path, write, place=os.replace):
+def _atomic(path: Path, write: Callable[[Path], object],
+            place: Callable[[Path, Path], object] = os.replace) -> None:
     """Call write(temporary path), then place(temporary, path) (a rename); remove the temporary
     on any error."""
     tmp = _temporary(path)
@@ -124,7 +137,7 @@ def _atomic(path, write, place=os.replace):
         raise
 
 
-def write_table(table, path, *, overwrite=True, param="path"):
+def write_table(table: object, path: PathLike, *, overwrite: bool = True, param: str = "path") -> Path:
     """Write a pyarrow Table, or a result's long table, to `path` atomically; the format follows
     the extension (:data:`FORMATS`). NaN in float columns is written as a null.
 
@@ -148,13 +161,13 @@ def write_table(table, path, *, overwrite=True, param="path"):
     ['"x"', '1', '']
     """
     fmt = check_output_file(path, param, overwrite=overwrite)
-    path = Path(path)
-    table = nan_to_null(as_table(table))
-    _atomic(path, lambda tmp: _WRITERS[fmt](table, tmp))
-    return path
+    out = Path(path)
+    data = nan_to_null(as_table(table))
+    _atomic(out, lambda tmp: _WRITERS[fmt](data, tmp))
+    return out
 
 
-def _sha256(path):
+def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -162,7 +175,7 @@ def _sha256(path):
     return digest.hexdigest()
 
 
-def _write_entry(root, name, content):
+def _write_entry(root: Path, name: str, content: Content) -> None:
     """One entry of write_folder's `files` under the folder `root`."""
     rel = Path(name)
     if rel.is_absolute() or ".." in rel.parts or not rel.parts or str(rel) == MANIFEST:
@@ -182,7 +195,8 @@ def _write_entry(root, name, content):
         write_table(content, path, param=f"files[{name!r}]")
 
 
-def write_folder(files, out_dir, *, overwrite=False, manifest=None):
+def write_folder(files: Mapping[str, Content], out_dir: PathLike, *, overwrite: bool = False,
+                 manifest: Mapping[str, Any] | None = None) -> list[Path]:
     """Write several files into the folder `out_dir` as one unit, with ``manifest.json`` last.
 
     Everything is written into a temporary folder beside `out_dir`, which is renamed into place
@@ -228,7 +242,7 @@ def write_folder(files, out_dir, *, overwrite=False, manifest=None):
              FileExistsError)
     out.parent.mkdir(parents=True, exist_ok=True)
 
-    def build(tmp):
+    def build(tmp: Path) -> None:
         tmp.mkdir()
         for name, content in files.items():
             _write_entry(tmp, name, content)
@@ -242,11 +256,12 @@ def write_folder(files, out_dir, *, overwrite=False, manifest=None):
     return [out / n for n in names] + [out / MANIFEST]
 
 
-def _swap(tmp, out):
+def _swap(tmp: Path, out: Path) -> None:
     """Rename the complete folder `tmp` to `out`; an existing `out` is moved aside first and
     deleted only once `tmp` is in place (put back if the rename fails)."""
     if not out.exists():
         return os.replace(tmp, out)
+
     old = _temporary(out)
     os.replace(out, old)
     try:

@@ -4,12 +4,37 @@ Each message names the parameter, what was expected and what was found:
 ``"value must be non-negative; found -3.0 at row 12 (year 1990, exporter 'ARM', ...); 4 rows in all"``.
 Row numbers are 0-based positions in the input (the data rows of a file, header excluded).
 """
+from __future__ import annotations
+
 import math
 import numbers
 import os
 import re
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence, Sized
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, TypeAlias, TypeVar, overload
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import numpy.typing as npt
+    from numpy.typing import DTypeLike
+
+    from ._typing import Countries, FloatDType, Membership, PathLike, Products, Sparse
+
+#: What places a row in a message: called with a row, it gives its context ("year 1990, exporter
+#: 32, ..."); with a ``locate(row)`` method, where the row is (a file and line).
+Describe: TypeAlias = Callable[[int], str]
+#: Row positions (an integer array or a list).
+Rows: TypeAlias = "npt.NDArray[np.integer[Any]] | Sequence[int]"
+Adjust: TypeAlias = 'Literal["imbalance", "aquino"] | None'
+T = TypeVar("T")
+V = TypeVar("V")
+A = TypeVar("A", bound=Any)
+H = TypeVar("H", bound=Hashable)
+M = TypeVar("M", bound=Mapping[str, Any])
+P = TypeVar("P", bound="PathLike")
 
 #: Codes that stand for an aggregate of countries, not a country: rejected as exporter/importer.
 AGGREGATE_NUMERIC = {0: "World", 97: "EU (aggregate)"}
@@ -24,12 +49,12 @@ AGGREGATE_TEXT = {"WLD": "World", "W00": "World", "WORLD": "World", "ALL": "all 
                   "EUN": "EU (aggregate)", "EU": "EU (aggregate)"}
 
 
-def fail(param, expected, found, exc=ValueError):
+def fail(param: str, expected: str, found: str, exc: type[Exception] = ValueError) -> NoReturn:
     """Raise `exc` with the one message template used everywhere."""
     raise exc(f"{param} must be {expected}; found {found}")
 
 
-def is_input_error(err):
+def is_input_error(err: BaseException) -> bool:
     """Whether `err` is a bad input told in the template of :func:`fail` ("x must be ...; found
     ..."), or the system's answer about files, memory or an optional extra not installed
     (OSError, MemoryError, ImportError): the user's to fix. Any other error is a bug (e.g. a raw
@@ -39,13 +64,13 @@ def is_input_error(err):
     return isinstance(err, (ValueError, TypeError, KeyError)) and bool(re.match(r"^\S.* must be .*; found ", str(err)))
 
 
-def _place(row, describe):
+def _place(row: int, describe: Any) -> str:
     """'row 12', or 'line 14 of BACI_HS17_Y2020_V202401.csv' when `describe` can locate rows
     in files (the readers' builder)."""
     return describe.locate(row) if hasattr(describe, "locate") else f"row {row}"
 
 
-def _where(rows, describe):
+def _where(rows: Rows, describe: Describe | None) -> str:
     """'at row 12 (exporter ...); 4 rows in all' for the offending row positions."""
     first = int(rows[0])
     ctx = f" ({describe(first)})" if describe is not None else ""
@@ -53,13 +78,13 @@ def _where(rows, describe):
     return f"at {_place(first, describe)}{ctx}{more}"
 
 
-def check_choice(param, value, options):
+def check_choice(param: str, value: T, options: Sequence[object]) -> T:
     if value not in options:
         fail(param, "one of " + ", ".join(repr(o) for o in options), repr(value))
     return value
 
 
-def check_n_threads(n_threads, limit):
+def check_n_threads(n_threads: int | None, limit: int) -> int | None:
     """None or an integer from 1 to `limit` (config.MAX_THREADS); the clamp to the available
     cores is config.effective_threads'."""
     if n_threads is None:
@@ -71,13 +96,13 @@ def check_n_threads(n_threads, limit):
     return int(n_threads)
 
 
-def check_positive_int(param, value):
+def check_positive_int(param: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         fail(param, "a positive integer", repr(value))
     return int(value)
 
 
-def check_numeric(param, arr, *, exc=TypeError):
+def check_numeric(param: str, arr: A, *, exc: type[Exception] = TypeError) -> A:
     """A numeric NumPy array (bool, integer or real float), else a TypeError naming the dtype
     found (complex, object, datetime, timedelta, strings...)."""
     if arr.dtype.kind not in "biuf":
@@ -85,7 +110,7 @@ def check_numeric(param, arr, *, exc=TypeError):
     return arr
 
 
-def as_float64(param, arr):
+def as_float64(param: str, arr: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
     """The one dtype policy for values: float64 passes through unchanged (no copy); bool (a
     product basket: 1 for each product present), integers and the other floats (float16, float32,
     longdouble) are upcast to float64 (a copy)."""
@@ -93,7 +118,7 @@ def as_float64(param, arr):
     return arr if arr.dtype == np.float64 else arr.astype(np.float64)
 
 
-def as_array(param, arr):
+def as_array(param: str, arr: object) -> npt.NDArray[Any]:
     """np.asarray(arr) (no copy for an ndarray), a masked array or a ragged list being a TypeError."""
     if isinstance(arr, np.ma.MaskedArray):
         fail(param, "a plain array (masked entries would count with their hidden values)",
@@ -104,14 +129,15 @@ def as_array(param, arr):
         fail(param, "an array of numbers", f"{type(arr).__name__} ({err})", TypeError)
 
 
-def check_1d(param, arr):
+def check_1d(param: str, arr: A) -> A:
     """A one-dimensional array (a column)."""
     if arr.ndim != 1:
         fail(param, "a one-dimensional array (one value per row)", f"shape {arr.shape}")
     return arr
 
 
-def check_amounts(param, arr, describe=None, *, allow_nan=False):
+def check_amounts(param: str, arr: npt.NDArray[Any], describe: Describe | None = None, *,
+                  allow_nan: bool = False) -> npt.NDArray[np.float64]:
     """Finite and non-negative (NaN allowed when `allow_nan`, e.g. missing quantities)."""
     arr = as_float64(param, arr)
     if arr.size == 0:
@@ -130,17 +156,18 @@ def check_amounts(param, arr, describe=None, *, allow_nan=False):
     return arr
 
 
-def check_no_nulls(param, null_rows, describe=None):
+def check_no_nulls(param: str, null_rows: Rows, describe: Describe | None = None) -> None:
     if len(null_rows):
         fail(param, "present in every row", f"a missing value {_where(null_rows, describe)}")
 
 
-def check_length(param, arr, n, other):
+def check_length(param: str, arr: Sized, n: int, other: str) -> None:
     if len(arr) != n:
         fail(param, f"of length {n} like {other}", f"length {len(arr)}")
 
 
-def check_not_aggregate(param, codes, rows=None, describe=None):
+def check_not_aggregate(param: str, codes: Iterable[Any], rows: Rows | None = None,
+                        describe: Describe | None = None) -> None:
     """Reject aggregate partners (World, EU...) among the unique codes of a column; `rows`: where
     the first of them is, for the message."""
     for code in codes:
@@ -151,14 +178,15 @@ def check_not_aggregate(param, codes, rows=None, describe=None):
             fail(param, "a country code, not an aggregate", f"{code!r} ({name}){where}")
 
 
-def check_no_self_trade(exporter_ids, importer_ids, describe=None):
+def check_no_self_trade(exporter_ids: npt.NDArray[Any], importer_ids: npt.NDArray[Any],
+                        describe: Describe | None = None) -> None:
     same = exporter_ids == importer_ids
     if same.any():
         fail("importer", "different from exporter (no trade of a country with itself)",
              f"the same country {_where(np.flatnonzero(same), describe)}")
 
 
-def check_duplicates(dup_rows, twin, describe=None):
+def check_duplicates(dup_rows: Rows, twin: int, describe: Describe | None = None) -> None:
     """`dup_rows`: rows repeating an earlier (year, exporter, importer, product); `twin`: the
     earlier row the first of them repeats."""
     if len(dup_rows):
@@ -173,7 +201,7 @@ def check_duplicates(dup_rows, twin, describe=None):
 UNMAPPED_LIMIT = 0.25
 
 
-def check_unmapped(lost, total, hs, note, *, strict=False):
+def check_unmapped(lost: float, total: float, hs: str | None, note: str, *, strict: bool = False) -> None:
     """Product codes a concordance does not know: an error when asked (`strict`) or when they
     hold more than UNMAPPED_LIMIT of the value."""
     if strict:
@@ -183,7 +211,7 @@ def check_unmapped(lost, total, hs, note, *, strict=False):
              f"{UNMAPPED_LIMIT:.0%} of the value has no SITC Rev.3 match)", f"{hs!r}; {note}")
 
 
-def check_column_name(param, name):
+def check_column_name(param: str, name: H) -> H:
     """A column of a frame named by a label (text, a number, a tuple for a MultiIndex)."""
     try:
         hash(name)
@@ -192,32 +220,33 @@ def check_column_name(param, name):
     return name
 
 
-def check_columns(param, available, required):
+def check_columns(param: str, available: Sequence[Hashable], required: Sequence[Hashable]) -> None:
     missing = [c for c in required if c not in available]
     if missing:
         fail(param, "a table with columns " + ", ".join(map(repr, required)),
              "no column " + ", ".join(map(repr, missing)) + "; columns are " + ", ".join(map(repr, available)))
 
 
-def check_known(param, unknown, what, universe_size, where="present in these flows"):
+def check_known(param: str, unknown: Sequence[object], what: str, universe_size: int,
+                where: str = "present in these flows") -> None:
     if unknown:
         fail(param, f"{what} {where} ({universe_size} in all)",
              ", ".join(map(repr, unknown[:10])) + (f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""))
 
 
-def check_year(param, year, years):
+def check_year(param: str, year: T, years: Collection[object]) -> T:
     if isinstance(year, bool) or not isinstance(year, numbers.Integral) or year not in years:
         fail(param, "one of the years present " + str(list(years)), repr(year))
     return year
 
 
-def check_one_year(param, years):
+def check_one_year(param: str, years: Collection[int]) -> None:
     if len(years) > 1:
         fail(param, "given when the flows hold several years", f"years {list(years)}; pass {param}=<year> "
              "or use the *_by_year() method")
 
 
-def check_digits(param, digits, current):
+def check_digits(param: str, digits: int, current: int) -> int:
     if isinstance(digits, bool) or not isinstance(digits, numbers.Integral) or not 1 <= digits <= current:
         fail(param, f"an integer from 1 to the current code length {current}", repr(digits))
     return int(digits)
@@ -236,7 +265,7 @@ COMPLEMENTARITY_REMEDY = ("ask for less: top_k=K (kernels.complementarity_top_k)
                           "block, dtype='float32' halves the result, or split the rows over a Dask cluster")
 
 
-def memory_limit():
+def memory_limit() -> tuple[int | None, str]:
     """(bytes, where from): the memory a result may take. TRADEINDEX_MAX_OUTPUT_BYTES when set,
     else the memory available now: MemAvailable of /proc/meminfo (or the free pages the OS
     reports), capped by the cgroup (container) limit less its usage; (None, ...) when unknown."""
@@ -273,7 +302,7 @@ def memory_limit():
     return min(found)
 
 
-def _bytes(n):
+def _bytes(n: float) -> str:
     for unit, size in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
         if n >= size:
             return f"{n / size:,.1f} {unit}"
@@ -285,7 +314,8 @@ def _bytes(n):
 SMALL_REQUEST = 64 * 2**20
 
 
-def check_output_size(param, shape, dtype=np.float64, *, work=0, what="result", remedy=COMPLEMENTARITY_REMEDY):
+def check_output_size(param: str, shape: Iterable[int], dtype: DTypeLike = np.float64, *, work: int = 0,
+                      what: str = "result", remedy: str = COMPLEMENTARITY_REMEDY) -> int:
     """Raise OutputTooLargeError when a `shape` x `dtype` result plus `work` bytes of working
     memory exceeds `memory_limit()`. Call it before the inputs are processed: it only multiplies
     sizes (Python integers: no overflow, whatever the shape)."""
@@ -307,7 +337,8 @@ def check_output_size(param, shape, dtype=np.float64, *, work=0, what="result", 
     return size + work
 
 
-def check_pairs_size(rows, cols, n_years, n_rows, n_cols, dtype=np.float64, *, top_k=None, offers=(), work=0):
+def check_pairs_size(rows: str, cols: str, n_years: int, n_rows: int, n_cols: int, dtype: DTypeLike = np.float64,
+                     *, top_k: int | None = None, offers: Collection[str] = (), work: int = 0) -> None:
     """A labelled all-pairs result (complementarity, similarity, Krugman, trade intensity) of
     n_years x n_rows x n_cols cells (n_years x n_rows x top_k with top_k), named by the
     function's own row and column parameters (`rows`, `cols`; or top_k), with the ways out the
@@ -328,17 +359,17 @@ def check_pairs_size(rows, cols, n_years, n_rows, n_cols, dtype=np.float64, *, t
 
 
 # -- complementarity family ------------------------------------------------------------------
-FLOAT_DTYPES = {"float64": np.float64, "float32": np.float32}
+FLOAT_DTYPES: dict[str, type[np.floating[Any]]] = {"float64": np.float64, "float32": np.float32}
 
 
-def check_float_dtype(param, dtype):
+def check_float_dtype(param: str, dtype: FloatDType) -> type[np.floating[Any]]:
     """'float64' / 'float32' (or the NumPy dtypes) -> the NumPy scalar type."""
     name = np.dtype(dtype).name if isinstance(dtype, (type, np.dtype)) else dtype
     check_choice(param, name, tuple(FLOAT_DTYPES))
     return FLOAT_DTYPES[name]
 
 
-def check_matrix(param, arr):
+def check_matrix(param: str, arr: Any) -> Any:
     """A 2-D NumPy array (any layout: strided, Fortran, read-only, memory-mapped) or a
     scipy.sparse matrix or array of any format, with a numeric dtype: returned as an ndarray
     (no copy) or as given. A labelled matrix holding a scipy.sparse ``.matrix`` (a TradeMatrix:
@@ -356,7 +387,7 @@ def check_matrix(param, arr):
     return check_numeric(param, arr)
 
 
-def check_trade_values(param, arr):
+def check_trade_values(param: str, arr: Any) -> Any:
     """A matrix of finite, non-negative numbers as float64 (see `as_float64`): an ndarray (the
     caller's own when already float64), or a CSR/CSC sparse array with sorted indices and no
     duplicate entries (the caller's arrays when already so; other formats converted, COO
@@ -375,7 +406,7 @@ def check_trade_values(param, arr):
         A.sum_duplicates()
     major = A.indptr
 
-    def where(i):
+    def where(i: int) -> str:
         line = int(np.searchsorted(major, i, side="right")) - 1
         row, col = (line, A.indices[i]) if A.format == "csr" else (A.indices[i], line)
         return f"at row {row}, column {col}"
@@ -383,7 +414,7 @@ def check_trade_values(param, arr):
     return A
 
 
-def _check_finite_non_negative(param, data, where):
+def _check_finite_non_negative(param: str, data: npt.NDArray[np.float64], where: Callable[[int], str]) -> None:
     """Every entry of `data` (float64) finite and >= 0; `where(i)` places flat entry i."""
     if data.size and not (data.min() >= 0 and data.max() <= np.finfo(np.float64).max):  # NaN compares false
         bad = np.flatnonzero(~(data >= 0) | ~(data <= np.finfo(np.float64).max))  # flat positions
@@ -391,12 +422,12 @@ def _check_finite_non_negative(param, data, where):
         fail(param, "finite and non-negative trade values", f"{float(data.flat[bad[0]])!r} {where(bad[0])}{more}")
 
 
-def check_same_products(param, shape, other, other_shape):
+def check_same_products(param: str, shape: tuple[int, ...], other: str, other_shape: tuple[int, ...]) -> None:
     if shape[1] != other_shape[1]:
         fail(param, f"{other_shape[1]} columns (products) like {other}", f"shape {shape}")
 
 
-def check_exclude(exclude, n_rows, n_cols):
+def check_exclude(exclude: npt.ArrayLike, n_rows: int, n_cols: int) -> npt.NDArray[np.int64]:
     """Per row, the column a top-k search leaves out (-1: none): integers in [-1, n_cols)."""
     arr = np.asarray(exclude)
     if arr.ndim != 1 or len(arr) != n_rows or (arr.size and arr.dtype.kind not in "iu"):
@@ -407,11 +438,11 @@ def check_exclude(exclude, n_rows, n_cols):
     return arr.astype(np.int64)
 
 
-def check_top_k(top_k):
+def check_top_k(top_k: int | None) -> int | None:
     return None if top_k is None else check_positive_int("top_k", top_k)
 
 
-def check_groups(groups):
+def check_groups(groups: Mapping[str, Countries] | None) -> list[tuple[str, list[Any]]]:
     """{name: [country keys]} with non-empty member lists -> list of (name, members)."""
     if groups is None:
         return []
@@ -426,13 +457,13 @@ def check_groups(groups):
     return out
 
 
-def check_group_names(names, labels):
+def check_group_names(names: Iterable[str], labels: Iterable[str]) -> None:
     clash = [n for n in names if n in set(labels)]
     if clash:
         fail("groups", "names different from the country labels", ", ".join(map(repr, clash)))
 
 
-def check_membership(membership, years):
+def check_membership(membership: Membership, years: Sequence[int | None]) -> Literal["by-year", "fixed"] | int:
     """"by-year", "fixed" or a year (integer): the composition built-in groups take."""
     if membership in ("by-year", "fixed"):
         return membership
@@ -442,7 +473,7 @@ def check_membership(membership, years):
     return int(membership)
 
 
-def check_years(param, years, present):
+def check_years(param: str, years: Any, present: Sequence[int]) -> tuple[list[Any], bool]:
     """None (every year: a panel when there are several), one year (a matrix) or a list of
     years (a panel) -> (list of years, panel?). Flows without years give ([None], False)."""
     if years is None:
@@ -458,7 +489,17 @@ def check_years(param, years, present):
     return years, True
 
 
-def check_group_spec(param, spec, builtin=(), *, world=False):
+@overload
+def check_group_spec(param: str, spec: str, builtin: Collection[str] = ..., *,
+                     world: Literal[False] = ...) -> tuple[str, str | list[str]]: ...
+@overload
+def check_group_spec(param: str, spec: str, builtin: Collection[str] = ..., *,
+                     world: bool) -> tuple[str | None, str | list[str] | None]: ...
+
+
+def check_group_spec(param: str, spec: str, builtin: Collection[str] = (), *,
+                     world: bool = False) -> tuple[str | None, str | list[str] | None]:
+
     """A command-line group: "NAME=A,B,C" -> (NAME, [A, B, C]); a built-in group name -> (NAME,
     NAME); with `world`, any other "NAME" or "NAME=" -> (NAME, None), i.e. all partners, and
     "A,B,C" -> (None, [A, B, C])."""
@@ -474,7 +515,7 @@ def check_group_spec(param, spec, builtin=(), *, world=False):
          + (", or NAME alone for all partners" if world else ""), repr(spec))
 
 
-def check_new_output(param, path, overwrite):
+def check_new_output(param: str, path: PathLike, overwrite: bool) -> Path:
     """An output path that does not hold anything yet, unless `overwrite`."""
     from pathlib import Path
     path = Path(path)
@@ -484,7 +525,7 @@ def check_new_output(param, path, overwrite):
     return path
 
 
-def check_products_with_conversion(param, products):
+def check_products_with_conversion(param: str, products: Products | None) -> None:
     """Products given with a conversion to SITC must say their classification: '84-90' could be
     HS chapters (before the conversion) or SITC divisions (after); named sets are read in the
     classification of the tables (SITC)."""
@@ -498,18 +539,18 @@ def check_products_with_conversion(param, products):
              "Rev.3 codes), or a named set (" + ", ".join(PRODUCT_SETS) + ")", repr(loose[0]))
 
 
-def check_output_path(param, path, suffixes):
+def check_output_path(param: str, path: P, suffixes: Iterable[str]) -> P:
     if not str(path).lower().endswith(tuple(suffixes)):
         fail(param, "a file name ending in " + " or ".join(suffixes), repr(str(path)))
     return path
 
 
-def check_year_list(param, text):
+def check_year_list(param: str, text: str | None) -> list[int] | None:
     """Years on the command line: '2017', '2010-2017', '2010,2012,2015-2017' -> a sorted list;
     None -> None."""
     if text is None:
         return None
-    years = set()
+    years: set[int] = set()
     for part in str(text).split(","):
         first, dash, last = (x.strip() for x in part.partition("-"))
         if not first.isdigit() or (dash and not last.isdigit()) or int(last or first) < int(first) \
@@ -519,7 +560,7 @@ def check_year_list(param, text):
     return sorted(years)
 
 # -- Grubel-Lloyd family (intra_industry.py) ------------------------------------------------------
-def check_scale(param, value, dtype=np.float64):
+def check_scale(param: str, value: float, dtype: DTypeLike = np.float64) -> float:
     """A positive finite number (the value an index takes at its maximum, e.g. 100 or 1), that
     the result's `dtype` can hold (float32 results: at most 3.4e38)."""
     top = float(np.finfo(dtype).max)
@@ -529,14 +570,14 @@ def check_scale(param, value, dtype=np.float64):
     return float(value)
 
 
-def check_alpha(alpha):
+def check_alpha(alpha: float) -> float:
     """The unit-value band of the trade-type split: 0 < alpha < 1 (0.15 or 0.25 in the literature)."""
     if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not 0 < alpha < 1:
         fail("alpha", "a number strictly between 0 and 1 (0.15 or 0.25 in the literature)", repr(alpha))
     return float(alpha)
 
 
-def check_partner_groups(partners, by):
+def check_partner_groups(partners: Any, by: str) -> dict[str, Any]:
     """partners as {group name: list of countries or None (the world)}.
 
     None -> {"World": None}; a list (or one code) -> {"partners": list}; a dict is kept (one
@@ -561,7 +602,7 @@ def check_partner_groups(partners, by):
     return {"partners": partners}
 
 
-def check_two_years(start, end, years):
+def check_two_years(start: int, end: int, years: Collection[int]) -> None:
     """start and end of a marginal-IIT comparison: two different years present in the flows."""
     check_year("start", start, years)
     check_year("end", end, years)
@@ -569,7 +610,7 @@ def check_two_years(start, end, years):
         fail("end", "a year different from start", repr(end))
 
 
-def check_adjust(adjust, by):
+def check_adjust(adjust: Adjust, by: str) -> Adjust:
     """None, "imbalance" or "aquino"; the imbalance adjustment is an aggregate one (not by product)."""
     check_choice("adjust", adjust, (None, "imbalance", "aquino"))
     if adjust == "imbalance" and by == "product":
@@ -581,7 +622,7 @@ def check_adjust(adjust, by):
 
 
 # -- trade indicators (indicators.py, kernels.rca / trade_intensity / hhi ...) ---------------------
-def check_reference(param, reference, n_products):
+def check_reference(param: str, reference: npt.ArrayLike, n_products: int) -> npt.NDArray[np.float64]:
     """A reference row for RCA: n_products finite non-negative values (float64, not copied when
     already float64)."""
     ref = check_1d(param, as_array(param, reference))
@@ -589,12 +630,12 @@ def check_reference(param, reference, n_products):
     return check_amounts(param, as_float64(param, ref))
 
 
-def check_same_shape(param, shape, other, other_shape):
+def check_same_shape(param: str, shape: tuple[int, ...], other: str, other_shape: tuple[int, ...]) -> None:
     if tuple(shape) != tuple(other_shape):
         fail(param, f"the shape of {other} {tuple(other_shape)}", f"shape {tuple(shape)}")
 
 
-def check_bilateral(param, B):
+def check_bilateral(param: str, B: npt.NDArray[Any] | Sparse) -> None:
     """A square countries x countries matrix without trade of a country with itself."""
     if B.shape[0] != B.shape[1]:
         fail(param, "a square countries x countries matrix (exporters x importers)", f"shape {B.shape}")
@@ -605,7 +646,7 @@ def check_bilateral(param, B):
              f"{float(diag[first])!r} at ({first}, {first}); {int(np.count_nonzero(diag))} in all")
 
 
-def check_aggregation(param, G, n_countries):
+def check_aggregation(param: str, G: Any, n_countries: int) -> Any:
     """None (each country on its own) or an (R, n_countries) matrix of 0s and 1s (or booleans):
     output row r sums the countries with G[r, c] == 1. Returned as None or a float64 CSR array
     (canonical: sorted indices, no explicit zeros)."""
@@ -625,7 +666,7 @@ def check_aggregation(param, G, n_countries):
     return G
 
 
-def check_one_group(param, groups):
+def check_one_group(param: str, groups: Mapping[str, V]) -> tuple[str, V]:
     """Exactly one group (from codes.resolve_groups) -> (name, members)."""
     if len(groups) != 1:
         fail(param, "one group: a built-in group name or {name: [ISO3, ...]}",
@@ -633,7 +674,7 @@ def check_one_group(param, groups):
     return next(iter(groups.items()))
 
 
-def check_has_groups(param, groups):
+def check_has_groups(param: str, groups: M) -> M:
     """At least one group (from codes.resolve_groups)."""
     if not groups:
         fail(param, "at least one group: a built-in group name or {name: [ISO3, ...]}", "none")
@@ -641,14 +682,14 @@ def check_has_groups(param, groups):
 
 
 # -- UN Comtrade records (sources.from_comtrade) --------------------------------------------------
-def check_annual(param, found):
+def check_annual(param: str, found: str) -> None:
     """Comtrade records of annual frequency only: `found` describes the others ("" when none)."""
     if found:
         fail(param, "annual records (freqCode 'A', period YYYY): the indices are annual; sum the months "
              "yourself only where all twelve are present", found)
 
 
-def check_hs_records(param, codes):
+def check_hs_records(param: str, codes: Iterable[Any]) -> None:
     """Comtrade records in an HS classification (classificationCode H0 ... H6)."""
     other = sorted(c for c in codes if not str(c).upper().startswith("H"))
     if other:
@@ -656,7 +697,7 @@ def check_hs_records(param, codes):
              "or one revision)", ", ".join(map(repr, other)))
 
 
-def check_unique_records(param, n_repeated, first):
+def check_unique_records(param: str, n_repeated: int, first: str) -> None:
     """One total record per (year, reporter, flow, partner, commodity) in Comtrade data."""
     if n_repeated:
         fail(param, "one record per (year, reporter, flow, partner, commodity) and breakdown (partner2Code, "

@@ -7,7 +7,12 @@ year), calls the computation, keeps its (small) result and releases the flows be
 window: nothing holds more years than the computation needs. With a Dask client the windows
 run as tasks on the cluster instead (the paths of a lazy source travel, not the data).
 """
+from __future__ import annotations
+
 import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast
+
 
 import numpy as np
 import scipy.sparse as sp
@@ -17,39 +22,56 @@ from .codes import Group, country_codes, country_label, product_specs, resolve_g
 from .flows import TradeFlows
 from .sources import LazyFlows, Request, prepare
 
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
-def source_years(source, years, param="years"):
+    from ._typing import ClientLike, Countries, Flows, Groups, I64Array, Membership, ObjectArray, Products, Years
+
+#: The years one computation sees at once: one year (None for flows without years); two for
+#: marginal IIT.
+Window: TypeAlias = "tuple[int | None, ...]"
+#: A fixed axis: (codes, labels) of the countries asked for, or None (every country present).
+Axis: TypeAlias = "tuple[I64Array, ObjectArray] | None"
+#: Each group's name and the ids of its members present in a year.
+GroupIds: TypeAlias = "list[tuple[str, I64Array]]"
+R = TypeVar("R")
+
+
+def source_years(source: Flows, years: Years, param: str = "years") -> tuple[list[Any], bool]:
     """(the years asked, as a list, and whether a panel was asked) for a TradeFlows or
     LazyFlows source; see _validation.check_years."""
     _check_source(source)
     return check_years(param, years, source.years)
 
 
-def _check_source(source):
+def _check_source(source: object) -> None:
     if not isinstance(source, (TradeFlows, LazyFlows)):
         fail("flows", "TradeFlows (read_baci, sample, TradeFlows.from_frame) or LazyFlows (scan_baci)",
              type(source).__name__, TypeError)
 
 
-def load(source, years, request=Request()):
+def load(source: Flows, years: Sequence[int | None], request: Request = Request()) -> TradeFlows:
     """The flows of `years` (a list; [None] for flows without years) as the computation needs
     them: the request's rows, columns and products only."""
+    known = cast("list[int]", list(years))  # [None] only for in-memory flows without years: taken whole
     if isinstance(source, LazyFlows):
-        return source._load(list(years), request)
-    flows = source if years == [None] else source._year_slice(list(years))
+        return source._load(known, request)
+    flows = source if years == [None] else source._year_slice(known)
     # the countries of a request only spare a reader rows the computation does not look at:
     # in memory nothing is read, so only the steps and products apply
     return prepare(flows, tuple(request.steps), request.products)
 
 
-def run(source, compute, *, years=None, windows=None, request=Request(), progress=False,
-        label="computing", client=None):
+def run(source: Flows, compute: Callable[[TradeFlows, Window], R], *, years: Iterable[int | None] | None = None,
+        windows: Sequence[Window] | None = None, request: Request = Request(), progress: bool = False,
+        label: str = "computing", client: ClientLike = None) -> list[R]:
     """[compute(flows, window) for each window], the flows of one window in memory at a time.
 
     `windows` defaults to one per year of `years` (a list of years of the source). `compute`
     must be a module-level function (or a functools.partial of one) for Dask."""
     _check_source(source)
     if windows is None:
+        assert years is not None  # years or windows: every caller gives one
         windows = [(y,) for y in years]
     if client is not None:
         from ._dask import run_on_cluster
@@ -63,12 +85,12 @@ def run(source, compute, *, years=None, windows=None, request=Request(), progres
     return out
 
 
-def _name(window):
+def _name(window: Window) -> str:
     return "-".join("all" if y is None else str(y) for y in window)
 
 
 # -- what each year's computation sees: its countries, its groups' members ----------------------------
-def fixed_axis(source, keys, param):
+def fixed_axis(source: Flows, keys: Countries | None, param: str) -> Axis:
     """The countries asked for as rows or columns, resolved once for every year: None (every
     country present in each year) or (codes, labels) in code order.
 
@@ -80,7 +102,8 @@ def fixed_axis(source, keys, param):
     if keys is None:
         return None
     listed = [keys] if isinstance(keys, (str, int, np.integer)) else list(keys)
-    codes, labels = [], []
+    codes: list[int] = []
+    labels: list[str] = []
     if isinstance(source, TradeFlows):
         source.countries.ids(listed, param)  # a key matching nothing in the flows: the error
         text = [k for k in listed if isinstance(k, str) and not _in_reference(k)]
@@ -97,7 +120,7 @@ def fixed_axis(source, keys, param):
     return np.asarray(codes, np.int64)[order], np.asarray(labels, dtype=object)[order]
 
 
-def _in_reference(key):
+def _in_reference(key: str) -> bool:
     try:
         country_codes([key], "key")
         return True
@@ -105,7 +128,7 @@ def _in_reference(key):
         return False
 
 
-def check_group_members(source, spec, param):
+def check_group_members(source: Flows, spec: Groups | None, param: str) -> None:
     """Check a groups argument before any year is read: names and non-empty member lists, and
     every member of a user's own list a known country (in the flows, or the reference tables
     for lazy input). Built-in groups are known."""
@@ -118,7 +141,7 @@ def check_group_members(source, spec, param):
             fixed_axis(source, members, param if name == param else f"{param}[{name!r}]")
 
 
-def axis_ids(flows, axis):
+def axis_ids(flows: TradeFlows, axis: Axis) -> tuple[npt.NDArray[np.integer[Any]], ObjectArray, I64Array]:
     """(ids in `flows` (-1 where absent), labels, codes) of a fixed axis for one year (a
     historic code, labelled "ISO3(code)", only where present), or of every country of the
     flows when `axis` is None."""
@@ -134,7 +157,7 @@ def axis_ids(flows, axis):
     return ids[keep], np.asarray(labels, dtype=object)[keep], np.asarray(codes, dtype=np.int64)[keep]
 
 
-def country_rows(flows, axis, groups):
+def country_rows(flows: TradeFlows, axis: Axis, groups: GroupIds) -> tuple[sp.csr_array, ObjectArray, I64Array]:
     """(aggregation matrix: output rows x countries, labels, codes): the axis's countries (all
     present by default, in id order; an asked country absent this year has an empty row)
     then one row per group summing its members."""
@@ -150,7 +173,7 @@ def country_rows(flows, axis, groups):
     return G, labels, codes
 
 
-def product_request(products):
+def product_request(products: Products | None) -> tuple[str, ...] | None:
     """A products argument as the tuple of specs a Request carries (comma-separated text split),
     or None."""
     if products is None:
@@ -160,7 +183,7 @@ def product_request(products):
         else tuple(str(x) for x in products)
 
 
-def membership_year(membership, year, years):
+def membership_year(membership: Membership, year: int | None, years: Iterable[int | None]) -> int | None:
     """The year whose composition a built-in group takes in `year`: that year ("by-year"),
     the last year asked ("fixed") or a given year."""
     if membership == "by-year" or year is None:
@@ -170,31 +193,36 @@ def membership_year(membership, year, years):
     return membership
 
 
-def groups_in_year(flows, spec, param, year, membership, years):
+def groups_in_year(flows: TradeFlows, spec: Groups | None, param: str, year: int | None, membership: Membership,
+                   years: Iterable[int | None]) -> tuple[GroupIds, dict[str, dict[str, list[str]]]]:
     """[(name, ids of the members present)] of the groups in `spec` for `year`, and
     {name: {"members": [...], "absent": [...]}}: the members used and the members listed
     but not in that year's data (a warning names them once per call)."""
     if spec is None:
         return [], {}
     listed = resolve_groups(spec, param, membership_year(membership, year, years))
-    out, info = [], {}
+    out: GroupIds = []
+    info: dict[str, dict[str, list[str]]] = {}
     for name, members in listed.items():
-        ids, absent = [], []
+        found: list[int] = []
+        absent = []
         for m in members:
             try:
-                ids.extend(flows.countries.ids([m], param).tolist())
+                found.extend(flows.countries.ids([m], param).tolist())
             except ValueError:
                 absent.append(m)
-        ids = np.unique(np.asarray(ids, dtype=np.int64))
+        ids = np.unique(np.asarray(found, dtype=np.int64))
         out.append((name, ids))
         info[name] = {"members": flows.countries.label[ids].tolist(), "absent": [str(a) for a in absent]}
     return out, info
 
 
-def group_notes(members, absent_members):
+def group_notes(members: Mapping[Any, Mapping[str, Sequence[object]]],
+                absent_members: Mapping[Any, Mapping[str, Sequence[object]]]) -> list[str]:
     """Warnings (and the text for meta["notes"]) about members absent from the data and groups
     without members in some years, from {year: {name: members used}} and {year: {name: absent}}."""
-    absent, empty = {}, {}
+    absent: dict[tuple[str, object], list[Any]] = {}
+    empty: dict[str, list[Any]] = {}
     for year, groups in members.items():
         for name, used in groups.items():
             for a in absent_members.get(year, {}).get(name, []):
@@ -210,16 +238,17 @@ def group_notes(members, absent_members):
     return notes
 
 
-def _years_text(years):
-    years = [y for y in years if y is not None]
-    if not years:
+def _years_text(years: Iterable[int | None]) -> str:
+    known = [y for y in years if y is not None]
+    if not known:
         return "the flows"
-    if len(years) > 1 and years == list(range(years[0], years[-1] + 1)):
-        return f"{years[0]}-{years[-1]}"
-    return ", ".join(map(str, years))
+    if len(known) > 1 and known == list(range(known[0], known[-1] + 1)):
+        return f"{known[0]}-{known[-1]}"
+    return ", ".join(map(str, known))
 
 
-def finish_meta(meta):
+def finish_meta(meta: dict[str, Any]) -> dict[str, Any]:
+
     """The notes of a result, once: members absent from the data and groups without members
     (each also a warning), then the notes the flows carried (conversions, summed duplicates),
     from the per-year entries "groups", "groups_absent" and "flow_notes"."""

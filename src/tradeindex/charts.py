@@ -21,14 +21,36 @@ The report's charts (``RegionalReport.plot_*`` delegate here):
 
 :func:`heatmap` and :func:`panel_lines` draw any IndexMatrix / IndexPanel (``.plot()``).
 """
+from __future__ import annotations
+
 import math
 import textwrap
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, cast
+
 
 import numpy as np
 
 from ._validation import check_choice, fail
 from .config import __version__
 from .report import COMPOSITIONS
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from matplotlib.axes import Axes
+    from matplotlib.colors import Colormap, Normalize
+    from matplotlib.figure import Figure, SubFigure
+    from matplotlib.text import Text
+
+    from ._typing import Countries, F64Array, PathLike
+    from .report import RegionalReport
+    from .result import IndexMatrix, IndexPanel
+
+#: Where the report's member charts draw: a new figure (None), one Axes, or one Axes per member.
+AxesArg: TypeAlias = "Axes | Sequence[Axes] | None"
+#: A series of the member charts: (key, legend label, line style keywords).
+Series: TypeAlias = "tuple[Any, str, dict[str, Any]]"
 
 #: Okabe and Ito (2008), "Color Universal Design": distinguishable with every colour-vision
 #: deficiency; yellow last (weak on white).
@@ -40,20 +62,20 @@ DPI = 170               # PNGs written by the report
 FOOTER_PT = 7.0         # footer font size (points)
 
 
-def _plt():
+def _plt() -> ModuleType:
     import matplotlib.pyplot as plt
     return plt
 
 
 # -- text ----------------------------------------------------------------------------------------
-def _span(years):
-    years = [y for y in years if y is not None]
-    if not years:
+def _span(years: Iterable[int | None]) -> str:
+    known = [y for y in years if y is not None]
+    if not known:
         return "no year"
-    return str(years[0]) if years[0] == years[-1] else f"{years[0]}-{years[-1]}"
+    return str(known[0]) if known[0] == known[-1] else f"{known[0]}-{known[-1]}"
 
 
-def _products_phrase(products):
+def _products_phrase(products: object) -> str:
     """The product set in a title: 'engineering (84, 85, ... in HS)' -> 'engineering products',
     '84' -> 'products 84', 'all products' as it is."""
     text = str(products)
@@ -62,14 +84,14 @@ def _products_phrase(products):
     return f"{text.split(' (')[0]} products" if " (" in text else f"products {text}"
 
 
-def source_line(source, years):
+def source_line(source: str | None, years: Iterable[int | None]) -> str:
     """The footer's source line: "Source: <source> via tradeindex X.Y"; without a source
     description, the years of the trade flows."""
     what = source or f"trade flows, {_span(years)} (data source not recorded)"
     return f"Source: {what} via tradeindex {__version__}."
 
 
-def _report_source(report, source):
+def _report_source(report: RegionalReport, source: str | None) -> str | None:
     return source or getattr(report, "source", None)
 
 
@@ -78,31 +100,31 @@ class _Canvas:
     """Where a chart draws: `fig` (returned), `body` (the figure or subfigure holding the axes),
     `axes`, `owned` (a figure made here: it gets a footer subfigure under the body)."""
 
-    def __init__(self, fig, body, axes, owned, footer=None):
+    def __init__(self, fig: Figure, body: Any, axes: list[Axes], owned: bool, footer: SubFigure | None = None) -> None:
         self.fig, self.body, self.axes, self.owned, self.footer = fig, body, axes, owned, footer
 
 
-def _root(ax):
+def _root(ax: Axes) -> Figure:
     """The Figure holding an Axes (through subfigures)."""
     fig = ax.figure
     while getattr(fig, "figure", fig) is not fig:
         fig = fig.figure
-    return fig
+    return cast("Figure", fig)  # the root: no figure above it
 
 
-def _new_canvas(size):
+def _new_canvas(size: tuple[float, float]) -> tuple[Figure, SubFigure, SubFigure]:
     fig = _plt().figure(figsize=size, layout="constrained")
     body, footer = fig.subfigures(2, 1, height_ratios=[1, 1e-3])
     return fig, body, footer
 
 
-def _grid(n):
+def _grid(n: int) -> tuple[int, int]:
     """(rows, cols) of small multiples for n panels."""
     cols = n if n <= 3 else 2 if n == 4 else 3 if n <= 9 else 4
     return math.ceil(n / cols), cols
 
 
-def _panels(ax, names, panel=(3.5, 2.5)):
+def _panels(ax: Any, names: Sequence[str], panel: tuple[float, float] = (3.5, 2.5)) -> _Canvas:
     """A canvas of small multiples: a new figure when `ax` is None, else the Axes given (one,
     or a sequence of one per name)."""
     if ax is None:
@@ -119,25 +141,26 @@ def _panels(ax, names, panel=(3.5, 2.5)):
     return _Canvas(_root(axes[0]), axes[0].figure, axes, False)
 
 
-def _single(ax, size):
+def _single(ax: Axes | None, size: tuple[float, float]) -> _Canvas:
     if ax is None:
         fig, body, footer = _new_canvas(size)
         return _Canvas(fig, body, [body.subplots()], True, footer)
     return _Canvas(_root(ax), ax.figure, [ax], False)
 
 
-def _wrap(paragraphs, width_in, points=FOOTER_PT):
+def _wrap(paragraphs: Iterable[str], width_in: float, points: float = FOOTER_PT) -> list[str]:
     """Lines of text wrapped to a width in inches (about 0.6 em a character in small print, 0.52
     in titles)."""
     chars = max(30, int(width_in * 72 / (points * (0.6 if points < 9 else 0.52))))
     return [line for p in paragraphs if p for line in textwrap.wrap(p, chars)]
 
 
-def _footer(canvas, paragraphs):
+def _footer(canvas: _Canvas, paragraphs: Sequence[str]) -> Text:
     """The footer (product set, composition, notes, source): in the footer subfigure of a
     figure made here (the figure grows to hold it), else under the last Axes given. Returns the
     text artist."""
     if canvas.owned:
+        assert canvas.footer is not None  # a figure made here has its footer subfigure
         fig = canvas.fig
         w, h = fig.get_size_inches()
         lines = _wrap(paragraphs, w - 0.25)
@@ -154,7 +177,7 @@ def _footer(canvas, paragraphs):
                        color="0.2")
 
 
-def _title(canvas, title, panel_titles=None):
+def _title(canvas: _Canvas, title: str, panel_titles: Sequence[str] | None = None) -> None:
     """The chart's title (wrapped to the figure's width): over the panels of a figure made here,
     else on each Axes given, before its panel title."""
     if canvas.owned:
@@ -170,7 +193,7 @@ def _title(canvas, title, panel_titles=None):
             a.set_title("\n".join(_wrap([f"{t}: {title}"], 3.5, 8)), fontsize=8)
 
 
-def _legend(canvas, ncols=2):
+def _legend(canvas: _Canvas, ncols: int = 2) -> None:
     handles, labels = canvas.axes[0].get_legend_handles_labels()
     if canvas.owned:
         canvas.body.legend(handles, labels, loc="outside lower center", ncols=ncols, fontsize=8, frameon=False)
@@ -179,7 +202,7 @@ def _legend(canvas, ncols=2):
 
 
 # -- axes ----------------------------------------------------------------------------------------
-def _limits(values, top=None, zero=False):
+def _limits(values: Any, top: float | None = None, zero: bool = False) -> tuple[float, float, str | None]:
     """(low, high, note) y limits fitted to the finite values: from 0 when `zero` or when 0 is
     within one data range of the lowest value, else just below the data (note: "axis starts
     at X"); `top` caps the upper limit (100 for 0-100 indices)."""
@@ -191,7 +214,7 @@ def _limits(values, top=None, zero=False):
     lo, hi = float(v.min()), float(v.max())
     span = hi - lo if hi > lo else max(abs(hi) * 0.2, 1.0)
     start = 0.0 if 0 <= lo and (zero or lo <= span) else lo - 0.15 * span
-    ticks = MaxNLocator(nbins=5, steps=[1, 2, 5, 10]).tick_values(start, hi + 0.08 * span)
+    ticks = np.asarray(MaxNLocator(nbins=5, steps=[1, 2, 5, 10]).tick_values(start, hi + 0.08 * span))
     low = 0.0 if start == 0 else float(ticks[ticks <= start][-1])
     high = float(ticks[ticks >= hi + 0.08 * span][0]) if (ticks >= hi + 0.08 * span).any() else hi + 0.1 * span
     if top is not None and hi <= top:
@@ -199,14 +222,14 @@ def _limits(values, top=None, zero=False):
     return low, high, (f"axis starts at {low:g}" if low > 0 else None)
 
 
-def _comparable(per_panel):
+def _comparable(per_panel: Iterable[Sequence[float]]) -> bool:
     """Can the panels share one y range? Not when one panel's largest value is under a quarter
     of another's (its lines would be flat)."""
     tops = [np.nanmax(v) for v in per_panel if np.isfinite(np.asarray(v, dtype=float)).any()]
     return not tops or min(tops) <= 0 or max(tops) / min(tops) <= 4
 
 
-def _year_axis(ax, years):
+def _year_axis(ax: Axes, years: Sequence[int]) -> None:
     from matplotlib.ticker import MaxNLocator, StrMethodFormatter
     ax.set_xlim(years[0] - 0.4, years[-1] + 0.4)
     if len(years) <= 10:
@@ -220,16 +243,16 @@ def _year_axis(ax, years):
 
 
 # -- groups --------------------------------------------------------------------------------------
-def _members_by_year(report, group, composition="by-year"):
+def _members_by_year(report: RegionalReport, group: str, composition: str = "by-year") -> dict[int, list[str]]:
     """{year: [members in the data]} of a group in the report's ``groups`` table."""
-    out = {}
+    out: dict[int, list[str]] = {}
     for r in report._rows("groups", group=group, composition=composition):
         if r["in_data"]:
             out.setdefault(r["year"], []).append(r["member"])
     return out
 
 
-def _changes(report, group):
+def _changes(report: RegionalReport, group: str) -> list[tuple[int, str]]:
     """[(year, text)] where a group's members (each year's) change: "ARM, KGZ join"."""
     lists = _members_by_year(report, group)
     out = []
@@ -244,17 +267,17 @@ def _changes(report, group):
     return out
 
 
-def _groups(report, compare=True):
+def _groups(report: RegionalReport, compare: bool = True) -> list[str]:
     """The report's group and, with `compare`, its comparison group."""
     return [g for g in (report.group, report.compare if compare else None) if g and g != "none"]
 
 
-def _fixed_year(report):
+def _fixed_year(report: RegionalReport) -> int:
     rows = report._rows("groups", composition="fixed")
     return rows[0]["composition_year"] if rows else report.years[-1]
 
 
-def _composition_text(report, composition, compare=True):
+def _composition_text(report: RegionalReport, composition: str, compare: bool = True) -> str:
     """"fixed: the 2017 members in every year (EAEU: ARM BLR ...)" or "members of each year
     (...)", with where the members change."""
     groups = _groups(report, compare)
@@ -273,7 +296,7 @@ def _composition_text(report, composition, compare=True):
     return f"members of each year ({listed}" + "".join(f"; {y}: {t}" for y, t in changes) + ")"
 
 
-def _mark_changes(axes, report, composition, compare=True):
+def _mark_changes(axes: Sequence[Axes], report: RegionalReport, composition: str, compare: bool = True) -> None:
     """Dotted vertical lines where the composition plotted changes (each year's members)."""
     if composition != "by-year":
         return
@@ -287,7 +310,8 @@ def _mark_changes(axes, report, composition, compare=True):
 
 
 # -- the report's member charts ------------------------------------------------------------------
-def _check_report_args(report, composition, members, table):
+def _check_report_args(report: RegionalReport, composition: str, members: str | Iterable[str] | None,
+                       table: str) -> tuple[list[dict[str, Any]], list[str]]:
     check_choice("composition", composition, COMPOSITIONS)
     rows = report._rows(table, composition=composition)
     have = sorted({r["reporter"] for r in rows})
@@ -304,34 +328,36 @@ def _check_report_args(report, composition, members, table):
     return rows, have
 
 
-def _member_panels(report, *, composition, ax, members, table, value, series, title, unit, notes, source,
-                   top=100, share=False, compare=False):
+def _member_panels(report: RegionalReport, *, composition: str, ax: AxesArg, members: str | Iterable[str] | None,
+                   table: str, value: Callable[[dict[str, Any]], list[tuple[Any, float]]], series: Sequence[Series],
+                   title: str, unit: str, notes: Sequence[str], source: str | None, top: float | None = 100,
+                   share: bool = False, compare: bool = False) -> Figure:
     """Small multiples, one panel per member: each series ((key, label, style)) over the years,
     `value(row)` giving the [(series key, value)] of a table row. Index values share one y
     range fitted to the data (it may start above 0); `share` values (percentages) start at 0,
     each panel with its own range where the members' values differ too much for one (its title
     gives the range). `compare`: the series involve the comparison group (its composition and
     its changes shown too)."""
-    rows, members = _check_report_args(report, composition, members, table)
-    data = {m: {} for m in members}
+    rows, drawn = _check_report_args(report, composition, members, table)
+    data: dict[str, dict[Any, dict[int, float]]] = {m: {} for m in drawn}
     for r in rows:
         for key, v in value(r):
             data[r["reporter"]].setdefault(key, {})[r["year"]] = v
-    canvas = _panels(ax, members)
+    canvas = _panels(ax, drawn)
     years = report.years
-    curves = {m: {key: [data[m].get(key, {}).get(y, np.nan) for y in years] for key, _, _ in series} for m in members}
+    curves = {m: {key: [data[m].get(key, {}).get(y, np.nan) for y in years] for key, _, _ in series} for m in drawn}
     shared = not share or _comparable([sum(c.values(), []) for c in curves.values()])
     common = _limits(sum((sum(c.values(), []) for c in curves.values()), []), top, zero=share)
-    ncols = _grid(len(members))[1]
+    ncols = _grid(len(drawn))[1]
     panel_titles = []
-    for k, (a, m) in enumerate(zip(canvas.axes, members)):
+    for k, (a, m) in enumerate(zip(canvas.axes, drawn)):
         for key, label, style in series:
             a.plot(years, curves[m][key], label=label, ms=5, lw=1.6, **style)
         low, high, start = common if shared else _limits(sum(curves[m].values(), []), top, zero=True)
         a.set_ylim(low, high)
         _year_axis(a, years)
         panel_titles.append(m if shared else f"{m} (axis {low:g}-{min(high, top or high):g})")
-        if not canvas.owned or k + ncols >= len(members):
+        if not canvas.owned or k + ncols >= len(drawn):
             a.set_xlabel("year", fontsize=8)
         if not canvas.owned:
             a.set_ylabel(unit + (f"\n({start})" if start else ""), fontsize=8)
@@ -352,7 +378,9 @@ def _member_panels(report, *, composition, ax, members, table, value, series, ti
     return canvas.fig
 
 
-def member_complementarity(report, *, composition="fixed", ax=None, members=None, source=None):
+def member_complementarity(report: RegionalReport, *, composition: Literal["fixed", "by-year"] = "fixed",
+                           ax: AxesArg = None, members: str | Iterable[str] | None = None,
+                           source: str | None = None) -> Figure:
     """Each member's trade complementarity with the rest of the group and with the comparison
     group over the years, one panel per member: the member as exporter (its exports vs the
     partner's imports) solid, as importer dashed; rest of the group blue circles, comparison
@@ -397,7 +425,9 @@ def member_complementarity(report, *, composition="fixed", ax=None, members=None
         source=source)
 
 
-def grubel_lloyd_lines(report, *, composition="fixed", ax=None, members=None, source=None):
+def grubel_lloyd_lines(report: RegionalReport, *, composition: Literal["fixed", "by-year"] = "fixed",
+                       ax: AxesArg = None, members: str | Iterable[str] | None = None,
+                       source: str | None = None) -> Figure:
     """Each member's Grubel-Lloyd intra-industry trade in the product set within the group
     (solid, circles) vs in global trade (dashed, squares) over the years, one panel per member.
     Parameters as :func:`member_complementarity`."""
@@ -419,7 +449,8 @@ def grubel_lloyd_lines(report, *, composition="fixed", ax=None, members=None, so
         source=source)
 
 
-def share_lines(report, *, composition="fixed", ax=None, members=None, source=None):
+def share_lines(report: RegionalReport, *, composition: Literal["fixed", "by-year"] = "fixed", ax: AxesArg = None,
+                members: str | Iterable[str] | None = None, source: str | None = None) -> Figure:
     """The share of each member's exports (solid, circles) and imports (dashed, squares) in the
     product set that goes to / comes from the rest of the group, over the years, one panel per
     member. Parameters as :func:`member_complementarity`."""
@@ -440,7 +471,8 @@ def share_lines(report, *, composition="fixed", ax=None, members=None, source=No
 
 
 # -- heatmaps ------------------------------------------------------------------------------------
-def _order(labels, highlight, ranked, score, max_n):
+def _order(labels: Sequence[Any], highlight: Sequence[str], ranked: Sequence[str] | None, score: Any,
+           max_n: int) -> tuple[list[int], bool]:
     """Positions on one axis: the highlighted entries first, then the others (by `ranked`, a
     list of labels best first, else in their order); more than `max_n` keeps the highlighted
     ones and the best others (by `ranked`, else by `score`, highest first)."""
@@ -456,7 +488,7 @@ def _order(labels, highlight, ranked, score, max_n):
     return first + others[:max(max_n - len(first), 0)], cut
 
 
-def _colour_scale(values, diverging):
+def _colour_scale(values: F64Array, diverging: bool) -> tuple[Normalize, Colormap, str, str]:
     """(norm, cmap, extend, text) fitted to the finite values: the 2nd-98th percentiles (all of
     them under 10 values); diverging: centred on the median."""
     from matplotlib import colormaps
@@ -480,8 +512,9 @@ def _colour_scale(values, diverging):
     return norm, cmap, extend, text
 
 
-def _draw_heatmap(matrix, *, highlight, ranked, diverging, ax, max_countries, title, paragraphs,
-                  highlighted="highlighted"):
+def _draw_heatmap(matrix: IndexMatrix, *, highlight: Sequence[str], ranked: Sequence[str] | None, diverging: bool,
+                  ax: Axes | None, max_countries: int, title: str, paragraphs: list[str],
+                  highlighted: str = "highlighted") -> Figure:
     from matplotlib import patheffects
     from matplotlib.patches import Patch, Rectangle
     values = np.asarray(matrix.values, dtype=float)
@@ -541,12 +574,14 @@ def _draw_heatmap(matrix, *, highlight, ranked, diverging, ax, max_countries, ti
     return fig
 
 
-def _unit(result):
+def _unit(result: IndexMatrix | IndexPanel) -> str:
     scale = result.meta.get("scale")
     return f"{result.name} (0-{scale:g})" if isinstance(scale, (int, float)) and scale else result.name
 
 
-def report_heatmap(report, *, composition="fixed", diverging=False, ax=None, max_countries=40, source=None):
+def report_heatmap(report: RegionalReport, *, composition: Literal["fixed", "by-year"] = "fixed",
+                   diverging: bool = False, ax: Axes | None = None, max_countries: int = 40,
+                   source: str | None = None) -> Figure:
     """The last year's complementarity of every pair of countries (``report.heatmap``): the
     group's members (of `composition` in that year) first, bold and framed, then the other
     countries ranked by complementarity with the group (the candidate partners); at most
@@ -574,7 +609,7 @@ def report_heatmap(report, *, composition="fixed", diverging=False, ax=None, max
                          highlighted=f"{report.group} members")
 
 
-def _meta_products(meta):
+def _meta_products(meta: Mapping[str, Any]) -> str:
     """"engineering (204 codes)" from a result's meta."""
     selection = meta.get("product_selection")
     counts = meta.get("products")
@@ -584,7 +619,7 @@ def _meta_products(meta):
     return text + (f" ({n} codes)" if n else "")
 
 
-def _meta_groups(meta):
+def _meta_groups(meta: Mapping[str, Any]) -> str:
     """"EAEU: BLR KAZ RUS (2014), ARM BLR KAZ KGZ RUS (2015)" from a result's meta["groups"]."""
     by_year = meta.get("groups") or {}
     names = dict.fromkeys(g for groups in by_year.values() if isinstance(groups, dict) for g in groups)
@@ -598,7 +633,7 @@ def _meta_groups(meta):
     return "; ".join(parts)
 
 
-def _result_paragraphs(result, years, source):
+def _result_paragraphs(result: IndexMatrix | IndexPanel, years: Sequence[int | None], source: str | None) -> list[str]:
     groups = _meta_groups(result.meta)
     notes = result.meta.get("notes") or []
     notes = [n for v in notes.values() for n in np.atleast_1d(v)] if isinstance(notes, dict) else np.atleast_1d(notes)
@@ -608,15 +643,16 @@ def _result_paragraphs(result, years, source):
             " ".join(dict.fromkeys(map(str, notes))), source_line(source, years)]
 
 
-def heatmap(matrix, *, highlight=(), diverging=False, ax=None, max_countries=40, source=None):
+def heatmap(matrix: IndexMatrix, *, highlight: str | Iterable[str] = (), diverging: bool = False,
+            ax: Axes | None = None, max_countries: int = 40, source: str | None = None) -> Figure:
     """An IndexMatrix as a heatmap (``IndexMatrix.plot()``): rows x columns, `highlight`
     (labels) first, bold and framed; over `max_countries` per axis, the highlighted entries and
     the others with the highest mean value. Colour scale and missing cells as
     :func:`report_heatmap`; the footer gives the product set, classification, groups and
     `source`."""
     title = f"{matrix.name[:1].upper()}{matrix.name[1:]}" + (f", {matrix.year}" if matrix.year is not None else "")
-    highlight = [highlight] if isinstance(highlight, str) else list(highlight or ())
-    return _draw_heatmap(matrix, highlight=[str(h) for h in highlight], ranked=None, diverging=diverging, ax=ax,
+    marked = [highlight] if isinstance(highlight, str) else list(highlight or ())
+    return _draw_heatmap(matrix, highlight=[str(h) for h in marked], ranked=None, diverging=diverging, ax=ax,
                          max_countries=max_countries, title=title,
                          paragraphs=_result_paragraphs(matrix, [matrix.year], source))
 
@@ -625,7 +661,8 @@ def heatmap(matrix, *, highlight=(), diverging=False, ax=None, max_countries=40,
 MAX_PAIRS = 20
 
 
-def panel_lines(panel, rows=None, cols=None, *, ax=None, source=None):
+def panel_lines(panel: IndexPanel, rows: Countries | None = None, cols: Countries | None = None, *,
+                ax: Axes | None = None, source: str | None = None) -> Figure:
     """An IndexPanel's values over the years for chosen (row, col) pairs (``IndexPanel.plot()``):
     one line per pair of `rows` x `cols` (labels, codes or names; default all), a country's
     pair with itself left out; at most 20 pairs. Markers at the years with a value; the y axis
@@ -662,7 +699,7 @@ def panel_lines(panel, rows=None, cols=None, *, ax=None, source=None):
 
 
 # -- the report's files ----------------------------------------------------------------------------
-def _save(make, path):
+def _save(make: Callable[[], Figure], path: PathLike) -> PathLike:
     plt = _plt()
     fig = make()
     try:
@@ -672,7 +709,8 @@ def _save(make, path):
     return path
 
 
-def report_charts(report, source=None):
+def report_charts(report: RegionalReport, source: str | None = None) -> dict[str, Callable[[PathLike], PathLike]]:
+
     """{file name: function writing that PNG at a path} for the report's charts
     (:meth:`RegionalReport.write`): the four charts with the fixed composition and, where a
     group's members change over the years, the three member charts with each year's members too.
@@ -680,10 +718,12 @@ def report_charts(report, source=None):
     _plt()
     charts = {"complementarity_members": member_complementarity, "grubel_lloyd_within_vs_global": grubel_lloyd_lines,
               "intra_group_share": share_lines}
-    out = {f"{name}.png": (lambda path, f=f: _save(lambda: f(report, source=source), path))
-           for name, f in charts.items()}
+    # (a lambda with a default argument, f=f binding each chart, is one mypy cannot infer: [misc])
+    out: dict[str, Callable[[PathLike], PathLike]] = {
+        f"{name}.png": (lambda path, f=f: _save(lambda: f(report, source=source), path))  # type: ignore[misc]  # (above)
+        for name, f in charts.items()}
     out["complementarity_heatmap.png"] = lambda path: _save(lambda: report_heatmap(report, source=source), path)
     if any(_changes(report, g) for g in _groups(report)):
-        out.update({f"{name}_by_year.png": (lambda path, f=f: _save(
+        out.update({f"{name}_by_year.png": (lambda path, f=f: _save(  # type: ignore[misc]  # the same
             lambda: f(report, composition="by-year", source=source), path)) for name, f in charts.items()})
     return out

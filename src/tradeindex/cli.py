@@ -14,14 +14,18 @@ Exit codes: 0 success; 2 a user error (bad arguments, unreadable or invalid inpu
 that cannot be met), reported in one line; 1 an internal error (a bug: the traceback is
 printed; please report it); 130 interrupted (Ctrl-C).
 """
+from __future__ import annotations
+
 import argparse
 import os
 import sys
 import time
 import traceback
 import warnings
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import numpy as np
 
@@ -32,11 +36,20 @@ from ._validation import (check_group_spec, check_new_output, check_output_path,
 from .codes import GROUPS
 from .complementarity import complementarity, export_similarity, import_similarity
 from .config import __version__, effective_threads, show_config
+from .flows import TradeFlows
 from .indicators import (concentration, intra_group_share, krugman, rca, regional_orientation,
                          trade_intensity, trade_specialisation)
 from .intra_industry import grubel_lloyd, marginal_iit, trade_types
 from .report import regional_report
 from .sources import sample, sample_path, scan_baci
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+    from ._typing import Flows, Groups, Years
+    from .intra_industry import MarginalIIT
+    from .result import IndexMatrix
+    from .sources import LazyFlows
 
 #: Exceptions that may be the user's to fix (one line, exit code 2; ImportError: an optional extra)
 #: when they say so (_validation.is_input_error: the message template, or files, memory and
@@ -46,10 +59,11 @@ MERCOSUR, NAFTA = ["ARG", "BRA", "PRY", "URY"], ["CAN", "MEX", "USA"]
 
 
 # -- input and output shared by the subcommands ------------------------------------------------------
-def _source(args, lazy=False):
+def _source(args: argparse.Namespace, lazy: bool = False) -> Flows:
     """The flows of the command: the bundled sample (in memory, or lazily with `lazy`) or the
     files, lazily; converted to SITC Rev.3 when --classification asks (a lazy step applied to
     each year as read)."""
+    flows: Flows
     if args.file == ["sample"]:
         flows = scan_baci(sample_path(), hs="HS92") if lazy else sample()
     else:
@@ -61,7 +75,7 @@ def _source(args, lazy=False):
 
 
 @contextmanager
-def _cluster(args):
+def _cluster(args: argparse.Namespace) -> Iterator[Client | None]:
     """The Dask client of --scheduler (default DASK_SCHEDULER_ADDRESS) for the whole command,
     closed at its end; None without one (or for a command that does not compute)."""
     address = getattr(args, "scheduler", None)
@@ -84,13 +98,13 @@ def _cluster(args):
         yield client
 
 
-def _years(args):
+def _years(args: argparse.Namespace) -> Years:
     """--years as the index functions take it: None (all), one year (a matrix) or a list (a panel)."""
     years = check_year_list("--years", args.years)
     return years[0] if years and len(years) == 1 else years
 
 
-def _write(result, args):
+def _write(result: Any, args: argparse.Namespace) -> None:
     """Write the result's long table (or, with --wide, the matrix) to -o; print what was written."""
     if getattr(args, "wide", False):
         check_output_path("-o/--output", args.output, (".csv",))
@@ -103,21 +117,21 @@ def _write(result, args):
     print(f"{result!r} -> {args.output}")
 
 
-def _check_output(args):
+def _check_output(args: argparse.Namespace) -> None:
     """The output file of an index subcommand, before anything is read: its format, an existing
     folder, and a new name unless --overwrite (else the computation ran for nothing)."""
     check_output_file(args.output, "-o/--output", formats=(".csv",) if args.wide else FORMATS)
     check_new_output("-o/--output", args.output, args.overwrite)
 
 
-def _named(path, part):
+def _named(path: str, part: str) -> str:
     """out.csv.gz -> out_PART.csv.gz: one file per part of a result."""
-    path = Path(path)
-    stem, dot, ext = path.name.partition(".")
-    return str(path.with_name(f"{stem}_{part}{dot}{ext}"))
+    file = Path(path)
+    stem, dot, ext = file.name.partition(".")
+    return str(file.with_name(f"{stem}_{part}{dot}{ext}"))
 
 
-def _groups(specs, param, world=False):
+def _groups(specs: Sequence[str] | None, param: str, world: bool = False) -> Any:
     """Repeated NAME=A,B,C / built-in NAME options as a dict (None when not given)."""
     if not specs:
         return None
@@ -130,21 +144,21 @@ def _groups(specs, param, world=False):
     return dict(parsed)
 
 
-def _countries(text):
+def _countries(text: str | None) -> list[str] | None:
     return [c.strip() for c in text.split(",") if c.strip()] if text else None
 
 
 # -- subcommands -------------------------------------------------------------------------------------
-def _info(args):
+def _info(args: argparse.Namespace) -> None:
     t0 = time.perf_counter()
     source = _source(args)
     years = check_year_list("--years", args.years)
-    flows = source if args.file == ["sample"] else source.collect(years, progress=True)
+    flows = source if isinstance(source, TradeFlows) else source.collect(years, progress=True)  # sample: in memory
     print(flows.summary())
     print(f"  read in {time.perf_counter() - t0:.2f} s")
 
 
-def _complementarity(args):
+def _complementarity(args: argparse.Namespace) -> None:
     result = complementarity(_source(args), years=_years(args), exporters=_countries(args.exporters),
                              importers=_countries(args.importers), products=args.products,
                              groups=_groups(args.group, "--group"), membership=args.membership,
@@ -153,7 +167,7 @@ def _complementarity(args):
     _write(result, args)
 
 
-def _similarity(args):
+def _similarity(args: argparse.Namespace) -> None:
     fn = export_similarity if args.side == "exports" else import_similarity
     result = fn(_source(args), years=_years(args), countries=_countries(args.countries),
                 partners=_countries(args.partners), products=args.products,
@@ -162,7 +176,7 @@ def _similarity(args):
     _write(result, args)
 
 
-def _grubel_lloyd(args):
+def _grubel_lloyd(args: argparse.Namespace) -> None:
     result = grubel_lloyd(_source(args), by=args.by, partners=_groups(args.partners, "--partners", world=True),
                           reporters=_countries(args.reporters), products=args.products, years=_years(args),
                           adjust=args.adjust, membership=args.membership, scale=args.scale,
@@ -170,7 +184,7 @@ def _grubel_lloyd(args):
     _write(result, args)
 
 
-def _marginal_iit(args):
+def _marginal_iit(args: argparse.Namespace) -> None:
     years = check_year_list("--years", args.years)
     if years is None or len(years) != 2:
         fail("--years", "two years, START,END (e.g. 2010,2017)", repr(args.years))
@@ -182,12 +196,13 @@ def _marginal_iit(args):
         _write(result, args)
         return
     out = args.output
-    for part, name in ((result.A, "A"), (result.B, "B")):
+    pair = cast("MarginalIIT", result)  # by pair or country: the A and B matrices
+    for part, name in ((pair.A, "A"), (pair.B, "B")):
         args.output = _named(out, name)
         _write(part, args)
 
 
-def _trade_types(args):
+def _trade_types(args: argparse.Namespace) -> None:
     result = trade_types(_source(args), alpha=args.alpha, method=args.method, by=args.by,
                          partners=_groups(args.partners, "--partners", world=True),
                          reporters=_countries(args.reporters), products=args.products, years=_years(args),
@@ -199,56 +214,57 @@ def _trade_types(args):
         _write(part, args)
 
 
-def _indicator(fn, args, **options):
+def _indicator(fn: Callable[..., object], args: argparse.Namespace, **options: Any) -> None:
     """Run one trade indicator on the command's input, years, products and membership, and
     write its long table."""
     _write(fn(_source(args), years=_years(args), products=args.products, membership=args.membership,
               progress=True, client=args.client, **options), args)
 
 
-def _rca(args):
+def _rca(args: argparse.Namespace) -> None:
     reference = _groups([args.reference], "--reference") if args.reference else None
     _indicator(rca, args, countries=_countries(args.countries), groups=_groups(args.group, "--group"),
                reference=reference, kind=args.kind)
 
 
-def _intensity(args):
+def _intensity(args: argparse.Namespace) -> None:
     _indicator(trade_intensity, args, reporters=_countries(args.reporters), partners=_countries(args.partners),
                groups=_groups(args.group, "--group"), exclude_self=args.exclude_self, self_pairs=args.self_pairs,
                n_threads=args.threads)
 
 
-def _concentration(args):
+def _concentration(args: argparse.Namespace) -> None:
     _indicator(concentration, args, countries=_countries(args.countries), groups=_groups(args.group, "--group"),
                measure=args.measure, scale=args.scale, n_threads=args.threads)
 
 
-def _specialisation(args):
+def _specialisation(args: argparse.Namespace) -> None:
     _indicator(trade_specialisation, args, countries=_countries(args.countries), groups=_groups(args.group, "--group"))
 
 
-def _krugman(args):
+def _krugman(args: argparse.Namespace) -> None:
     _indicator(krugman, args, countries=_countries(args.countries), partners=_countries(args.partners),
                groups=_groups(args.group, "--group"), side=args.side, self_pairs=args.self_pairs,
                n_threads=args.threads)
 
 
-def _orientation(args):
+def _orientation(args: argparse.Namespace) -> None:
     _indicator(regional_orientation, args, group=_groups(args.group, "--group"), countries=_countries(args.countries),
                n_threads=args.threads)
 
 
-def _group_share(args):
+def _group_share(args: argparse.Namespace) -> None:
     _indicator(intra_group_share, args, groups=_groups(args.group, "--group"), countries=_countries(args.countries),
                side=args.side, scale=args.scale, n_threads=args.threads)
 
 
-def _report(args):
+def _report(args: argparse.Namespace) -> None:
     group, compare = (dict([check_group_spec(param, spec, GROUPS)]) if spec else None
                       for param, spec in (("--group", args.group), ("--compare", args.compare)))
     flows = sample() if args.file == ["sample"] else scan_baci(args.file if len(args.file) > 1 else args.file[0],
                                                                hs=args.hs)
-    report = regional_report(flows, group, years=check_year_list("--years", args.years),
+    # --group is required (an empty one is refused by regional_report, as before)
+    report = regional_report(flows, cast("Groups", group), years=check_year_list("--years", args.years),
                              products=args.products, compare=compare, classification=args.classification,
                              membership=args.membership, progress=True, n_threads=args.threads,
                              client=args.client)
@@ -258,8 +274,8 @@ def _report(args):
     print(f"Wrote {len(paths)} files to {Path(args.output).resolve()}/")
 
 
-def _to_parquet(args):
-    source = _source(args, lazy=True)
+def _to_parquet(args: argparse.Namespace) -> None:
+    source = cast("LazyFlows", _source(args, lazy=True))  # lazy: the sample too
     years = check_year_list("--years", args.years)
     if years is not None:
         source = source.select(years=years)
@@ -269,7 +285,7 @@ def _to_parquet(args):
     print(f"{lazy!r} written to {out.resolve()}/")
 
 
-def _demo(args):
+def _demo(args: argparse.Namespace) -> None:
     """The main job on the bundled sample: the indices for all pairs and the regional report."""
     flows = sample()
     print("The bundled sample (UN Comtrade, 1989-1990):")
@@ -284,9 +300,9 @@ def _demo(args):
           f"({', '.join(p.name for p in paths if p.suffix in ('.md', '.png'))}, tables as CSV and Parquet)")
 
 
-def _demo_complementarity(flows):
+def _demo_complementarity(flows: TradeFlows) -> None:
     """The sample's trade complementarity table for 1990 and a short reading of it."""
-    tc = complementarity(flows, years=1990)
+    tc = cast("IndexMatrix", complementarity(flows, years=1990))  # one year: a matrix
     print("\nTrade complementarity 1990 (Michaely 1996; 0-100; rows exporters, columns importers; "
           "n/a: a country with itself):")
     print(tc.to_string())
@@ -302,9 +318,9 @@ def _demo_complementarity(flows):
           f"the others' exports match best ({by_importer[i]:.1f}).")
 
 
-def _demo_grubel_lloyd(flows):
+def _demo_grubel_lloyd(flows: TradeFlows) -> None:
     """The sample's highest bilateral GL indices in 1990 and MERCOSUR within vs with the world."""
-    gl = grubel_lloyd(flows, years=1990)
+    gl = cast("IndexMatrix", grubel_lloyd(flows, years=1990))  # one year, by pair: a matrix
     upper = np.triu(np.where(np.isnan(gl.values), -1.0, gl.values), 1)
     top = np.argsort(upper, axis=None)[::-1][:5]
     n_trade = int(np.triu(~np.isnan(gl.values), 1).sum())
@@ -312,14 +328,15 @@ def _demo_grubel_lloyd(flows):
           f"{n_trade} of {len(gl.rows) * (len(gl.rows) - 1) // 2} pairs trade; highest:")
     for r, c in zip(*np.unravel_index(top, upper.shape)):
         print(f"  {gl.rows[r]}-{gl.cols[c]}: {upper[r, c]:.1f}")
-    within = grubel_lloyd(flows, by="country", reporters=MERCOSUR, years=1990,
-                          partners={"MERCOSUR": MERCOSUR, "World": None})
+    within = cast("IndexMatrix", grubel_lloyd(flows, by="country", reporters=MERCOSUR, years=1990,
+                                              partners={"MERCOSUR": MERCOSUR, "World": None}))
     print("\nMERCOSUR members 1990, all products: Grubel-Lloyd within MERCOSUR vs with the world")
     print(within.to_string(digits=1))
 
 
 # -- the parser --------------------------------------------------------------------------------------
-def _input(p, products=True, classification=True, scheduler=True):
+def _input(p: argparse.ArgumentParser, products: bool = True, classification: bool = True,
+           scheduler: bool = True) -> None:
     p.add_argument("file", nargs="+", help="BACI flows: the release .zip, a folder (yearly CSV/Parquet "
                    "files, or a hive-partitioned Parquet dataset), a CSV/.csv.gz/Parquet file, or 'sample'")
     p.add_argument("--years", "--year", dest="years", metavar="YEARS",
@@ -341,21 +358,21 @@ def _input(p, products=True, classification=True, scheduler=True):
                        "files (tcp://host:8786; default: $DASK_SCHEDULER_ADDRESS; pip install 'tradeindex[dask]')")
 
 
-def _output(p, what):
+def _output(p: argparse.ArgumentParser, what: str) -> None:
     p.add_argument("-o", "--output", required=True,
                    help=f"{what}; the extension names the format ({', '.join(FORMATS)})")
     p.add_argument("--overwrite", action="store_true", help="replace an existing output")
     p.set_defaults(table_output=True)
 
 
-def _membership(p):
+def _membership(p: argparse.ArgumentParser) -> None:
     p.add_argument("--membership", default="by-year", type=lambda v: int(v) if v.isdigit() else v,
                    metavar="by-year|fixed|YEAR",
                    help="composition of built-in groups over the years: each year's (by-year, "
                    "default), the last year's (fixed) or a given year's")
 
 
-def _partners(p, by_choices):
+def _partners(p: argparse.ArgumentParser, by_choices: Sequence[str]) -> None:
     p.add_argument("--by", choices=by_choices, default="pair",
                    help="pair: every pair; country: reporters vs partner groups; product: per product")
     p.add_argument("--reporters", metavar="A,B,C", help="reporters kept (ISO3, numeric codes or names)")
@@ -365,7 +382,7 @@ def _partners(p, by_choices):
     p.add_argument("--scale", type=float, default=100.0, help="100 (default) for 0-100, 1 for shares")
 
 
-def _pair_options(p):
+def _pair_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--group", action="append", default=[], metavar="NAME=A,B,C",
                    help="a group whose trade is its members' summed (repeatable), or a built-in group name")
     _membership(p)
@@ -374,7 +391,8 @@ def _pair_options(p):
                    help="keep a country with itself (NaN and left out of pair tables by default)")
 
 
-def _indicator_parser(sub, name, help, run, rows="--countries", group=None):
+def _indicator_parser(sub: Any, name: str, help: str, run: Callable[[argparse.Namespace], None],
+                      rows: str = "--countries", group: str | None = None) -> argparse.ArgumentParser:
     """A trade-indicator subcommand: the input, its rows, --group (the extra rows and columns,
     or, with `group`, the group the indicator is about), --membership and -o."""
     p = sub.add_parser(name, help=help)
@@ -390,7 +408,7 @@ def _indicator_parser(sub, name, help, run, rows="--countries", group=None):
     return p
 
 
-def _indicator_parsers(sub):
+def _indicator_parsers(sub: Any) -> None:
     p = _indicator_parser(sub, "rca", "revealed comparative advantage (Balassa 1965) of every country "
                           "in every product", _rca)
     p.add_argument("--reference", metavar="EU27|NAME=A,B,C",
@@ -446,11 +464,11 @@ def _indicator_parsers(sub):
 class _Parser(argparse.ArgumentParser):
     """A usage error in one line, like every user error (argparse prints the usage first)."""
 
-    def error(self, message):
+    def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def build_parser():
+def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tradeindex", description=__doc__.split("\n\n")[0],
                                      epilog="Exit codes: 0 success, 2 user error (one line), 1 internal "
                                      "error (traceback), 130 interrupted.")
@@ -540,7 +558,7 @@ def build_parser():
 
 
 @contextmanager
-def _one_line_warnings():
+def _one_line_warnings() -> Iterator[None]:
     """Warnings as one readable line on stderr ("tradeindex: warning: ..."), not Python's two."""
     old = warnings.showwarning
     warnings.showwarning = lambda message, *a, **k: print(f"tradeindex: warning: {message}", file=sys.stderr)
@@ -550,7 +568,8 @@ def _one_line_warnings():
         warnings.showwarning = old
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
+
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as stop:  # --help and --version (0) go on; a usage error (its one line printed) is 2

@@ -47,56 +47,68 @@ Examples
 >>> codes.concordance("H3")["847130"]
 '75220'
 """
+from __future__ import annotations
+
 import csv
 import functools
 import re
 import types
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib import resources
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 
 from ._validation import check_known, fail
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+
+    from ._typing import Countries, Groups, Products
+
+#: When a country is a member of a Group: from a first year on, over (first, last) (last
+#: inclusive; None: open), or always (None).
+Span: TypeAlias = "int | tuple[int | None, int | None] | None"
 
 #: A reference name ending in "(...YYYY)" (e.g. "Belgium-Luxembourg (...1998)") is a historic code.
 _END_YEAR = re.compile(r"\(\.\.\.\d{4}\)\s*$")
 _REMARK = re.compile(r"\s*\([^()]*\)\s*$")
 
 
-def _read_data(name):
+def _read_data(name: str) -> list[dict[str, str]]:
     """Rows of a bundled CSV file in data/ as dicts."""
     with resources.files("tradeindex").joinpath("data", name).open(encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
 
 @functools.lru_cache(maxsize=None)
-def country_reference():
+def country_reference() -> dict[int, tuple[str, str]]:
     """{numeric code: (iso3, name)} from the bundled tables."""
     return {int(row["country_code"]): (row["country_iso3"], row["country_name"])
             for name in ("country_codes_V202401.csv", "country_codes_extra.csv") for row in _read_data(name)}
 
 
 @functools.lru_cache(maxsize=None)
-def _country_index():
+def _country_index() -> tuple[dict[int, str], dict[str, int], dict[str, list[int]]]:
     """The lookups built once from the reference: the label of each code, the code of each
     upper-cased label (an ISO3 is the label of its current code), and the codes of each
     upper-cased key (ISO3, label, name, name without its closing remark)."""
     ref = country_reference()
-    by_iso = {}
+    by_iso: dict[str, list[int]] = {}
     for code in sorted(ref):
         by_iso.setdefault(ref[code][0] or str(code), []).append(code)
-    label = {}
+    label: dict[int, str] = {}
     for iso, codes in by_iso.items():
         current = next((c for c in codes if not _END_YEAR.search(ref[c][1])), codes[0])
         label.update({c: iso if c == current else f"{iso}({c})" for c in codes})
-    keys = {}
+    keys: dict[str, list[int]] = {}
     for code, (iso3, name) in sorted(ref.items()):
         for key in dict.fromkeys(k.upper() for k in (iso3, label[code], name, _REMARK.sub("", name))):
             keys.setdefault(key, []).append(code)
     return label, {text.upper(): code for code, text in label.items()}, keys
 
 
-def country_label(code):
+def country_label(code: int | np.integer[Any]) -> str:
     """The stable label of one numeric country code (see the module notes): its ISO3 when it is
     the current code of that ISO3, ``ISO3(code)`` for another code of the same ISO3, the code as
     text when it is in neither bundled table.
@@ -112,12 +124,12 @@ def country_label(code):
     return _country_index()[0].get(int(code), str(int(code)))
 
 
-def _key_list(keys):
+def _key_list(keys: Countries) -> list[Any]:
     """One key or an iterable of keys, as a list."""
     return [keys] if isinstance(keys, str) or not isinstance(keys, Iterable) else list(keys)
 
 
-def _key_codes(key):
+def _key_codes(key: object) -> list[int]:
     """Numeric codes a country key stands for: the code of an integer or a digit string (as given,
     known or not), the reference codes of an ISO3, label or name; [] for anything else."""
     if isinstance(key, (int, np.integer)) and not isinstance(key, (bool, np.bool_)):
@@ -128,7 +140,7 @@ def _key_codes(key):
     return [int(key)] if key.isascii() and key.isdigit() else _country_index()[2].get(key.upper(), [])
 
 
-def country_codes(keys, param="countries"):
+def country_codes(keys: Countries, param: str = "countries") -> npt.NDArray[np.int64]:
     """Numeric codes of country keys, resolved against the bundled reference tables alone (no
     flows needed, e.g. to filter files by country before reading them).
 
@@ -156,7 +168,8 @@ def country_codes(keys, param="countries"):
     >>> country_codes("BEL").tolist(), country_codes(["DEU(280)", "58", 999]).tolist()
     ([56, 58], [58, 280, 999])
     """
-    out, unknown = [], []
+    out: list[int] = []
+    unknown: list[object] = []
     for key in _key_list(keys):
         codes = _key_codes(key)
         out.extend(codes) if codes else unknown.append(key)
@@ -170,7 +183,7 @@ class CountryTable:
     ``iso3``, ``name`` and ``label`` (the stable label of each code, see the module notes); ids are
     positions, in numeric-code order (text-only labels last)."""
 
-    def __init__(self, code, iso3, name):
+    def __init__(self, code: npt.ArrayLike, iso3: npt.ArrayLike, name: npt.ArrayLike) -> None:
         self.code = np.asarray(code, dtype=np.int64)
         self.iso3 = np.asarray(iso3, dtype=object)
         self.name = np.asarray(name, dtype=object)
@@ -178,11 +191,13 @@ class CountryTable:
                               dtype=object)
 
     @classmethod
-    def from_codes(cls, codes):
+    def from_codes(cls, codes: Sequence[Any]) -> tuple[CountryTable, npt.NDArray[np.int32]]:
         """Table of unique numeric codes or text labels (ISO3, a label like 'BEL(58)', or free
         text), and the table position of each input code. An ISO3 stands for its current code."""
         ref, by_label = country_reference(), _country_index()[1]
-        rows, row_of, position = [], {}, np.empty(len(codes), dtype=np.int32)
+        rows: list[tuple[str, int, str]] = []
+        row_of: dict[int | str, int] = {}
+        position = np.empty(len(codes), dtype=np.int32)
         for n, c in enumerate(codes):
             code = by_label.get(c.strip().upper(), -1) if isinstance(c, str) else int(c)
             key = code if code >= 0 else c.strip()  # 'rus' and 'RUS' (or 643) are one country
@@ -198,21 +213,22 @@ class CountryTable:
         rank[order] = np.arange(len(rows), dtype=np.int32)
         return table, rank[position]
 
-    def take(self, ids):
+    def take(self, ids: npt.NDArray[Any]) -> CountryTable:
         return CountryTable(self.code[ids], self.iso3[ids], self.name[ids])
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.code)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"CountryTable({len(self)} countries: {', '.join(self.label[:12])}{' ...' if len(self) > 12 else ''})"
 
-    def ids(self, keys, param):
+    def ids(self, keys: Countries, param: str) -> npt.NDArray[np.int64]:
         """Ids of the countries given by keys (one key or a list): an ISO3 (all codes with that
         ISO3), a label, a numeric code or a country name (see the module notes), or the text of a
         text-only label. A key that matches no country of this table is an error."""
         by_code, by_text = self._lookup
-        out, unknown = [], []
+        out: list[int] = []
+        unknown: list[object] = []
         for key in _key_list(keys):
             hit = [n for c in _key_codes(key) for n in by_code.get(c, ())]
             if isinstance(key, str):
@@ -221,13 +237,14 @@ class CountryTable:
         check_known(param, unknown, "countries", len(self))
         return np.unique(np.asarray(out, dtype=np.int64))
 
-    def __getstate__(self):  # the lookup is a cache: not pickled (Dask ships tables to workers)
+    def __getstate__(self) -> dict[str, Any]:  # the lookup is a cache: not pickled (Dask ships tables to workers)
         return {k: v for k, v in vars(self).items() if k != "_lookup"}
 
     @functools.cached_property
-    def _lookup(self):
+    def _lookup(self) -> tuple[dict[int, list[int]], dict[str, list[int]]]:
         """({numeric code: [ids]}, {text-only label: [ids]}), built on the first :meth:`ids`."""
-        by_code, by_text = {}, {}
+        by_code: dict[int, list[int]] = {}
+        by_text: dict[str, list[int]] = {}
         for n, (c, label) in enumerate(zip(self.code.tolist(), self.label)):
             (by_code.setdefault(c, []) if c >= 0 else by_text.setdefault(label, [])).append(n)
         return by_code, by_text
@@ -237,26 +254,27 @@ class ProductTable:
     """The products of a TradeFlows: ``code`` strings (leading zeros kept), sorted, in a
     ``classification`` ("HS" or "SITC3")."""
 
-    def __init__(self, code, classification="HS"):
+    def __init__(self, code: npt.ArrayLike, classification: str = "HS") -> None:
         self.code = np.asarray(code, dtype=object)
         self.label = self.code
         self.classification = classification
 
-    def take(self, ids):
+    def take(self, ids: npt.NDArray[Any]) -> ProductTable:
         return ProductTable(self.code[ids], self.classification)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.code)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"ProductTable({len(self)} products: {', '.join(self.code[:8])}{' ...' if len(self) > 8 else ''})"
 
-    def ids(self, specs, param):
+    def ids(self, specs: Products, param: str) -> npt.NDArray[np.int64]:
         """Ids of products matching codes or prefixes; ranges like "84-90" expand to prefixes,
         named sets ("engineering", "high-tech") to their prefixes in this classification. A spec
         may state its classification ("hs:84-90", "sitc3:7"): it must be this table's."""
         codes = self.code.astype(str)
-        hits, unknown = [], []
+        hits: list[npt.NDArray[np.intp]] = []
+        unknown: list[str] = []
         for cls, spec in product_specs(specs, param):  # each spec must match something
             if cls is not None and cls != self.classification:
                 fail(param, f"codes of the flows' classification ({self.classification})",
@@ -275,7 +293,7 @@ _SPEC_CLASSIFICATION = {"hs": "HS", "sitc3": "SITC3", "sitc": "SITC3"}
 _SPEC_PREFIX = {"HS": "hs", "SITC3": "sitc3"}
 
 
-def product_specs(specs, param="products"):
+def product_specs(specs: Products, param: str = "products") -> list[tuple[str | None, str]]:
     """[(classification or None, spec)] of a products argument: a list, or comma-separated text.
     ``"hs:84-90"`` / ``"sitc3:7"`` state their classification; other specs are read in the
     flows' own classification."""
@@ -286,7 +304,7 @@ def product_specs(specs, param="products"):
     else:
         fail(param, "product codes, prefixes, ranges or named sets (a list or comma-separated text)",
              repr(specs), TypeError)
-    out = []
+    out: list[tuple[str | None, str]] = []
     for item in (x.strip() for x in items):
         if not item:
             continue
@@ -304,7 +322,7 @@ def product_specs(specs, param="products"):
 
 
 @functools.lru_cache(maxsize=None)
-def _known_prefixes(classification, width):
+def _known_prefixes(classification: str, width: int) -> frozenset[str]:
     """Every code prefix of `width` characters in a classification (from the bundled product
     tables and concordances): a range's ends must be among them."""
     if classification == "SITC3":
@@ -314,7 +332,7 @@ def _known_prefixes(classification, width):
     return frozenset(c[:width] for c in codes if len(c) >= width)
 
 
-def expand_product_spec(spec, classification="HS", param="products"):
+def expand_product_spec(spec: str, classification: str = "HS", param: str = "products") -> list[str]:
     """Prefixes of one spec: "84" -> ["84"]; "84-86" -> ["84", "85", "86"] (same width,
     zero-padded); a named set ("engineering", "high-tech") -> its prefixes in `classification`.
     The ends of a range must be codes of the classification (SITC Rev.3 has no division 90:
@@ -337,7 +355,7 @@ def expand_product_spec(spec, classification="HS", param="products"):
     return [spec]
 
 
-def translate_hs_products(specs, hs, digits):
+def translate_hs_products(specs: Sequence[str], hs: str, digits: int) -> tuple[list[str], str]:
     """SITC Rev.3 codes (cut to `digits`) that the HS codes matching `specs` map to through the
     `hs` concordance, and a note saying the translation is approximate where those SITC codes
     also receive HS codes outside the specs."""
@@ -354,7 +372,8 @@ def translate_hs_products(specs, hs, digits):
     return sorted(inside), note
 
 
-def pad_product_codes(codes, width=None, where=None):
+def pad_product_codes(codes: Iterable[Any], width: int | None = None,
+                      where: Callable[[int], str] | None = None) -> list[str]:
     """Restore leading zeros lost by all-digit codes (e.g. written as integers): when the codes
     differ in length or have an odd length, pad to `width`, or to the longest code rounded up to
     an even length (HS codes have 2, 4 or 6 digits). Codes of one even length are kept as they are.
@@ -401,13 +420,13 @@ class Group:
     (['BLR', 'KAZ', 'RUS', 'ARM', 'KGZ'], 'UZB')
     """
 
-    def __init__(self, name, members, description=""):
+    def __init__(self, name: str, members: Mapping[Any, Span], description: str = "") -> None:
         if not isinstance(name, str) or not name.strip():
             fail("name", "a non-empty group name", repr(name), TypeError)
         if not isinstance(members, dict) or not members:
             fail("members", "a non-empty dict {country: first year, (first, last) or None}", repr(members), TypeError)
         self.name, self.description = name, description
-        self.spans = {}
+        self.spans: dict[Any, tuple[int | None, int | None]] = {}
         for country, span in members.items():
             first, last = span if isinstance(span, tuple) else (span, None)
             for year in (first, last):
@@ -418,13 +437,13 @@ class Group:
                 fail(f"members[{country!r}]", "a (first, last) pair with last >= first", repr(span))
             self.spans[country] = (first, last)
 
-    def members(self, year=None):
+    def members(self, year: int | None = None) -> list[Any]:
         """The members in `year` (as given: ISO3 for the built-in groups); year=None gives the
         current members."""
         return [iso for iso, (start, end) in self.spans.items()
                 if (end is None if year is None else (start is None or start <= year) and (end is None or year <= end))]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Group({self.name}: {', '.join(self.members())})"
 
 
@@ -461,7 +480,8 @@ GROUPS = {g.name: g for g in [
 ]}
 
 
-def resolve_groups(groups, param="groups", year=None, present=None):
+def resolve_groups(groups: Groups | None, param: str = "groups", year: int | None = None,
+                   present: Iterable[str] | None = None) -> dict[str, Any]:
     """{name: [ISO3...]} from a dict of member lists / Group objects / names of built-in groups,
     a list of built-in names, or one name. Built-in groups take their members in `year` (the
     current members when None), limited to the ISO3 codes in `present` when given (a built-in
@@ -517,14 +537,14 @@ HS_ALIASES = {"HS88": "HS92", **{f"H{n}": hs for n, hs in enumerate(CONVERTIBLE)
 BACI_EXTRA_SITC3 = {"271000": "334"}
 
 
-def product_set(name, classification):
+def product_set(name: str, classification: str) -> list[str]:
     """Prefixes of a named product set in a classification ("HS" or "SITC3")."""
     if name not in PRODUCT_SETS:
         fail("products", "codes, prefixes or a named set (" + ", ".join(PRODUCT_SETS) + ")", repr(name))
     return PRODUCT_SETS[name][classification]
 
 
-def hs_revision(hs, param="hs"):
+def hs_revision(hs: str | None, param: str = "hs") -> str:
     """The canonical name (one of :data:`CONVERTIBLE`) of an HS revision spelt 'HS92', 'hs88',
     'H0', ... 'HS22', 'H6'.
 
@@ -545,7 +565,7 @@ def hs_revision(hs, param="hs"):
 
 
 @functools.lru_cache(maxsize=None)
-def _concordance_arrays(revision):
+def _concordance_arrays(revision: str) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.str_]]:
     """(HS codes, SITC codes) of a canonical revision, sorted by HS code, read-only: the bundled
     table without its rows that have no SITC Rev.3 code (empty, or a placeholder such as
     'II000'), plus BACI_EXTRA_SITC3 where the table lacks a code."""
@@ -559,7 +579,7 @@ def _concordance_arrays(revision):
     return hs, sitc
 
 
-def concordance_table(hs):
+def concordance_table(hs: str) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.str_]]:
     """HS -> SITC Rev.3 concordance of a revision as two aligned arrays, for converters that work
     on arrays: the same data as :func:`concordance`.
 
@@ -588,11 +608,11 @@ def concordance_table(hs):
 
 
 @functools.lru_cache(maxsize=None)
-def _concordance_mapping(revision):
+def _concordance_mapping(revision: str) -> Mapping[str, str]:
     return types.MappingProxyType(dict(zip(*(a.tolist() for a in _concordance_arrays(revision)))))
 
 
-def concordance(hs):
+def concordance(hs: str) -> Mapping[str, str]:
     """{HS6 code: SITC Rev.3 code} (a read-only mapping) for an HS revision.
 
     Sources: HS 1988/92 -> SITC Rev.3 from the World Bank WITS, HS 2017 from the UN Statistics

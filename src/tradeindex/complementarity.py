@@ -18,7 +18,10 @@ all of them:
 - self-pairs (a country with itself, a group with itself) are NaN and never among the top-k
   partners unless ``self_pairs=True``.
 """
+from __future__ import annotations
+
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -32,13 +35,26 @@ from .flows import TradeFlows
 from .result import IndexMatrix, IndexPanel, TopPartners, _self_columns, _self_pairs
 from .sources import Request
 
+if TYPE_CHECKING:
+    from ._typing import (ClientLike, Countries, Flows, FloatDType, Groups, Membership, Method, PairResult,
+                          Products, Years)
+    from ._years import Axis, Window
+
+    #: The two sides of an index: the exports or imports of its rows, then of its columns.
+    Sides = tuple[str, str]
+    #: (row name, column name, rows parameter, columns parameter), e.g. ("exporter", "importer",
+    #: "exporters", "importers").
+    Axes = tuple[str, str, str, str]
+
 CONVENTIONS = ("shares renormalised over the selected products; trade with all partners in the "
                "flows; groups sum their members' trade; NaN where a country or group has no "
                "trade in the selection; self-pairs NaN unless self_pairs=True")
 
 
-def _pairs_year(flows, window, *, name, sides, axes, row_axis, col_axis, groups, membership, years,
-                scale, dtype, method, top_k, self_pairs, n_threads, client=None):
+def _pairs_year(flows: TradeFlows, window: Window, *, name: str, sides: Sides, axes: Axes, row_axis: Axis,
+                col_axis: Axis, groups: Groups | None, membership: Membership, years: list[Any], scale: float,
+                dtype: FloatDType, method: Method, top_k: int | None, self_pairs: bool, n_threads: int | None,
+                client: ClientLike = None) -> IndexMatrix | TopPartners:
     """One year of an index of this module: the (grouped) sides, one kernel call, labels (the
     top-k kernel as row blocks on the cluster of `client`)."""
     year = window[0]
@@ -51,7 +67,7 @@ def _pairs_year(flows, window, *, name, sides, axes, row_axis, col_axis, groups,
     X = G_rows @ flows._side_values(sides[0], slice(None))
     M = G_cols @ flows._side_values(sides[1], slice(None))
     chosen = kernels.choose_method(X, M) if method == "auto" else method
-    options = {"scale": scale, "dtype": dtype, "method": chosen, "n_threads": n_threads}
+    options: dict[str, Any] = {"scale": scale, "dtype": dtype, "method": chosen, "n_threads": n_threads}
     meta = {"groups": {year: {g: info["members"] for g, info in members.items()}},
             "groups_absent": {year: {g: info["absent"] for g, info in members.items() if info["absent"]}},
             "method_used": {year: chosen}, "classification": flows.classification,
@@ -70,8 +86,11 @@ def _pairs_year(flows, window, *, name, sides, axes, row_axis, col_axis, groups,
                        row_codes=row_codes, col_codes=col_codes)
 
 
-def _pairs(source, name, sides, axes, row_keys, col_keys, *, years, products, groups, membership,
-           scale, dtype, method, top_k, self_pairs, n_threads, progress, reference, client):
+def _pairs(source: Flows, name: str, sides: Sides, axes: Axes, row_keys: Countries | None,
+           col_keys: Countries | None, *, years: Years, products: Products | None, groups: Groups | None,
+           membership: Membership, scale: float, dtype: FloatDType, method: Method, top_k: int | None,
+           self_pairs: bool, n_threads: int | None, progress: bool, reference: str,
+           client: ClientLike) -> PairResult:
     """The shared body of every index of this module: validate, run the years, assemble. With
     a Dask client: one task per year, or, for top_k, each year's top-k search as row blocks."""
     top_k = check_top_k(top_k)
@@ -90,8 +109,8 @@ def _pairs(source, name, sides, axes, row_keys, col_keys, *, years, products, gr
                       groups=groups, membership=membership, years=years, scale=scale, dtype=dtype,
                       method=method, top_k=top_k, self_pairs=self_pairs, n_threads=n_threads,
                       client=client if top_k else None)
-    parts = run(source, compute, years=years, request=request, progress=progress, label=name,
-                client=None if top_k else client)
+    parts: list[Any] = run(source, compute, years=years, request=request, progress=progress, label=name,
+                           client=None if top_k else client)  # the years' IndexMatrix, or TopPartners with top_k
     result = (TopPartners.from_years(parts) if top_k else IndexPanel.from_matrices(parts)) if panel else parts[0]
     meta = result.meta
     meta.update({"index": name, "formula": f"{scale} * sum_p min(a_p, b_p) = {scale} * (1 - sum_p |a_p - b_p| / 2)",
@@ -107,26 +126,30 @@ def _pairs(source, name, sides, axes, row_keys, col_keys, *, years, products, gr
 OFFERS = ("top_k", "float32")
 
 
-def sizes_before(source, row_axis, col_axis, groups):
+def sizes_before(source: Flows, row_axis: Axis, col_axis: Axis, groups: Groups | None) -> tuple[int, int] | None:
     """(rows, cols) of a result before any year is read: the countries asked for, or every
     country of in-memory flows, plus the groups; None for lazy flows without fixed axes (their
     countries are known year by year: checked then)."""
     if not isinstance(source, TradeFlows) and (row_axis is None or col_axis is None):
         return None
     n_groups = len(resolve_groups(groups, "groups")) if groups is not None else 0
-    return tuple((len(source.countries) if a is None else len(a[0])) + n_groups for a in (row_axis, col_axis))
+    n_countries = len(source.countries) if isinstance(source, TradeFlows) else 0  # lazy: both axes fixed (above)
+    rows, cols = ((n_countries if a is None else len(a[0])) + n_groups for a in (row_axis, col_axis))
+    return rows, cols
 
 
-def _request(products, sides, axes, groups):
+def _request(products: Products | None, sides: Sides, axes: tuple[Axis, Axis], groups: Groups | None) -> Request:
     """What to read of each year: the products, and, when both axes are fixed lists of
     countries (no groups), only the flows of their side (exports of the rows, imports of the
     columns): the rest cannot change their shares."""
     specs = product_request(products)
     if groups is not None or any(a is None or (a[0] < 0).any() for a in axes):
         return Request(products=specs)
-    keys = {"exports": set(), "imports": set()}
+    keys: dict[str, set[int]] = {"exports": set(), "imports": set()}
     for side, axis in zip(sides, axes):
+        assert axis is not None  # both axes fixed (above)
         keys[side].update(int(c) for c in axis[0])
+
     return Request(products=specs, exporters=tuple(sorted(keys["exports"])) or None,
                    importers=tuple(sorted(keys["imports"])) or None)
 
@@ -137,9 +160,11 @@ FINGER_KREININ = ("Finger, J. M. and Kreinin, M. E. (1979). A measure of 'export
                   "its possible uses. The Economic Journal, 89(356), 905-912.")
 
 
-def complementarity(flows, *, years=None, exporters=None, importers=None, products=None,
-                    groups=None, membership="by-year", scale=100, dtype="float64", method="auto",
-                    top_k=None, self_pairs=False, n_threads=None, progress=False, client=None):
+def complementarity(flows: Flows, *, years: Years = None, exporters: Countries | None = None,
+                    importers: Countries | None = None, products: Products | None = None, groups: Groups | None = None,
+                    membership: Membership = "by-year", scale: float = 100, dtype: FloatDType = "float64",
+                    method: Method = "auto", top_k: int | None = None, self_pairs: bool = False,
+                    n_threads: int | None = None, progress: bool = False, client: ClientLike = None) -> PairResult:
     """Trade complementarity of every exporter with every importer (Michaely 1996).
 
     .. math:: TC_{jk} = 100 \\left(1 - \\tfrac12 \\sum_p |m_{kp} - x_{jp}|\\right)
@@ -210,15 +235,18 @@ def complementarity(flows, *, years=None, exporters=None, importers=None, produc
                   progress=progress, reference=MICHAELY, client=client)
 
 
-def _similarity(flows, side, countries, partners, options):
+def _similarity(flows: Flows, side: str, countries: Countries | None, partners: Countries | None,
+                options: dict[str, Any]) -> PairResult:
     name = "export similarity" if side == "exports" else "import similarity"
     return _pairs(flows, name, (side, side), ("country", "partner", "countries", "partners"),
                   countries, partners, reference=FINGER_KREININ, **options)
 
 
-def export_similarity(flows, *, years=None, countries=None, partners=None, products=None,
-                      groups=None, membership="by-year", scale=100, dtype="float64", method="auto",
-                      top_k=None, self_pairs=False, n_threads=None, progress=False, client=None):
+def export_similarity(flows: Flows, *, years: Years = None, countries: Countries | None = None,
+                      partners: Countries | None = None, products: Products | None = None, groups: Groups | None = None,
+                      membership: Membership = "by-year", scale: float = 100, dtype: FloatDType = "float64",
+                      method: Method = "auto", top_k: int | None = None, self_pairs: bool = False,
+                      n_threads: int | None = None, progress: bool = False, client: ClientLike = None) -> PairResult:
     """Export similarity of every pair of countries (Finger and Kreinin 1979).
 
     .. math:: ES_{ij} = 100 \\sum_p \\min(x_{ip}, x_{jp}) = 100 \\left(1 - \\tfrac12 \\sum_p |x_{ip} - x_{jp}|\\right)
@@ -250,9 +278,12 @@ def export_similarity(flows, *, years=None, countries=None, partners=None, produ
     return _similarity(flows, "exports", countries, partners, options)
 
 
-def import_similarity(flows, *, years=None, countries=None, partners=None, products=None,
-                      groups=None, membership="by-year", scale=100, dtype="float64", method="auto",
-                      top_k=None, self_pairs=False, n_threads=None, progress=False, client=None):
+def import_similarity(flows: Flows, *, years: Years = None, countries: Countries | None = None,
+                      partners: Countries | None = None, products: Products | None = None, groups: Groups | None = None,
+                      membership: Membership = "by-year", scale: float = 100, dtype: FloatDType = "float64",
+                      method: Method = "auto", top_k: int | None = None, self_pairs: bool = False,
+                      n_threads: int | None = None, progress: bool = False, client: ClientLike = None) -> PairResult:
+
     """Import similarity of every pair of countries: :func:`export_similarity` on import
     shares, ``100 * sum_p min(m_ip, m_jp)`` (Finger and Kreinin 1979 applied to imports).
 

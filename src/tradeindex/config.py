@@ -1,11 +1,18 @@
 """Build facts and the thread-count policy shared by every kernel."""
+from __future__ import annotations
+
 import os
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any
 
 from . import _build
 from ._validation import _bytes, check_n_threads, fail, memory_limit
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 __version__ = "0.1.0"
 
@@ -14,10 +21,10 @@ __version__ = "0.1.0"
 MAX_THREADS = _build.thread_limit
 
 #: The threads of n_threads=None inside a Dask task (the worker's threads, see _dask.py).
-_TASK_THREADS = ContextVar("tradeindex_task_threads", default=None)
+_TASK_THREADS: ContextVar[int | None] = ContextVar("tradeindex_task_threads", default=None)
 
 
-def available_cores():
+def available_cores() -> int:
     """Cores this process may run on (its CPU affinity where the OS reports it)."""
     try:
         return len(os.sched_getaffinity(0))
@@ -25,7 +32,7 @@ def available_cores():
         return os.cpu_count() or 1
 
 
-def effective_threads(n_threads=None):
+def effective_threads(n_threads: int | None = None) -> int:
     """Threads a kernel will use: the one thread-count policy of tradeindex.
 
     1 without OpenMP. Otherwise `n_threads`, or, when None, the worker's threads inside a task
@@ -47,7 +54,7 @@ def effective_threads(n_threads=None):
 
 
 @contextmanager
-def task_threads(n_threads):
+def task_threads(n_threads: int | None) -> Iterator[None]:
     """n_threads=None means `n_threads` within the block (in this thread and context only)."""
     token = _TASK_THREADS.set(n_threads)
     try:
@@ -56,7 +63,7 @@ def task_threads(n_threads):
         _TASK_THREADS.reset(token)
 
 
-def config():
+def config() -> dict[str, Any]:
     """The build and runtime facts as a dict (what `show_config` prints)."""
     limit, source = memory_limit()
     return {
@@ -73,7 +80,7 @@ def config():
     }
 
 
-def show_config(file=None):
+def show_config(file: SupportsWrite[str] | None = None) -> None:
     """Print the version, OpenMP support, the thread policy, the memory a result may take, the
     SIMD level and compiler flags.
 

@@ -7,7 +7,11 @@ pass checks the row order. Product recoding (HS6 -> HS4 -> HS2, HS -> SITC Rev.3
 summing of duplicated rows are one compiled aggregation (``_aggregate.recode``) over the flows
 in (year, exporter, importer) bucket order, which BACI files already have.
 """
+from __future__ import annotations
+
 import warnings
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import numpy as np
 import pyarrow as pa
@@ -24,6 +28,16 @@ from .kernels import _cell_totals, _runs, group_totals
 from ._frames import open_frame
 from .result import TradeMatrix, _axis_columns, _pandas
 
+if TYPE_CHECKING:
+    import numpy.typing as npt
+    import pandas as pd
+
+    from ._typing import Countries, F64Array, I32Array, I64Array, Products, Years
+    from .kernels import Columns
+
+#: What repeated (year, exporter, importer, product) rows are: an error, or parts of one flow.
+Duplicates: TypeAlias = 'Literal["error", "sum"]'
+
 COLUMNS = ("year", "exporter", "importer", "product", "value", "quantity")
 #: Country x product sums are accumulated densely while the cells number at most
 #: DENSE_CELLS_PER_FLOW per flow plus DENSE_CELLS_MIN; beyond, as a sparse matrix.
@@ -36,7 +50,7 @@ SMALL_CODE = 1 << 24
 BUCKETS_PER_FLOW = 4
 
 
-def empty(n, dtype):
+def empty(n: int, dtype: npt.DTypeLike) -> npt.NDArray[Any]:
     """An uninitialised NumPy array from Arrow's memory pool: unlike NumPy's, whose large
     arrays are fresh pages from the OS every time (a page fault per 4 KB on first write), the
     pool keeps freed memory, so the columns of the next year read reuse the last year's."""
@@ -44,7 +58,7 @@ def empty(n, dtype):
     return np.frombuffer(pa.allocate_buffer(max(int(n), 0) * dtype.itemsize), dtype=dtype)
 
 
-def _arrow(param, x):
+def _arrow(param: str, x: Any) -> pa.Array | pa.ChunkedArray:
     """Any column-like (numpy, list, pandas Series, pyarrow (Chunked)Array) as pyarrow; chunks
     are kept (no concatenating copy)."""
     if isinstance(x, (pa.Array, pa.ChunkedArray)):
@@ -58,7 +72,7 @@ def _arrow(param, x):
         fail(param, "a one-dimensional column of codes or numbers", f"{found} ({err})", TypeError)
 
 
-def _numbers(param, arr):
+def _numbers(param: str, arr: pa.Array) -> F64Array:
     """float64 NumPy view of a numeric column (nulls -> NaN; a copy only when needed); other
     types: a TypeError naming the column."""
     if not (pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type) or pa.types.is_null(arr.type)):
@@ -67,13 +81,13 @@ def _numbers(param, arr):
     return np.ascontiguousarray(arr.cast(pa.float64(), safe=False).to_numpy(zero_copy_only=False))
 
 
-def _revision(hs):
+def _revision(hs: str | None) -> str | None:
     """An HS revision by its canonical name ("H4" -> "HS12"), or None; an unknown one is an
     error naming hs."""
     return None if hs is None else hs_revision(hs)
 
 
-def _kind(param, t):
+def _kind(param: str, t: pa.DataType) -> str:
     """'number' or 'text' codes; anything else is a TypeError naming the column."""
     if _is_text(t):
         return "text"
@@ -82,12 +96,12 @@ def _kind(param, t):
     fail(param, "country or product codes (integers or text)", f"a column of type {t}", TypeError)
 
 
-def _is_text(t):
+def _is_text(t: pa.DataType) -> bool:
     t = t.value_type if pa.types.is_dictionary(t) else t
     return pa.types.is_string(t) or pa.types.is_large_string(t)
 
 
-def _int32(arr):
+def _int32(arr: pa.Array) -> I32Array:
     """An Arrow integer array as int32 NumPy (a view when it is int32 already)."""
     return np.ascontiguousarray(arr.cast(pa.int32()).to_numpy(zero_copy_only=False))
 
@@ -97,11 +111,12 @@ class _KeyMap:
     keys across all batches. Integer codes in [0, SMALL_CODE) are their own keys; other integers
     get keys from SMALL_CODE up; text codes get dense keys from 0 (a map holds one kind)."""
 
-    def __init__(self):
-        self.kind, self.other = None, {}
+    def __init__(self) -> None:
+        self.kind: str | None = None
+        self.other: dict[int, int] = {}
         self.text = pa.array([], pa.string())  # text codes in key order
 
-    def encode(self, param, arr, kind):
+    def encode(self, param: str, arr: pa.Array, kind: str) -> tuple[I32Array, I32Array, int]:
         """(int32 codes or dictionary indices, lookup table from them to keys (empty: the codes
         are the keys), the largest key) of one Arrow array without nulls; no n-sized copy when
         the column is int32 or dictionary-encoded with int32 indices."""
@@ -128,12 +143,12 @@ class _KeyMap:
         lut = lut.to_numpy(zero_copy_only=False).astype(np.int32)
         return _int32(enc.indices), lut, int(lut.max()) if len(lut) else -1
 
-    def _number_key(self, code):
+    def _number_key(self, code: int) -> int:
         if 0 <= code < SMALL_CODE:
             return code
         return SMALL_CODE + self.other.setdefault(code, len(self.other))
 
-    def codes(self, keys):
+    def codes(self, keys: Iterable[int]) -> list[Any]:
         """The original code of each key."""
         if self.kind == "text":
             return self.text.take(pa.array(np.asarray(keys, dtype=np.int64))).to_pylist()
@@ -144,14 +159,14 @@ class _KeyMap:
 class _Source:
     """Where rows of a build came from, for error messages: arrays (row numbers) or files."""
 
-    def __init__(self):
-        self.parts = []  # (first output row, file name or None, kind)
+    def __init__(self) -> None:
+        self.parts: list[tuple[int, str | None, str]] = []  # (first output row, file name or None, kind)
 
-    def add(self, start, name, kind):
+    def add(self, start: int, name: str | None, kind: str) -> None:
         if name is not None or not self.parts:
             self.parts.append((start, name, kind))
 
-    def locate(self, row):
+    def locate(self, row: int) -> str:
         starts = [p[0] for p in self.parts]
         start, name, kind = self.parts[max(int(np.searchsorted(starts, row, side="right")) - 1, 0)]
         if name is None:
@@ -165,13 +180,14 @@ class _Describe:
     """The context of one row in an error message ("year 1990, exporter 32, ...") and, through
     ``locate``, where the row is (a row number, or a file and line): used by _validation."""
 
-    def __init__(self, builder):
-        self.builder, self.flows = builder, None
+    def __init__(self, builder: _Builder) -> None:
+        self.builder = builder
+        self.flows: TradeFlows | None = None
 
-    def locate(self, row):
+    def locate(self, row: int) -> str:
         return self.builder.source.locate(row)
 
-    def __call__(self, row):
+    def __call__(self, row: int) -> str:
         b, f = self.builder, self.flows
         parts = []
         if b.years:
@@ -196,8 +212,8 @@ class _Builder:
     the code tables. Every failing check is raised after all batches, with the first failing
     row (file and line for files) and the count, as the single-array checks do."""
 
-    def __init__(self, n_rows, *, quantity, hs=None, product_width=None, duplicates="error",
-                 n_threads=None):
+    def __init__(self, n_rows: int, *, quantity: bool, hs: str | None = None, product_width: int | None = None,
+                 duplicates: Duplicates = "error", n_threads: int | None = None) -> None:
         check_choice("duplicates", duplicates, ("error", "sum"))
         self.t = effective_threads(n_threads)
         self.n, self.hs, self.width, self.duplicates = 0, _revision(hs), product_width, duplicates
@@ -205,16 +221,18 @@ class _Builder:
                      "product": empty(n_rows, np.int32), "value": empty(n_rows, np.float64)}
         self.has_q = bool(quantity)
         self.cols["quantity"] = empty(n_rows, np.float64) if quantity else np.zeros(0)
-        self.years, self.year_col = set(), None
+        self.years: set[int] = set()
+        self.year_col: I32Array | None = None
         self.countries, self.products = _KeyMap(), _KeyMap()
         self.seen_c = np.zeros((self.t, 1), np.uint8)
         self.seen_p = np.zeros((self.t, 1), np.uint8)
         self.bad = np.zeros((self.t, 3), np.int64)
-        self.nulls = {}
+        self.nulls: dict[str, list[npt.NDArray[np.intp]]] = {}
         self.source = _Source()
         self.describe = _Describe(self)
 
-    def add(self, batch, *, year=None, name=None, kind="arrays"):
+    def add(self, batch: pa.RecordBatch | pa.Table, *, year: object = None, name: str | None = None,
+            kind: str = "arrays") -> None:
         """Add the rows of `batch` (pa.RecordBatch/Table with columns exporter, importer,
         product, value and optionally quantity, year) with `year` for all rows when it has no
         year column."""
@@ -247,7 +265,7 @@ class _Builder:
         self.n += n
 
     # -- pieces of add() ---------------------------------------------------------------------------
-    def _grow(self, need):
+    def _grow(self, need: int) -> None:
         for c, a in self.cols.items():
             if c != "quantity" or self.has_q:
                 bigger = empty(max(need, int(1.25 * len(a))), a.dtype)
@@ -258,7 +276,7 @@ class _Builder:
             bigger[:self.n] = self.year_col[:self.n]
             self.year_col = bigger
 
-    def _no_nulls(self, param, arr, start):
+    def _no_nulls(self, param: str, arr: pa.Array, start: int) -> pa.Array:
         if arr.null_count:
             rows = np.flatnonzero(pc.is_null(arr).to_numpy(zero_copy_only=False)) + start
             self.nulls.setdefault(param, []).append(rows)
@@ -267,7 +285,7 @@ class _Builder:
             arr = arr.fill_null(pa.scalar("" if _is_text(arr.type) else 0, arr.type))
         return arr
 
-    def _add_years(self, col, year, start, n):
+    def _add_years(self, col: pa.Array | None, year: object, start: int, n: int) -> None:
         """Record the year of rows start..start+n: a column, or `year` for them all. No year
         column is kept while every row so far has one year."""
         if col is None:
@@ -299,7 +317,7 @@ class _Builder:
         self.year_col[start:start + n] = lo if values is None else values
         self.years.update([lo] if values is None else np.unique(values).tolist())
 
-    def _ensure_seen(self, keys):
+    def _ensure_seen(self, keys: Mapping[str, tuple[I32Array, I32Array, int]]) -> None:
         for name, seen, ks in (("seen_c", self.seen_c, (keys["exporter"], keys["importer"])),
                                ("seen_p", self.seen_p, (keys["product"],))):
             need = max([k[2] + 1 for k in ks] + [seen.shape[1]])
@@ -309,7 +327,7 @@ class _Builder:
                 setattr(self, name, bigger)
 
     # -- finish --------------------------------------------------------------------------------
-    def _raise_bad(self, cols):
+    def _raise_bad(self, cols: Mapping[str, npt.NDArray[Any]]) -> None:
         describe = self.describe
         for param, chunks in self.nulls.items():
             check_no_nulls(param, np.concatenate(chunks), describe)
@@ -321,7 +339,7 @@ class _Builder:
         if bad[2]:
             check_no_self_trade(cols["exporter"], cols["importer"], describe)
 
-    def _check_aggregates(self, codes, keys):
+    def _check_aggregates(self, codes: Sequence[Any], keys: npt.NDArray[np.intp]) -> None:
         """Numeric country codes are non-negative, and World, EU and other aggregates are not
         countries: the first such code found, with the column and row where it is."""
         for code, key in zip(codes, keys):
@@ -338,7 +356,7 @@ class _Builder:
                     if len(rows):
                         check_not_aggregate(col, [code], rows, self.describe)
 
-    def finish(self):
+    def finish(self) -> TradeFlows:
         n = self.n
         cols = {c: a[:n] for c, a in self.cols.items() if c != "quantity" or self.has_q}
         if self.year_col is not None:
@@ -368,7 +386,7 @@ class _Builder:
         try:
             return flows._deduplicate(self.duplicates, self.describe)
         finally:  # builder <-> describe is a reference cycle holding the columns: break it now,
-            self.describe = None  # or a year's memory waits for the garbage collector
+            self.describe = None  # type: ignore[assignment]  # or a year's memory waits for the garbage collector
 
 
 class TradeFlows:
@@ -395,10 +413,20 @@ class TradeFlows:
     (2, [1990], ['ARG', 'BRA'])
     """
 
-    def __init__(self, year, exporter, importer, product, value, quantity, countries, products,
-                 *, hs=None, notes=(), n_rows=None, source=None):
+    if TYPE_CHECKING:  # the columns, properties set below the class
+        exporter: I32Array
+        importer: I32Array
+        product: I32Array
+        value: F64Array
+        _years: list[int]
+
+    def __init__(self, year: int | npt.ArrayLike | None, exporter: I32Array, importer: I32Array, product: I32Array,
+                 value: F64Array, quantity: F64Array | None, countries: CountryTable, products: ProductTable,
+                 *, hs: str | None = None, notes: Iterable[str] = (), n_rows: int | None = None,
+                 source: str | None = None) -> None:
         n = len(value) if n_rows is None else n_rows
-        self._cols = {}
+        self._cols: dict[str, npt.NDArray[Any]] = {}
+        arr: npt.NDArray[Any] | None
         for name, arr in zip(COLUMNS[1:], (exporter, importer, product, value, quantity)):
             if arr is None:
                 continue
@@ -406,12 +434,13 @@ class TradeFlows:
             arr.flags.writeable = False
             self._cols[name] = arr
         if year is None or np.isscalar(year):
-            self._year = None if year is None else int(year)
+            self._year = None if year is None else int(year)  # type: ignore[arg-type]  # a scalar
         else:
             year = np.asarray(year, dtype=np.int32)
             year.flags.writeable = False
             low, high = (int(year.min()), int(year.max())) if n else (0, 0)
-            self._cols["year"], self._year = (year, None) if low != high else (None, low if n else None)
+            # (a None column is deleted below: [assignment])
+            self._cols["year"], self._year = (year, None) if low != high else (None, low if n else None)  # type: ignore[assignment]
             if self._cols["year"] is None:
                 del self._cols["year"]
         self._n = n
@@ -421,14 +450,14 @@ class TradeFlows:
         self.source = source
 
     @property
-    def year(self):
+    def year(self) -> I32Array:
         """The read-only year column (a constant view when the flows hold one year)."""
         if "year" in self._cols:
             return self._cols["year"]
         return np.broadcast_to(np.int32(self._year if self._year is not None else 0), (self._n,))
 
     @property
-    def quantity(self):
+    def quantity(self) -> F64Array:
         """The read-only quantity column (NaN where not reported; all NaN, as a constant view,
         when the flows were read without quantities)."""
         if "quantity" in self._cols:
@@ -436,14 +465,16 @@ class TradeFlows:
         return np.broadcast_to(np.float64(np.nan), (self._n,))
 
     @property
-    def has_quantity(self):
+    def has_quantity(self) -> bool:
         """Whether the flows hold a quantity column (read_baci(..., quantity=False) skips it)."""
         return "quantity" in self._cols
 
     # -- constructors ------------------------------------------------------------------------
     @classmethod
-    def from_arrays(cls, exporter, importer, product, value, *, quantity=None, year=None,
-                    hs=None, duplicates="error", product_width=None, n_threads=None):
+    def from_arrays(cls, exporter: npt.ArrayLike, importer: npt.ArrayLike, product: npt.ArrayLike,
+                    value: npt.ArrayLike, *, quantity: npt.ArrayLike | None = None,
+                    year: int | npt.ArrayLike | None = None, hs: str | None = None, duplicates: Duplicates = "error",
+                    product_width: int | None = None, n_threads: int | None = None) -> TradeFlows:
         """Flows from parallel columns (NumPy arrays, lists, pandas Series or pyarrow arrays).
 
         Parameters
@@ -483,8 +514,9 @@ class TradeFlows:
         return builder.finish()
 
     @classmethod
-    def from_frame(cls, frame, *, exporter, importer, product, value, quantity=None, year=None,
-                   hs=None, duplicates="error"):
+    def from_frame(cls, frame: object, *, exporter: Hashable, importer: Hashable, product: Hashable, value: Hashable,
+                   quantity: Hashable | None = None, year: Hashable | int | None = None, hs: str | None = None,
+                   duplicates: Duplicates = "error") -> TradeFlows:
         """Flows from any frame with any column names: a pandas DataFrame (index levels, a
         MultiIndex too, are columns by their names; categoricals welcome), a polars DataFrame or
         LazyFrame, a DuckDB relation, a pyarrow Table, RecordBatchReader or Dataset, or any
@@ -522,11 +554,11 @@ class TradeFlows:
         return builder.finish()
 
     # -- columns and tables ----------------------------------------------------------------------
-    def __len__(self):
+    def __len__(self) -> int:
         return self._n
 
     @property
-    def years(self):
+    def years(self) -> list[int]:
         """Sorted years present (empty when the flows carry no year)."""
         if "year" not in self._cols:
             return [] if self._year is None or not self._n else [self._year]
@@ -538,11 +570,11 @@ class TradeFlows:
             self._years = (low + np.flatnonzero(seen.any(axis=0))).tolist()
         return list(self._years)
 
-    def _columns(self):
+    def _columns(self) -> dict[str, npt.NDArray[Any]]:
         """Every stored column by name (year only when it varies, quantity only when read)."""
         return dict(self._cols)
 
-    def _replace(self, rows=None, **cols):
+    def _replace(self, rows: Any = None, **cols: npt.NDArray[Any]) -> TradeFlows:
         """New flows with some rows (an index array, mask or slice) and/or columns replaced."""
         new = {k: (v if rows is None else v[rows]) for k, v in self._cols.items()}
         new.update(cols)
@@ -552,12 +584,12 @@ class TradeFlows:
                           new.get("quantity"), self.countries, self.products, hs=self.hs,
                           notes=self.notes, n_rows=n, source=self.source)
 
-    def _buckets(self):
+    def _buckets(self) -> tuple[int, int, int]:
         """(year, exporter, importer) buckets: (first year, number of years) and their count."""
         years = self.years or [0]
         return years[0], years[-1] - years[0] + 1, (years[-1] - years[0] + 1) * len(self.countries) ** 2
 
-    def _kernel_columns(self, with_quantity=False):
+    def _kernel_columns(self, with_quantity: bool = False) -> Columns:
         """(year, exporter, importer, product, value, quantity, y0, n_years) for the bucket
         kernels: year empty for one year, quantity empty unless asked (and read)."""
         y0, n_years, _ = self._buckets()
@@ -565,7 +597,7 @@ class TradeFlows:
         qty = self._cols["quantity"] if with_quantity and self.has_quantity else np.zeros(0)
         return (year, self.exporter, self.importer, self.product, self.value, qty, y0, n_years)
 
-    def _deduplicate(self, duplicates, describe):
+    def _deduplicate(self, duplicates: Duplicates, describe: _Describe) -> TradeFlows:
         t = effective_threads(None)
         year = self._cols.get("year", np.zeros(0, np.int32))
         if _ingest.first_unsorted(year, self.exporter, self.importer, self.product,
@@ -588,14 +620,14 @@ class TradeFlows:
         flows.notes = flows.notes + (note,)
         return flows
 
-    def _key(self):
+    def _key(self) -> I64Array:
         """int64 (year, exporter, importer, product) key, increasing in BACI's file order."""
         y0 = self.years[0] if self.years else 0
         n_c, n_p = len(self.countries), len(self.products)
         key = (self.year.astype(np.int64) - y0) * n_c + self.exporter
         return (key * n_c + self.importer) * n_p + self.product
 
-    def _count_duplicates(self):
+    def _count_duplicates(self) -> int:
         """Rows repeating an earlier (year, exporter, importer, product): compiled O(n) check
         (a counting sort by year and pair); falls back to sorting when the buckets outnumber rows."""
         y0, _, n_buckets = self._buckets()
@@ -607,7 +639,7 @@ class TradeFlows:
                                            np.zeros(n_buckets + 1, np.int64), np.empty(len(self), np.int64),
                                            np.full(len(self.products), -1, np.int64))
 
-    def _groups(self):
+    def _groups(self) -> tuple[I64Array, npt.NDArray[np.intp], npt.NDArray[np.intp]]:
         """(key, order, start): the rows sorted stably by (year, exporter, importer, product)
         and where each run of one key starts in that order."""
         key = self._key()
@@ -615,7 +647,8 @@ class TradeFlows:
         k = key[order]
         return key, order, np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
 
-    def _recode(self, new_id, products, n_threads=None, check=None):
+    def _recode(self, new_id: npt.ArrayLike, products: ProductTable, n_threads: int | None = None,
+                check: Callable[[int, float], None] | None = None) -> TradeFlows:
         """Flows whose product ids are mapped through `new_id` (old id -> new id into `products`,
         -1: rows left out), with rows meeting on one (year, exporter, importer, new product)
         summed (quantities too: NaN when any part is missing); sorted by (year, exporter,
@@ -659,7 +692,7 @@ class TradeFlows:
         # its rows only when every one of them was left out: the counts say so, no pass needed
         return flows if every_country else flows._compact()
 
-    def _recode_by_sorting(self, new_id, products):
+    def _recode_by_sorting(self, new_id: I32Array, products: ProductTable) -> TradeFlows:
         """_recode by a comparison sort, for flows whose (year, exporter, importer) buckets far
         outnumber the rows (firm-level data)."""
         keep = np.flatnonzero(new_id[self.product] >= 0)
@@ -670,13 +703,14 @@ class TradeFlows:
         qty = {"quantity": np.add.reduceat(flows.quantity[order], start)} if flows.has_quantity else {}
         return flows._replace(first, value=np.add.reduceat(flows.value[order], start), **qty)._compact()
 
-    def _compact(self):
+    def _compact(self) -> TradeFlows:
         """Shrink the code tables to the countries and products still present."""
         t = effective_threads(None)
         seen_c, seen_p = np.zeros((t, max(len(self.countries), 1)), np.uint8), np.zeros((t, max(len(self.products), 1)), np.uint8)
         for ids, seen in ((self.exporter, seen_c), (self.importer, seen_c), (self.product, seen_p)):
             _aggregate.mark(np.ascontiguousarray(ids), seen, t)
-        used_c, used_p = seen_c.any(axis=0)[:len(self.countries)], seen_p.any(axis=0)[:len(self.products)]
+        used_c = seen_c.any(axis=0)[:len(self.countries)]  # type: ignore[index]  # any(axis=0) of 2-D: an array
+        used_p = seen_p.any(axis=0)[:len(self.products)]  # type: ignore[index]  # the same
         if used_c.all() and used_p.all():
             return self
         remap_c = np.cumsum(used_c, dtype=np.int32) - 1
@@ -687,7 +721,7 @@ class TradeFlows:
         flows.products = self.products.take(np.flatnonzero(used_p))
         return flows
 
-    def _year_slice(self, years):
+    def _year_slice(self, years: Sequence[int]) -> TradeFlows:
         """The rows of `years` (a list of years present): views when the rows are grouped by
         year (as read), a copy otherwise; code tables shrunk to what the rows use."""
         if "year" not in self._cols:
@@ -699,7 +733,8 @@ class TradeFlows:
         return self._replace(np.flatnonzero(np.isin(year, years)))._compact()
 
     # -- selection and aggregation ---------------------------------------------------------------
-    def select(self, *, years=None, exporters=None, importers=None, products=None):
+    def select(self, *, years: Years = None, exporters: Countries | None = None, importers: Countries | None = None,
+               products: Products | None = None) -> TradeFlows:
         """Flows restricted to some years, exporters, importers and products.
 
         Countries are given by ISO3 or numeric code; products by exact codes or prefixes
@@ -716,7 +751,7 @@ class TradeFlows:
         """
         mask = np.ones(len(self), bool)
         if years is not None:
-            ys = [years] if np.isscalar(years) else list(years)
+            ys: list[Any] = [years] if np.isscalar(years) else list(years)  # type: ignore[arg-type]  # a sequence
             for y in ys:
                 check_year("years", y, self.years)
             mask &= np.isin(self.year, ys)
@@ -728,7 +763,7 @@ class TradeFlows:
             mask &= np.isin(self.product, self.products.ids(products, "products"))
         return self._replace(np.flatnonzero(mask))._compact()
 
-    def aggregate_products(self, digits):
+    def aggregate_products(self, digits: int) -> TradeFlows:
         """Flows with product codes cut to their first `digits` characters (HS6 -> HS4 -> HS2),
         values and quantities summed (a quantity is NaN when any part of it was missing).
 
@@ -744,7 +779,8 @@ class TradeFlows:
                                  return_inverse=True)
         return self._recode(where, ProductTable(table.astype(object), self.products.classification))
 
-    def convert(self, to="sitc3", *, digits=3, hs=None, unmapped="drop"):
+    def convert(self, to: str = "sitc3", *, digits: int = 3, hs: str | None = None,
+                unmapped: Literal["drop", "error"] = "drop") -> TradeFlows:
         """Flows in SITC Rev.3 product codes, cut to `digits` characters (3 = the 3-digit groups of
         UNCTAD and of most complementarity studies), values and quantities summed.
 
@@ -770,7 +806,7 @@ class TradeFlows:
             fail("flows", "HS product codes to convert to SITC Rev.3",
                  f"{self.products.classification} codes (these flows were converted already)")
         hs = _revision(hs) or self.hs
-        table = concordance(hs)
+        table = concordance(hs)  # type: ignore[arg-type]  # None: hs_revision's error
         lengths = sorted({len(c) for c in self.products.code})
         if lengths != [6] and len(self.products):
             fail("products", "6-digit HS codes to convert to SITC Rev.3 (BACI's HS6; convert before "
@@ -787,7 +823,7 @@ class TradeFlows:
         codes = [c for c, m in zip(self.products.code, missing) if m]
         notes = []
 
-        def report(n_lost, lost):  # between the counting and the writing pass: nothing copied yet
+        def report(n_lost: int, lost: float) -> None:  # between the counting and the writing pass: nothing copied yet
             if not n_lost:
                 return
             total = float(self.value.sum())
@@ -803,14 +839,14 @@ class TradeFlows:
         return flows
 
     # -- matrices and totals ---------------------------------------------------------------------
-    def _year_rows(self, year):
+    def _year_rows(self, year: int | None) -> slice | npt.NDArray[np.bool_]:
         if year is None:
             check_one_year("year", self.years)
             return slice(None)
         check_year("year", year, self.years)
         return slice(None) if "year" not in self._cols else self._cols["year"] == year
 
-    def _side_values(self, side, rows):
+    def _side_values(self, side: str, rows: slice | npt.NDArray[Any]) -> F64Array | sp.csr_array:
         """Countries x products sums of the exports (or imports) in `rows` (a slice or mask): a
         dense ndarray accumulated by the compiled kernel in O(n) when the cells are few next to
         the flows (a BACI year), else a scipy.sparse CSR array (e.g. firm-level data)."""
@@ -823,13 +859,13 @@ class TradeFlows:
         m.sum_duplicates()
         return m
 
-    def _matrix(self, side, year):
+    def _matrix(self, side: str, year: int | None) -> TradeMatrix:
         m = self._side_values(side, self._year_rows(year))
         m = m if sp.issparse(m) else sp.csr_array(m)
         year = year if year is not None else (self.years[0] if self.years else None)
         return TradeMatrix(m, self.countries.label, self.products.code, year, side)
 
-    def exports(self, year=None):
+    def exports(self, year: int | None = None) -> TradeMatrix:
         """Country x product matrix of exports to all partners in these flows (the world, unless
         importers were selected), as a labelled scipy.sparse CSR (:class:`TradeMatrix`).
 
@@ -838,26 +874,26 @@ class TradeFlows:
         """
         return self._matrix("exports", year)
 
-    def imports(self, year=None):
+    def imports(self, year: int | None = None) -> TradeMatrix:
         """Country x product matrix of imports from all partners in these flows; see `exports`."""
         return self._matrix("imports", year)
 
-    def exports_by_year(self):
+    def exports_by_year(self) -> dict[int, TradeMatrix]:
         """{year: exports(year)} for every year present."""
         return {y: self.exports(y) for y in self.years}
 
-    def imports_by_year(self):
+    def imports_by_year(self) -> dict[int, TradeMatrix]:
         """{year: imports(year)} for every year present."""
         return {y: self.imports(y) for y in self.years}
 
-    def country_totals(self, n_threads=None):
+    def country_totals(self, n_threads: int | None = None) -> tuple[F64Array, F64Array]:
         """(exports, imports): float64 totals per country id over all rows (compiled kernel)."""
         n = max(len(self.countries), 1)
         return (group_totals(self.exporter, self.value, n, n_threads=n_threads)[:len(self.countries)],
                 group_totals(self.importer, self.value, n, n_threads=n_threads)[:len(self.countries)])
 
     # -- display ---------------------------------------------------------------------------------
-    def summary(self):
+    def summary(self) -> str:
         """A few lines on what the flows hold: rows, years, countries, products, value."""
         exp, imp = self.country_totals()
         years = self.years
@@ -877,27 +913,27 @@ class TradeFlows:
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         years = self.years
         span = f"{years[0]}-{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "no year")
         return (f"<TradeFlows {len(self):,} flows, {span}, {len(self.countries)} countries, "
                 f"{len(self.products):,} products{self._classification()}>")
 
     @property
-    def classification(self):
+    def classification(self) -> str:
         """The product classification, with the HS revision: "HS17", "SITC3 (from HS17)", "HS"."""
         cls = self.products.classification
         if cls == "HS":
             return self.hs or "HS"
         return f"{cls} (from {self.hs})" if self.hs else cls
 
-    def _classification(self):
+    def _classification(self) -> str:
         if self.products.classification != "HS":
             return f", {self.products.classification}" + (f" (from {self.hs})" if self.hs else "")
         return f", {self.hs}" if self.hs else ""
 
     # -- out: Arrow, pandas, bilateral totals ------------------------------------------------------
-    def to_arrow(self, *, totals=False, zeros=False):
+    def to_arrow(self, *, totals: bool = False, zeros: bool = False) -> pa.Table:
         """The flows as a pyarrow Table with codes, not internal ids: one row per flow, columns
         ``year`` (int32, when the flows record years), ``exporter`` (label, e.g. ``"BEL(58)"``),
         ``exporter_code`` (int64 numeric country code; null for a text label), ``importer``,
@@ -937,25 +973,27 @@ class TradeFlows:
             cols["quantity"] = pa.array(self.quantity, pa.float64(), mask=np.isnan(self.quantity))
         return pa.table(cols)
 
-    def to_pandas(self, *, totals=False, zeros=False):
+    def to_pandas(self, *, totals: bool = False, zeros: bool = False) -> pd.DataFrame:
         """:meth:`to_arrow` as a pandas DataFrame: country codes as nullable ``Int64`` (``<NA>``
         for text labels), quantities NaN where not reported."""
         return self.to_arrow(totals=totals, zeros=zeros).to_pandas(types_mapper={pa.int64(): _pandas().Int64Dtype()}.get)
 
-    def __arrow_c_stream__(self, requested_schema=None):
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
         """Arrow PyCapsule stream of :meth:`to_arrow`: ``pa.table(flows)``, ``polars.DataFrame(flows)``,
         ``duckdb.sql("select * from flows")``."""
         return self.to_arrow().__arrow_c_stream__(requested_schema)
 
-    def _pair_totals(self, zeros):
+    def _pair_totals(self, zeros: bool) -> tuple[I32Array, I32Array, I32Array, F64Array]:
         """(year, exporter, importer, value) of the bilateral totals, year by year: a dense
         countries x countries sum (compiled) while it is small next to the flows (or zeros are
         asked for), else a sparse one (firm-level data)."""
         n_c = len(self.countries)
         parts = []
-        for y in self.years or [None]:
+        for y in self.years or [None]:  # type: ignore[list-item]  # no year recorded
             rows = self._year_rows(y) if y is not None else slice(None)
-            e, i, v = self.exporter[rows], self.importer[rows], self.value[rows]
+            e: npt.NDArray[Any] = self.exporter[rows]
+            i: npt.NDArray[Any] = self.importer[rows]
+            v: F64Array = self.value[rows]
             if zeros or n_c * n_c <= DENSE_CELLS_PER_FLOW * len(v) + DENSE_CELLS_MIN:
                 m = _cell_totals(e, i, v, max(n_c, 1), max(n_c, 1))[:n_c, :n_c]
                 e, i = np.nonzero(~np.eye(n_c, dtype=bool) if zeros else m > 0)
@@ -967,9 +1005,16 @@ class TradeFlows:
                 keep = m.data > 0
                 e, i, v = m.row[keep], m.col[keep], m.data[keep]
             parts.append((np.full(len(v), 0 if y is None else y, np.int32), e.astype(np.int32), i.astype(np.int32), v))
-        return tuple(np.concatenate(c) for c in zip(*parts))
+        return tuple(np.concatenate(c) for c in zip(*parts))  # type: ignore[return-value]  # four columns
+
+
+def _column(name: str) -> property:
+    """The read-only property of one stored column (exporter, importer, product, value)."""
+    def get(self: TradeFlows) -> npt.NDArray[Any]:
+        return self._cols[name]
+    return property(get, doc=f"The read-only {name} column (NumPy array).")
 
 
 for _name in COLUMNS[1:5]:
-    setattr(TradeFlows, _name, property(lambda self, _n=_name: self._cols[_n],
-                                        doc=f"The read-only {_name} column (NumPy array)."))
+    setattr(TradeFlows, _name, _column(_name))
+

@@ -33,10 +33,14 @@ The array-level versions (NumPy / scipy.sparse in, ndarray out) are in :mod:`tra
 ``rca``, ``trade_intensity``, ``partner_shares``, ``hhi``, ``trade_specialisation``, ``krugman``,
 ``regional_orientation`` and the compiled two-key sum ``cell_totals`` behind the bilateral totals.
 """
+from __future__ import annotations
+
+from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, cast
+
 
 import numpy as np
-import scipy.sparse as sp
 
 from . import kernels
 from ._validation import (check_choice, check_float_dtype, check_group_names, check_has_groups, check_membership,
@@ -47,6 +51,15 @@ from .codes import resolve_groups
 from .complementarity import sizes_before
 from .result import IndexMatrix, IndexPanel, _self_pairs
 from .sources import Request
+
+if TYPE_CHECKING:
+    from ._typing import (ClientLike, Countries, F64Array, Flows, FloatArray, FloatDType, Groups, I64Array,
+                          MatrixOrPanel, Membership, Method, ObjectArray, Products, Years)
+    from ._years import Axis, GroupIds, Window
+    from .flows import TradeFlows
+
+#: The rows of a function here: a fixed axis (or None, every country present), or MEMBERS.
+Rows: TypeAlias = "Axis | str"
 
 BALASSA = ("Balassa, B. (1965). Trade liberalisation and 'revealed' comparative advantage. The "
            "Manchester School, 33(2), 99-123.")
@@ -72,7 +85,8 @@ NO_COUNTRIES = (np.zeros(0, np.int64), np.zeros(0, dtype=object))  # an axis of 
 
 
 # -- what every function shares: checks before any year is read, one year's groups, the driver -----------
-def _checked(flows, years, membership, groups, param="groups"):
+def _checked(flows: Flows, years: Years, membership: Membership, groups: Groups | None,
+             param: str = "groups") -> tuple[list[Any], bool, Membership]:
     """(years, panel?, membership) after the checks made before any year is read: the source
     and the years, the membership, the members listed by hand."""
     years, panel = source_years(flows, years)
@@ -81,22 +95,23 @@ def _checked(flows, years, membership, groups, param="groups"):
     return years, panel, membership
 
 
-def _year_groups(flows, spec, param, year, membership, years):
+def _year_groups(flows: TradeFlows, spec: Groups | None, param: str, year: int | None, membership: Membership,
+                 years: list[Any]) -> tuple[GroupIds, dict[str, dict[str, list[str]]]]:
     """([(name, ids of the members present)], {name: members used and absent}) in `year`."""
     grouped, info = groups_in_year(flows, spec, param, year, membership, years)
     check_group_names([g for g, _ in grouped], flows.countries.label)
     return grouped, info
 
 
-def _members_axis(flows, axis, grouped):
+def _members_axis(flows: TradeFlows, axis: Rows, grouped: GroupIds) -> Axis:
     """A fixed axis (or None) as it is; MEMBERS: the members of the groups present this year."""
     if not (isinstance(axis, str) and axis == MEMBERS):
-        return axis
+        return cast("Axis", axis)  # the one text Rows is MEMBERS
     ids = np.unique(np.concatenate([m for _, m in grouped] + [np.zeros(0, np.int64)]))
     return flows.countries.code[ids], flows.countries.label[ids]
 
 
-def _year_meta(flows, year, info):
+def _year_meta(flows: TradeFlows, year: int | None, info: dict[str, dict[str, list[str]]]) -> dict[str, Any]:
     """What each year records: the members used and absent, the classification, the number of
     products and the notes of the flows (merged over the years by IndexPanel.from_matrices)."""
     return {"groups": {year: {g: i["members"] for g, i in info.items()}},
@@ -105,7 +120,7 @@ def _year_meta(flows, year, info):
             "flow_notes": {year: list(flows.notes)}}
 
 
-def _column_sums(A):
+def _column_sums(A: Any) -> F64Array:
     return np.asarray(A.sum(axis=0), dtype=np.float64).ravel()
 
 
@@ -114,7 +129,7 @@ BILATERAL_REMEDY = ("select fewer countries first (flows.select(exporters=..., i
                     "take C x C whatever rows and columns are asked for")
 
 
-def _bilateral(flows, n_threads):
+def _bilateral(flows: TradeFlows, n_threads: int | None) -> F64Array:
     """C x C totals of the flows i -> j (compiled two-key sum), checked against the memory
     available first (with the copies the kernels make of them)."""
     n = len(flows.countries)
@@ -122,7 +137,9 @@ def _bilateral(flows, n_threads):
     return kernels._cell_totals(flows.exporter, flows.importer, flows.value, n, n, n_threads)
 
 
-def _collect(flows, compute, *, years, panel, products, progress, meta, client=None):
+def _collect(flows: Flows, compute: Callable[[TradeFlows, Window], IndexMatrix], *, years: list[Any], panel: bool,
+             products: Products | None, progress: bool, meta: dict[str, Any],
+             client: ClientLike = None) -> MatrixOrPanel:
     """Every year through the driver, then the one year's IndexMatrix or the panel of the years,
     with `meta` added and the notes (absent members, the flows' notes) finished."""
     request = Request(products=product_request(products))
@@ -134,7 +151,8 @@ def _collect(flows, compute, *, years, panel, products, progress, meta, client=N
     return result
 
 
-def _no_self_pairs(values, rows, row_codes, cols, col_codes):
+def _no_self_pairs(values: FloatArray, rows: ObjectArray, row_codes: I64Array, cols: ObjectArray,
+                   col_codes: I64Array) -> FloatArray:
     """NaN for a country with itself and a group with itself (complementarity's rule)."""
     values[_self_pairs(rows, row_codes, cols, col_codes)] = np.nan
     return values
@@ -144,7 +162,8 @@ def _no_self_pairs(values, rows, row_codes, cols, col_codes):
 _RCA_NAMES = {"ratio": "rca", "symmetric": "rsca", "binary": "rca binary"}
 
 
-def _rca_year(flows, window, *, rows, groups, reference, kind, membership, years):
+def _rca_year(flows: TradeFlows, window: Window, *, rows: Axis, groups: Groups | None, reference: Groups | None,
+              kind: Literal["ratio", "symmetric", "binary"], membership: Membership, years: list[Any]) -> IndexMatrix:
     """One year of :func:`rca`: exports by country x product, the benchmark, one kernel call."""
     year = window[0]
     grouped, info = _year_groups(flows, groups, "groups", year, membership, years)
@@ -156,12 +175,15 @@ def _rca_year(flows, window, *, rows, groups, reference, kind, membership, years
         ref = _column_sums(X[members])
     G, labels, codes = country_rows(flows, rows, grouped)
     values = kernels.rca(G @ X, reference=ref, kind=kind)
-    return IndexMatrix(values.toarray() if sp.issparse(values) else values, labels, flows.products.code,
-                       _RCA_NAMES[kind], "country", "product", year, _year_meta(flows, year, info), row_codes=codes)
+    return IndexMatrix(values if isinstance(values, np.ndarray) else values.toarray(), labels,
+                       flows.products.code, _RCA_NAMES[kind], "country", "product", year,
+                       _year_meta(flows, year, info), row_codes=codes)
 
 
-def rca(flows, *, years=None, countries=None, products=None, groups=None, reference=None, kind="ratio",
-        membership="by-year", progress=False, client=None):
+def rca(flows: Flows, *, years: Years = None, countries: Countries | None = None, products: Products | None = None,
+        groups: Groups | None = None, reference: Groups | None = None,
+        kind: Literal["ratio", "symmetric", "binary"] = "ratio", membership: Membership = "by-year",
+        progress: bool = False, client: ClientLike = None) -> MatrixOrPanel:
     r"""Revealed comparative advantage of every country in every product (Balassa 1965).
 
     .. math:: RCA_{cp} = \frac{x_{cp} / x_c}{x_{wp} / x_w}
@@ -229,15 +251,17 @@ def rca(flows, *, years=None, countries=None, products=None, groups=None, refere
 
 
 # -- bilateral: trade intensity and intra-group shares -------------------------------------------
-def _bilateral_year(flows, window, *, rows, cols, groups, membership, years, measure="intensity",
-                    side="exports", exclude_self=False, scale=1.0, self_pairs=False, n_threads=None,
-                    names=("reporters", "partners")):
+def _bilateral_year(flows: TradeFlows, window: Window, *, rows: Rows, cols: Axis, groups: Groups | None,
+                    membership: Membership, years: list[Any], measure: str = "intensity", side: str = "exports",
+                    exclude_self: bool = False, scale: float = 1.0, self_pairs: bool = False,
+                    n_threads: int | None = None, names: tuple[str, str] = ("reporters", "partners")) -> IndexMatrix:
     """One year of the bilateral indices: the C x C totals (one compiled pass), one kernel call."""
     year = window[0]
     grouped, info = _year_groups(flows, groups, "groups", year, membership, years)
-    R, rows, row_codes = country_rows(flows, _members_axis(flows, rows, grouped), grouped)
-    K, cols, col_codes = country_rows(flows, cols, grouped)
-    check_pairs_size(*names, len(years), len(rows), len(cols))  # this year's countries (`names`: the parameters)
+    R, row_labels, row_codes = country_rows(flows, _members_axis(flows, rows, grouped), grouped)
+    K, col_labels, col_codes = country_rows(flows, cols, grouped)
+    # this year's countries (`names`: the parameters)
+    check_pairs_size(*names, len(years), len(row_labels), len(col_labels))
     B = _bilateral(flows, n_threads)
     if measure == "intensity":
         values, name = kernels.trade_intensity(B, rows=R, cols=K, exclude_self=exclude_self), "trade intensity"
@@ -245,12 +269,12 @@ def _bilateral_year(flows, window, *, rows, cols, groups, membership, years, mea
         values = kernels.partner_shares(B if side == "exports" else B.T, rows=R, cols=K, scale=scale)
         name = f"{side[:-1]} share"
     if not self_pairs:
-        _no_self_pairs(values, rows, row_codes, cols, col_codes)
-    return IndexMatrix(values, rows, cols, name, "reporter", "partner", year, _year_meta(flows, year, info),
-                       row_codes=row_codes, col_codes=col_codes)
+        _no_self_pairs(values, row_labels, row_codes, col_labels, col_codes)
+    return IndexMatrix(values, row_labels, col_labels, name, "reporter", "partner", year,
+                       _year_meta(flows, year, info), row_codes=row_codes, col_codes=col_codes)
 
 
-def _intensity_meta(exclude_self, membership, self_pairs):
+def _intensity_meta(exclude_self: bool, membership: Membership, self_pairs: bool) -> dict[str, Any]:
     formula = ("TII_ij = (x_ij / X_i) / ((x_wj - x_ij) / (X_w - X_i))" if exclude_self
                else "TII_ij = (x_ij / X_i) / (x_wj / X_w)")
     return {"index": "trade intensity", "formula": formula, "reference": f"{INTENSITY} {HANDBOOK}",
@@ -258,8 +282,10 @@ def _intensity_meta(exclude_self, membership, self_pairs):
             "membership": membership, "self_pairs": bool(self_pairs)}
 
 
-def trade_intensity(flows, *, years=None, reporters=None, partners=None, products=None, groups=None,
-                    membership="by-year", exclude_self=False, self_pairs=False, n_threads=None, progress=False, client=None):
+def trade_intensity(flows: Flows, *, years: Years = None, reporters: Countries | None = None,
+                    partners: Countries | None = None, products: Products | None = None, groups: Groups | None = None,
+                    membership: Membership = "by-year", exclude_self: bool = False, self_pairs: bool = False,
+                    n_threads: int | None = None, progress: bool = False, client: ClientLike = None) -> MatrixOrPanel:
     r"""Trade intensity of every reporter with every partner (Brown 1949; Kojima 1964).
 
     .. math:: TII_{ij} = \frac{x_{ij} / X_i}{x_{wj} / X_w}
@@ -323,15 +349,17 @@ def trade_intensity(flows, *, years=None, reporters=None, partners=None, product
                     meta=_intensity_meta(exclude_self, membership, self_pairs))
 
 
-def _group_rows(flows, groups, countries):
+def _group_rows(flows: Flows, groups: Groups, countries: Countries | None) -> Rows:
     """The rows of the intra-group functions: `countries`, or every member of the groups in
     each year (at least one group)."""
     check_has_groups("groups", resolve_groups(groups, "groups"))
     return MEMBERS if countries is None else fixed_axis(flows, countries, "countries")
 
 
-def intra_group_share(flows, groups, *, years=None, countries=None, products=None, side="exports",
-                      scale=100, membership="by-year", n_threads=None, progress=False, client=None):
+def intra_group_share(flows: Flows, groups: Groups, *, years: Years = None, countries: Countries | None = None,
+                      products: Products | None = None, side: Literal["exports", "imports"] = "exports",
+                      scale: float = 100, membership: Membership = "by-year", n_threads: int | None = None,
+                      progress: bool = False, client: ClientLike = None) -> MatrixOrPanel:
     """Share of each member's exports (imports) that goes to (comes from) its group, and of the
     group's as a whole: ``scale * x_iG / X_i`` with x_iG i's exports to the members (itself
     excluded) and X_i its exports to all partners.
@@ -386,8 +414,10 @@ def intra_group_share(flows, groups, *, years=None, countries=None, products=Non
     return _collect(flows, compute, years=years, panel=panel, products=products, progress=progress, client=client, meta=meta)
 
 
-def intra_group_intensity(flows, groups, *, years=None, countries=None, products=None, exclude_self=False,
-                          membership="by-year", n_threads=None, progress=False, client=None):
+def intra_group_intensity(flows: Flows, groups: Groups, *, years: Years = None, countries: Countries | None = None,
+                          products: Products | None = None, exclude_self: bool = False,
+                          membership: Membership = "by-year", n_threads: int | None = None, progress: bool = False,
+                          client: ClientLike = None) -> MatrixOrPanel:
     """Trade intensity (as in :func:`trade_intensity`) of each member with its group and of the
     group with itself, the intra-group trade intensity ``(x_GG / X_G) / (x_wG / X_w)``.
 
@@ -428,7 +458,9 @@ def intra_group_intensity(flows, groups, *, years=None, countries=None, products
 _CONCENTRATION = {"hhi": "hhi", "normalized": "normalized hhi", "count": "count"}
 
 
-def _concentration_year(flows, window, *, rows, groups, membership, years, measure, scale, n_threads):
+def _concentration_year(flows: TradeFlows, window: Window, *, rows: Axis, groups: Groups | None,
+                        membership: Membership, years: list[Any], measure: str, scale: float,
+                        n_threads: int | None) -> IndexMatrix:
     """One year of :func:`concentration`: four matrices (by product and by partner, both sides)."""
     year = window[0]
     grouped, info = _year_groups(flows, groups, "groups", year, membership, years)
@@ -443,8 +475,11 @@ def _concentration_year(flows, window, *, rows, groups, membership, years, measu
                        "country", "over", year, _year_meta(flows, year, info), row_codes=codes)
 
 
-def concentration(flows, *, years=None, countries=None, products=None, groups=None, measure="hhi",
-                  scale=1, membership="by-year", n_threads=None, progress=False, client=None):
+def concentration(flows: Flows, *, years: Years = None, countries: Countries | None = None,
+                  products: Products | None = None, groups: Groups | None = None,
+                  measure: Literal["hhi", "normalized", "count"] = "hhi", scale: float = 1,
+                  membership: Membership = "by-year", n_threads: int | None = None, progress: bool = False,
+                  client: ClientLike = None) -> MatrixOrPanel:
     r"""Concentration of each country's exports and imports over products and over partners
     (Herfindahl 1950; Hirschman 1964), and the number of products and markets.
 
@@ -499,7 +534,8 @@ def concentration(flows, *, years=None, countries=None, products=None, groups=No
 
 
 # -- specialisation ------------------------------------------------------------------------------
-def _specialisation_year(flows, window, *, rows, groups, membership, years):
+def _specialisation_year(flows: TradeFlows, window: Window, *, rows: Axis, groups: Groups | None,
+                         membership: Membership, years: list[Any]) -> IndexMatrix:
     """One year of :func:`trade_specialisation`: exports and imports by country x product."""
     year = window[0]
     grouped, info = _year_groups(flows, groups, "groups", year, membership, years)
@@ -509,8 +545,10 @@ def _specialisation_year(flows, window, *, rows, groups, membership, years):
                        "country", "product", year, _year_meta(flows, year, info), row_codes=codes)
 
 
-def trade_specialisation(flows, *, years=None, countries=None, products=None, groups=None,
-                         membership="by-year", progress=False, client=None):
+def trade_specialisation(flows: Flows, *, years: Years = None, countries: Countries | None = None,
+                         products: Products | None = None, groups: Groups | None = None,
+                         membership: Membership = "by-year", progress: bool = False,
+                         client: ClientLike = None) -> MatrixOrPanel:
     r"""Trade specialisation of every country in every product: the normalised trade balance
 
     .. math:: TS_{cp} = \frac{x_{cp} - m_{cp}}{x_{cp} + m_{cp}}
@@ -550,26 +588,29 @@ def trade_specialisation(flows, *, years=None, countries=None, products=None, gr
 
 
 # -- Krugman specialisation ----------------------------------------------------------------------
-def _krugman_year(flows, window, *, rows, cols, groups, membership, years, side, dtype, method, self_pairs,
-                  n_threads):
+def _krugman_year(flows: TradeFlows, window: Window, *, rows: Axis, cols: Axis, groups: Groups | None,
+                  membership: Membership, years: list[Any], side: str, dtype: FloatDType, method: Method,
+                  self_pairs: bool, n_threads: int | None) -> IndexMatrix:
     """One year of :func:`krugman`: share profiles of the rows and columns, the overlap kernel."""
     year = window[0]
     grouped, info = _year_groups(flows, groups, "groups", year, membership, years)
     A = flows._side_values(side, slice(None))
-    R, rows, row_codes = country_rows(flows, rows, grouped)
-    K, cols, col_codes = country_rows(flows, cols, grouped)
-    check_pairs_size("countries", "partners", len(years), len(rows), len(cols), check_float_dtype("dtype", dtype),
-                     offers=("float32",))  # this year's countries
+    R, row_labels, row_codes = country_rows(flows, rows, grouped)
+    K, col_labels, col_codes = country_rows(flows, cols, grouped)
+    check_pairs_size("countries", "partners", len(years), len(row_labels), len(col_labels),
+                     check_float_dtype("dtype", dtype), offers=("float32",))  # this year's countries
     values = kernels.krugman(R @ A, K @ A, dtype=dtype, method=method, n_threads=n_threads)
     if not self_pairs:
-        _no_self_pairs(values, rows, row_codes, cols, col_codes)
-    return IndexMatrix(values, rows, cols, "krugman specialisation", "reporter", "partner", year,
+        _no_self_pairs(values, row_labels, row_codes, col_labels, col_codes)
+    return IndexMatrix(values, row_labels, col_labels, "krugman specialisation", "reporter", "partner", year,
                        _year_meta(flows, year, info), row_codes=row_codes, col_codes=col_codes)
 
 
-def krugman(flows, *, years=None, countries=None, partners=None, products=None, groups=None,
-            side="exports", membership="by-year", dtype="float64", method="auto", self_pairs=False,
-            n_threads=None, progress=False, client=None):
+def krugman(flows: Flows, *, years: Years = None, countries: Countries | None = None,
+            partners: Countries | None = None, products: Products | None = None, groups: Groups | None = None,
+            side: Literal["exports", "imports"] = "exports", membership: Membership = "by-year",
+            dtype: FloatDType = "float64", method: Method = "auto", self_pairs: bool = False,
+            n_threads: int | None = None, progress: bool = False, client: ClientLike = None) -> MatrixOrPanel:
     r"""Krugman specialisation index of every pair of countries (Krugman 1991): the distance
     between their export (or import) structures,
 
@@ -625,7 +666,8 @@ def krugman(flows, *, years=None, countries=None, partners=None, products=None, 
 
 
 # -- regional orientation ------------------------------------------------------------------------
-def _orientation_year(flows, window, *, group, rows, membership, years, n_threads):
+def _orientation_year(flows: TradeFlows, window: Window, *, group: Groups, rows: Rows, membership: Membership,
+                      years: list[Any], n_threads: int | None) -> IndexMatrix:
     """One year of :func:`regional_orientation`: exports by (exporter, inside the group or not) x
     product in one compiled pass."""
     year = window[0]
@@ -641,8 +683,11 @@ def _orientation_year(flows, window, *, group, rows, membership, years, n_thread
                        row_codes=codes)
 
 
-def regional_orientation(flows, group, *, years=None, countries=None, products=None, membership="by-year",
-                         n_threads=None, progress=False, client=None):
+def regional_orientation(flows: Flows, group: Groups, *, years: Years = None, countries: Countries | None = None,
+                         products: Products | None = None, membership: Membership = "by-year",
+                         n_threads: int | None = None, progress: bool = False,
+                         client: ClientLike = None) -> MatrixOrPanel:
+
     r"""Regional orientation of each member's exports to `group`, product by product (Yeats 1998):
 
     .. math:: RO_{cp} = \frac{x^{G}_{cp} / x^{G}_c}{x^{O}_{cp} / x^{O}_c}

@@ -19,8 +19,11 @@ Conventions shared by every function here:
   counting sort on the pair (skipped when the rows already come sorted by exporter and
   importer, as BACI files do) and a small dense buffer per thread.
 """
-from collections import namedtuple
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
 from functools import partial
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias, cast
 
 import numpy as np
 import pyarrow as pa
@@ -37,17 +40,34 @@ from .kernels import _group_sums as group_sums, _pair_sums as pair_sums, _ratio 
 from .result import IndexMatrix, IndexPanel, IndexTable
 from .sources import Request
 
+if TYPE_CHECKING:
+    from ._typing import (ClientLike, Countries, F64Array, Flows, I64Array, MatrixOrPanel, Membership,
+                          ObjectArray, Partners, Products, Years)
+    from ._validation import Adjust
+    from ._years import Axis, GroupIds, Window
+    from .kernels import Columns
+
+#: What an index takes from the kernel's sums (out, totals, scale): {key: (values, name)}.
+Pick: TypeAlias = "Callable[[F64Array, F64Array, float], dict[str, tuple[F64Array, str]]]"
+#: The same per product (xm, totals, scale): {column: values}.
+PickProducts: TypeAlias = "Callable[[F64Array, F64Array, float], dict[str, F64Array]]"
+
 #: The trade types of :func:`trade_types`, in the order of the kernel's outputs.
 TRADE_TYPES = ("one_way", "horizontal", "vertical_up", "vertical_down", "unallocated")
-MarginalIIT = namedtuple("MarginalIIT", ["A", "B"])
+
+
+class MarginalIIT(NamedTuple):
+    """The two marginal IIT indices of :func:`marginal_iit` (by="pair" or "country")."""
+    A: IndexMatrix
+    B: IndexMatrix
 
 
 # -- what each index takes from the kernel's sums -------------------------------------------------
-def _gl(out, totals, scale):
+def _gl(out: F64Array, totals: F64Array, scale: float) -> dict[str, tuple[F64Array, str]]:
     return {"gl": (ratio(out[..., 0], out[..., 1], scale), "Grubel-Lloyd")}
 
 
-def _gl_products(xm, totals, scale, adjust):
+def _gl_products(xm: F64Array, totals: F64Array, scale: float, adjust: Adjust) -> dict[str, F64Array]:
     x, m = xm[..., 0], xm[..., 1]
     if adjust == "aquino":  # the factors (X + M) / 2X first: x * (X + M) overflows near 1e308
         t = (totals[..., 0] + totals[..., 1])[..., None]
@@ -56,26 +76,26 @@ def _gl_products(xm, totals, scale, adjust):
     return {"exports": xm[..., 0], "imports": xm[..., 1], "grubel_lloyd": ratio(x + m - np.abs(x - m), x + m, scale)}
 
 
-def _miit(out, totals, scale):
+def _miit(out: F64Array, totals: F64Array, scale: float) -> dict[str, tuple[F64Array, str]]:
     return {"A": (ratio(out[..., 0], out[..., 1], scale), "marginal IIT A"),
             "B": (ratio(out[..., 2], out[..., 1], scale), "marginal IIT B")}
 
 
-def _miit_products(xm, totals, scale):
+def _miit_products(xm: F64Array, totals: F64Array, scale: float) -> dict[str, F64Array]:
     dx, dm = xm[..., 0], xm[..., 1]
     w = np.abs(dx) + np.abs(dm)
     return {"d_exports": dx, "d_imports": dm, "marginal_iit_a": ratio(w - np.abs(dx - dm), w, scale),
             "marginal_iit_b": ratio(dx - dm, w, scale)}
 
 
-def _types(out, totals, scale, method):
+def _types(out: F64Array, totals: F64Array, scale: float, method: str) -> dict[str, tuple[F64Array, str]]:
     total = totals + totals.T if totals.ndim == 2 else totals.sum(axis=-1)  # pair: X + M; group: X + M
     shares = ratio(out, total[..., None], scale)
     return {name: (shares[..., k], f"trade type {name} ({method})") for k, name in enumerate(TRADE_TYPES)}
 
 
 # -- one year (or one window of years) of flows -> labelled results ------------------------------------
-def _columns(flows, value=None, with_quantity=False):
+def _columns(flows: TradeFlows, value: F64Array | None = None, with_quantity: bool = False) -> tuple[Columns, int]:
     """(kernel columns of one window of flows, shift): one year slot, `value` for the values,
     scaled by 2**-shift when a sum of them could overflow or they are subnormal (the indices
     are ratios of sums: unchanged; as kernels.bilateral_gl does)."""
@@ -85,17 +105,18 @@ def _columns(flows, value=None, with_quantity=False):
             value, np.ascontiguousarray(qty), 0, 1), shift
 
 
-def _is_group(spec):
+def _is_group(spec: object) -> bool:
     """A reporters / partners entry naming a built-in group (or a Group)."""
     return isinstance(spec, Group) or (isinstance(spec, str) and spec.upper() in GROUPS)
 
 
-def _axis(flows, keys, param):
+def _axis(flows: Flows, keys: Countries | Group | None, param: str) -> Axis:
     """A fixed axis of countries, or None (every country present, or a built-in group's members)."""
-    return None if keys is None or _is_group(keys) else fixed_axis(flows, keys, param)
+    return None if keys is None or _is_group(keys) else fixed_axis(flows, cast("Countries", keys), param)
 
 
-def _reporters(flows, spec, axis, year, membership, years):
+def _reporters(flows: TradeFlows, spec: Countries | Group | None, axis: Axis, year: int | None,
+               membership: Membership, years: list[Any]) -> tuple[Any, ObjectArray, I64Array]:
     """(ids, labels, codes) of the reporters in `year`: a fixed list of countries (id -1 where
     absent that year), every country present, or a built-in group's members that year."""
     if _is_group(spec):
@@ -104,18 +125,21 @@ def _reporters(flows, spec, axis, year, membership, years):
     return axis_ids(flows, axis)
 
 
-def _partner_groups(flows, partners, by, year, membership, years):
+def _partner_groups(flows: TradeFlows, partners: Partners | None, by: str, year: int | None, membership: Membership,
+                    years: list[Any]) -> tuple[GroupIds, dict[str, list[str]]]:
     """[(name, member ids)] of the partner groups in `year` (None = every country) and their
     members' labels, for meta."""
     spec = check_partner_groups(partners, by)
-    named, _ = groups_in_year(flows, {n: g for n, g in spec.items() if g is not None}, "partners", year,
+    found, _ = groups_in_year(flows, {n: g for n, g in spec.items() if g is not None}, "partners", year,
                               membership, years)
-    named = dict(named)
+    named = dict(found)
     groups = [(n, np.arange(len(flows.countries)) if g is None else named[n]) for n, g in spec.items()]
     return groups, {n: flows.countries.label[ids].tolist() for n, ids in groups}
 
 
-def _pair_year(flows, window, *, mode, pick, rows_axis, cols_axis, scale, options, value=None):
+def _pair_year(flows: TradeFlows, window: Window, *, mode: str, pick: Pick, rows_axis: Axis, cols_axis: Axis,
+               scale: float, options: Mapping[str, Any],
+               value: Callable[[TradeFlows], F64Array] | None = None) -> dict[str, IndexMatrix]:
     """One window of a by="pair" index: kernel sums for every pair, `pick` makes the index,
     labelled rows x cols (NaN for an asked country absent that year)."""
     change = value(flows) if value else None
@@ -128,7 +152,7 @@ def _pair_year(flows, window, *, mode, pick, rows_axis, cols_axis, scale, option
     r, rl, rc = axis_ids(flows, rows_axis)
     c, cl, cc = axis_ids(flows, cols_axis)
     meta = {"classification": flows.classification, "flow_notes": {window[-1]: list(flows.notes)}}
-    results = {}
+    results: dict[str, IndexMatrix] = {}
     for key, (values, name) in pick(out[0], totals[0], scale).items():
         full = np.full((len(r), len(c)), np.nan)
         full[np.ix_(r >= 0, c >= 0)] = values[np.ix_(r[r >= 0], c[c >= 0])]
@@ -137,8 +161,10 @@ def _pair_year(flows, window, *, mode, pick, rows_axis, cols_axis, scale, option
     return results
 
 
-def _group_year(flows, window, *, mode, pick, reporters, rows_axis, partners, by, membership, years,
-                scale, options, value=None, name=None):
+def _group_year(flows: TradeFlows, window: Window, *, mode: str, pick: Any, reporters: Countries | Group | None,
+                rows_axis: Axis, partners: Partners | None, by: str, membership: Membership, years: list[Any],
+                scale: float, options: Mapping[str, Any], value: Callable[[TradeFlows], F64Array] | None = None,
+                name: str | None = None) -> dict[str, IndexMatrix] | IndexTable:
     """One window of a by="country" / "product" index: reporters x partner groups (each
     reporter's trade with the group's members, itself excluded)."""
     year = window[-1]
@@ -155,9 +181,10 @@ def _group_year(flows, window, *, mode, pick, reporters, rows_axis, partners, by
         kernels._check_aquino_factors(totals[0, ..., 0], shift, totals[0, ..., 1], param="flows",
                                       describe=lambda i, j: f"between {label[i]} and {names[j]}")
     if by == "product":
+        assert name is not None  # grubel_lloyd and marginal_iit name their per-product table
         return _product_table(flows, window, present, names, xm[0], pick(xm[0], totals[0], scale), name)
     meta = {"partners": {year: members}, "classification": flows.classification, "flow_notes": {year: list(flows.notes)}}
-    results = {}
+    results: dict[str, IndexMatrix] = {}
     for key, (values, name) in pick(out[0], totals[0], scale).items():
         full = np.full((len(rep), len(names)), np.nan)
         full[rep >= 0] = values
@@ -166,12 +193,13 @@ def _group_year(flows, window, *, mode, pick, reporters, rows_axis, partners, by
     return results
 
 
-def _product_table(flows, window, rep, names, xm, columns, name):
+def _product_table(flows: TradeFlows, window: Window, rep: Any, names: ObjectArray, xm: F64Array,
+                   columns: Mapping[str, F64Array], name: str) -> IndexTable:
     """IndexTable (year, reporter, reporter_code, partner, product, *columns), one row per
     (reporter, partner group, product) with trade (X or M not 0)."""
     keep = (xm[..., 0] != 0) | (xm[..., 1] != 0)
     r, g, p = np.nonzero(keep)
-    table = {}
+    table: dict[str, pa.Array] = {}
     if window[-1] is not None and len(window) == 1:
         table["year"] = pa.array(np.full(len(r), window[0], np.int32))
     table["reporter"] = pa.array(flows.countries.label[rep][r].astype(str))
@@ -185,19 +213,21 @@ def _product_table(flows, window, rep, names, xm, columns, name):
                                               "flow_notes": {window[-1]: list(flows.notes)}})
 
 
-def _run(source, compute, years, panel, meta, *, windows=None, request=Request(), client=None):
+def _run(source: Flows, compute: Callable[[TradeFlows, Window], dict[str, IndexMatrix] | IndexTable],
+         years: list[Any] | None, panel: bool, meta: dict[str, Any], *, windows: list[Window] | None = None,
+         request: Request = Request(), client: ClientLike = None) -> Any:
     """Every window through the driver (on the Dask cluster of `client`, if given), then one
     result per index key: the matrix of the one year asked or a panel (or one long table for
-    by="product"), with `meta` added."""
-    parts = run(source, compute, years=years, windows=windows, request=request,
-                progress=meta.pop("progress"), label=meta["index"], client=client)
+    by="product"), with `meta` added: {key: IndexMatrix or IndexPanel}, or an IndexTable."""
+    parts: list[Any] = run(source, compute, years=years, windows=windows, request=request,
+                           progress=meta.pop("progress"), label=meta["index"], client=client)
     if not isinstance(parts[0], dict):
         table = IndexTable.concat(parts)
         table.meta.update(meta)
         table.meta.pop("year", None)
         finish_meta(table.meta)
         return table
-    out = {}
+    out: dict[str, MatrixOrPanel] = {}
     for key in parts[0]:
         one = [p[key] for p in parts]
         out[key] = IndexPanel.from_matrices(one) if panel else one[0]
@@ -211,7 +241,8 @@ REMEDY = ("select fewer countries first (flows.select(exporters=..., importers=.
           "C x C x K whatever reporters= and partners= keep; or fewer years, or compute the years on a Dask cluster")
 
 
-def _check_size(flows, by, mode, n_years, partners, n_threads):
+def _check_size(flows: Flows, by: str, mode: str, n_years: int, partners: Partners | None,
+                n_threads: int | None) -> None:
     """Before any year is read: the kernel's sums over every pair of countries and the results,
     for in-memory flows (lazy flows: the kernel checks each year, in the same words)."""
     if isinstance(flows, TradeFlows):
@@ -221,8 +252,11 @@ def _check_size(flows, by, mode, n_years, partners, n_threads):
         kernels._check_gl_size("flows", shape, 1, len(flows), C, P, effective_threads(n_threads), REMEDY)
 
 
-def _compute(by, mode, pick, pick_products, flows, reporters, partners, membership, years, scale, options,
-             value=None, name=None):
+def _compute(by: str, mode: str, pick: Pick, pick_products: PickProducts | None, flows: Flows,
+             reporters: Countries | Group | None, partners: Partners | None, membership: Membership,
+             years: list[Any], scale: float, options: Mapping[str, Any],
+             value: Callable[[TradeFlows], F64Array] | None = None,
+             name: str | None = None) -> Callable[[TradeFlows, Window], dict[str, IndexMatrix] | IndexTable]:
     """The per-window computation of a Grubel-Lloyd family index, by pair or by partner group."""
     if by == "pair":
         check_partner_groups(partners, "pair")
@@ -237,8 +271,11 @@ def _compute(by, mode, pick, pick_products, flows, reporters, partners, membersh
                    name=name)
 
 
-def grubel_lloyd(flows, *, by="pair", reporters=None, partners=None, products=None, years=None,
-                 adjust=None, membership="by-year", scale=100, n_threads=None, progress=False, client=None):
+def grubel_lloyd(flows: Flows, *, by: Literal["pair", "country", "product"] = "pair",
+                 reporters: Countries | Group | None = None, partners: Partners | None = None,
+                 products: Products | None = None, years: Years = None, adjust: Adjust = None,
+                 membership: Membership = "by-year", scale: float = 100, n_threads: int | None = None,
+                 progress: bool = False, client: ClientLike = None) -> IndexMatrix | IndexPanel | IndexTable:
     r"""Grubel-Lloyd index of intra-industry trade, for all pairs, reporters vs partner groups, or
     per product.
 
@@ -311,13 +348,16 @@ def grubel_lloyd(flows, *, by="pair", reporters=None, partners=None, products=No
     return result if by == "product" else result["gl"]
 
 
-def _change(start, end, flows):
+def _change(start: int, end: int, flows: TradeFlows) -> F64Array:
     """Each flow's change from `start` to `end`: + its value in `end`, - its value in `start`."""
     return np.where(flows.year == end, flows.value, np.where(flows.year == start, -flows.value, 0.0))
 
 
-def marginal_iit(flows, start, end, *, by="pair", reporters=None, partners=None, products=None,
-                 membership="fixed", scale=100, n_threads=None, progress=False, client=None):
+def marginal_iit(flows: Flows, start: int, end: int, *, by: Literal["pair", "country", "product"] = "pair",
+                 reporters: Countries | Group | None = None, partners: Partners | None = None,
+                 products: Products | None = None, membership: Membership = "fixed", scale: float = 100,
+                 n_threads: int | None = None, progress: bool = False,
+                 client: ClientLike = None) -> MarginalIIT | IndexTable:
     r"""Marginal intra-industry trade between two years (Brulhart 1994), A and B indices.
 
     With :math:`\Delta X_p`, :math:`\Delta M_p` the changes of exports and imports of product p
@@ -376,9 +416,12 @@ def marginal_iit(flows, start, end, *, by="pair", reporters=None, partners=None,
     return result if by == "product" else MarginalIIT(result["A"], result["B"])
 
 
-def trade_types(flows, *, alpha=0.15, method="ghm", by="pair", reporters=None, partners=None,
-                products=None, years=None, membership="by-year", scale=100, n_threads=None,
-                progress=False, client=None):
+def trade_types(flows: Flows, *, alpha: float = 0.15, method: Literal["ghm", "ff"] = "ghm",
+                by: Literal["pair", "country"] = "pair", reporters: Countries | Group | None = None,
+                partners: Partners | None = None, products: Products | None = None, years: Years = None,
+                membership: Membership = "by-year", scale: float = 100, n_threads: int | None = None,
+                progress: bool = False, client: ClientLike = None) -> dict[str, MatrixOrPanel]:
+
     r"""Trade types from unit values: one-way, two-way horizontal, two-way vertical (up / down
     market), and unallocated (no usable quantity), as shares of total trade X + M.
 

@@ -11,7 +11,11 @@ unsorted or duplicate entries (summed) and int32 or int64 indices. Thread counts
 :func:`tradeindex.config.effective_threads`; a result larger than the memory available is an
 ``OutputTooLargeError`` before any work is done.
 """
+from __future__ import annotations
+
 import math
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, overload
 
 import numpy as np
 import scipy.sparse as sp
@@ -25,6 +29,16 @@ from ._validation import (COMPLEMENTARITY_REMEDY, as_array, as_float64, check_1d
                           check_same_shape, check_scale, check_trade_values, fail)
 from .config import effective_threads
 
+if TYPE_CHECKING:
+    import numpy.typing as npt
+
+    from ._typing import ClientLike, F64Array, FloatArray, FloatDType, I64Array, IndexArray, Matrix, Method
+    from ._validation import Adjust
+
+    #: The Grubel-Lloyd drivers' input: (year, exporter, importer, product, value, quantity, first
+    #: year, number of years); an empty year column for one year, an empty quantity when not read.
+    Columns: TypeAlias = tuple[IndexArray, IndexArray, IndexArray, IndexArray, F64Array, F64Array, int, int]
+
 __all__ = ["complementarity", "complementarity_blocks", "complementarity_top_k", "choose_method",
            "group_totals", "bilateral_gl", "SPARSE_COST", "cell_totals", "rca", "trade_intensity",
            "partner_shares", "hhi", "trade_specialisation", "krugman", "regional_orientation"]
@@ -36,7 +50,8 @@ _ADJUST = {None: 0, "imbalance": 1, "aquino": 2}
 
 
 # -- Grubel-Lloyd drivers: id columns in, kernel sums out (used by intra_industry.py) -------------
-def _runs(cols, n_countries, n_products, t, invalid=None):
+def _runs(cols: Columns, n_countries: int, n_products: int, t: int,
+          invalid: Callable[[], None] | None = None) -> tuple[I64Array, IndexArray, F64Array, F64Array, bool]:
     """(offsets, product, value, quantity, merged): bucket offsets and the columns in bucket order
     - the input's own columns when already sorted by (year, exporter, importer) (`merged` when
     also by product without repeats), else a counting-sorted copy. `invalid`: for unchecked
@@ -47,7 +62,9 @@ def _runs(cols, n_countries, n_products, t, invalid=None):
     order = _gl.pair_count(year, exporter, importer, product, value, y0, n_countries, n_products,
                            invalid is not None, counts, offsets, t)
     if order < 0:
+        assert invalid is not None  # order < 0 only when checking, i.e. with `invalid`
         invalid()
+
         raise RuntimeError("tradeindex internal error: the counting pass rejected a row that no check names")
     if order:
         return offsets, product, value, quantity, order == 2
@@ -55,7 +72,7 @@ def _runs(cols, n_countries, n_products, t, invalid=None):
         fail("n_products", f"fewer than {np.iinfo(np.int64).max // n_countries} with {n_countries} countries",
              repr(n_products))
     if n_countries * n_products >= np.iinfo(product.dtype).max:  # packed keys need int64
-        cols = tuple(c.astype(np.int64) for c in cols[:4]) + cols[4:]
+        cols = tuple(c.astype(np.int64) for c in cols[:4]) + cols[4:]  # type: ignore[assignment]  # ids as int64
         year, exporter, importer, product = cols[:4]
     out = (np.empty_like(product), np.empty(len(value)), np.empty(len(quantity)))
     blocks = offsets[n_countries::n_countries] - offsets[:-1:n_countries]
@@ -68,7 +85,7 @@ def _runs(cols, n_countries, n_products, t, invalid=None):
     return (offsets, *out, False)
 
 
-def _buffers(t, n_products):
+def _buffers(t: int, n_products: int) -> tuple[F64Array, I64Array, F64Array]:
     return np.zeros((t, 4, n_products)), np.full((t, n_products), -1, np.int64), np.zeros((t, 10))
 
 
@@ -77,7 +94,8 @@ _GL_REMEDY = ("number the countries and products present 0..C-1 and 0..P-1 (np.u
               "return_inverse=True)), or split the years or the reporters into several calls")
 
 
-def _check_gl_size(param, shape, n_years, n_rows, n_countries, n_products, t, remedy=_GL_REMEDY):
+def _check_gl_size(param: str, shape: tuple[int, ...], n_years: int, n_rows: int, n_countries: int, n_products: int,
+                   t: int, remedy: str = _GL_REMEDY) -> None:
     """The result `shape` plus the drivers' working memory: per-thread bucket counts (T x Y*C*C),
     offsets, totals, per-thread product buffers (T x 5P) and a sorted copy of the n_rows flows."""
     cells = n_years * n_countries * n_countries
@@ -85,8 +103,10 @@ def _check_gl_size(param, shape, n_years, n_rows, n_countries, n_products, t, re
     check_output_size(param, shape, np.float64, work=work, remedy=remedy)
 
 
-def _pair_sums(cols, n_countries, n_products, mode, *, adjust=None, band=(0.0, 0.0), n_threads=None,
-               invalid=None, param="flows", remedy=_GL_REMEDY):
+def _pair_sums(cols: Columns, n_countries: int, n_products: int, mode: str, *, adjust: Adjust = None,
+               band: tuple[float, float] = (0.0, 0.0), n_threads: int | None = None,
+               invalid: Callable[[], None] | None = None, param: str = "flows",
+               remedy: str = _GL_REMEDY) -> tuple[F64Array, F64Array]:
     """(out, totals): Y x C x C x K sums of `mode` for every ordered pair and the Y x C x C totals
     of flows i -> j. `cols` = (year, exporter, importer, product, value, quantity, y0, n_years).
     `param` names what made the result too large, if it is, and `remedy` the ways out."""
@@ -102,8 +122,10 @@ def _pair_sums(cols, n_countries, n_products, mode, *, adjust=None, band=(0.0, 0
     return out, totals
 
 
-def _group_sums(cols, n_countries, n_products, reporters, groups, mode, *, adjust=None,
-                band=(0.0, 0.0), per_product=False, n_threads=None, param="flows", remedy=_GL_REMEDY):
+def _group_sums(cols: Columns, n_countries: int, n_products: int, reporters: npt.NDArray[np.integer[Any]],
+                groups: Sequence[npt.NDArray[np.integer[Any]]], mode: str, *, adjust: Adjust = None,
+                band: tuple[float, float] = (0.0, 0.0), per_product: bool = False, n_threads: int | None = None,
+                param: str = "flows", remedy: str = _GL_REMEDY) -> tuple[F64Array, F64Array, F64Array]:
     """(out, totals, xm): Y x R x G x K sums of `mode` for each reporter against each partner
     group (a list of id arrays), Y x R x G x 2 totals (X, M), and, with `per_product`, the
     Y x R x G x P x 2 per-product X and M."""
@@ -111,7 +133,9 @@ def _group_sums(cols, n_countries, n_products, reporters, groups, mode, *, adjus
     shape = (cols[7], len(reporters), len(groups)) + ((n_products, 2) if per_product else (_K[mode],))
     _check_gl_size(param, shape, cols[7], len(cols[4]), n_countries, n_products, t, remedy)
     offsets, product, value, quantity, _ = _runs(cols, n_countries, n_products, t)
-    n_years, dtype = cols[7], cols[1].dtype
+    n_years = cols[7]
+    dtype: np.dtype[Any] = cols[1].dtype  # the flows' index type (int32 or int64), for every id array
+
     group_ptr = np.r_[0, np.cumsum([len(g) for g in groups])].astype(dtype)
     members = np.concatenate(groups).astype(dtype)
     shape = (n_years, len(reporters), len(groups))
@@ -123,7 +147,7 @@ def _group_sums(cols, n_countries, n_products, reporters, groups, mode, *, adjus
     return out, totals, xm
 
 
-def _ratio(num, den, scale):
+def _ratio(num: npt.ArrayLike, den: npt.NDArray[Any], scale: float) -> F64Array:
     """scale * num / den, NaN where den == 0."""
     out = np.full(np.shape(num), np.nan)
     np.divide(num, den, out=out, where=den > 0)
@@ -131,7 +155,7 @@ def _ratio(num, den, scale):
 
 
 
-def _ids(param, ids, n, *, check_range=True):
+def _ids(param: str, ids: Any, n: int, *, check_range: bool = True) -> IndexArray:
     """Integer ids (a 1-D column) in [0, n) as int32 or int64 (no copy when already one of them)."""
     ids = check_1d(param, check_numeric(param, as_array(param, ids)))
     if ids.size == 0:  # [] is float64 to NumPy: no id to be non-integer
@@ -148,14 +172,14 @@ def _ids(param, ids, n, *, check_range=True):
     return np.ascontiguousarray(ids)
 
 
-def _values(param, values, n, other):
+def _values(param: str, values: Any, n: int, other: str) -> F64Array:
     """A 1-D float64 column of length `n` (the length of `other`), C-contiguous."""
     values = check_1d(param, as_float64(param, as_array(param, values)))
     check_length(param, values, n, other)
     return np.ascontiguousarray(values)
 
 
-def group_totals(ids, values, n_groups, *, n_threads=None):
+def group_totals(ids: npt.ArrayLike, values: npt.ArrayLike, n_groups: int, *, n_threads: int | None = None) -> F64Array:
     """Sum `values` by integer id: out[g] = sum of values[r] where ids[r] == g (float64).
 
     `values` may hold any real numbers: negative, NaN and infinite values take part in their
@@ -185,7 +209,7 @@ def group_totals(ids, values, n_groups, *, n_threads=None):
 SPARSE_COST = 12.0
 
 
-def _row_totals(A):
+def _row_totals(A: Any) -> tuple[Any, F64Array]:
     """(A, total): float64 row sums that never overflow. A row whose sum exceeds the float64
     range (values near 1e308) is first divided by its largest value, in a copy of A: shares are
     ratios, the same either way. A is a validated float64 ndarray or CSR/CSC array."""
@@ -213,7 +237,7 @@ class _Shares:
     (by_columns=False) / CSC (True) structure with positive values only. Shares are value /
     row total, divided (not multiplied by an inverse, which overflows for subnormal totals)."""
 
-    def __init__(self, A, dtype, method, by_columns):
+    def __init__(self, A: Any, dtype: type[np.floating[Any]], method: str, by_columns: bool) -> None:
         A, total = _row_totals(A)
         self.valid = total > 0
         divisor = np.where(self.valid, total, 1.0)
@@ -228,7 +252,7 @@ class _Shares:
         S = S.tocsc() if by_columns else S
         self.ptr, self.idx, self.val = S.indptr, S.indices, S.data
 
-    def __setstate__(self, state):
+    def __setstate__(self, state: dict[str, Any]) -> None:
         """Unpickled (sent to a Dask worker): dense rows aligned again (pickle keeps no alignment)."""
         self.__dict__.update(state)
         dense = state.get("dense")
@@ -237,7 +261,7 @@ class _Shares:
             self.dense[...] = dense
 
 
-def _aligned_rows(shape, dtype, align=64):
+def _aligned_rows(shape: tuple[int, ...], dtype: npt.DTypeLike, align: int = 64) -> FloatArray:
     """C-contiguous (rows, cols + pad) array, zero past `cols`, whose every row starts on an
     `align`-byte boundary: the dense kernel's SIMD loads never straddle cache lines (measured
     ~25% faster at 240 x 5,000); the zero columns add min(0, 0) = 0 to every pair."""
@@ -250,11 +274,11 @@ def _aligned_rows(shape, dtype, align=64):
     return out
 
 
-def _padded(cols, itemsize, align=64):
+def _padded(cols: int, itemsize: int, align: int = 64) -> int:
     return -(-max(cols, 1) * itemsize // align) * align // itemsize
 
 
-def _column_counts(A):
+def _column_counts(A: Any) -> F64Array:
     """Stored entries per column (product); for sparse input explicit zeros and duplicates
     count too (a cost estimate needs no exactness, and this costs no conversion)."""
     if sp.issparse(A):
@@ -265,7 +289,7 @@ def _column_counts(A):
     return np.count_nonzero(A, axis=0).astype(np.float64)
 
 
-def _matrices(X, M, names=("X", "M")):
+def _matrices(X: Matrix, M: Matrix, names: tuple[str, str] = ("X", "M")) -> tuple[Any, Any]:
     """X and M as matrices with numeric dtypes and the same columns (values not looked at);
     `names`: their parameters' names, for the messages."""
     X, M = check_matrix(names[0], X), check_matrix(names[1], M)
@@ -273,7 +297,7 @@ def _matrices(X, M, names=("X", "M")):
     return X, M
 
 
-def choose_method(X, M):
+def choose_method(X: Matrix, M: Matrix) -> Literal["dense", "sparse"]:
     """'dense' or 'sparse' for overlap(X, M), by the cost model of `SPARSE_COST` (never by
     input format): dense work C1*C2*P against sparse work sum_p nnz_X(p) * nnz_M(p). Only the
     sparsity pattern is read (the values are checked by the functions that use them).
@@ -288,11 +312,11 @@ def choose_method(X, M):
     return _choose(*_matrices(X, M))
 
 
-def _choose(X, M):
+def _choose(X: Any, M: Any) -> Literal["dense", "sparse"]:
     return _cheaper(X.shape[0], _column_counts(X), M)
 
 
-def _cheaper(C1, x_counts, M):
+def _cheaper(C1: int, x_counts: F64Array, M: Any) -> Literal["dense", "sparse"]:
     """The cheaper method for C1 rows of X with column counts `x_counts` (summed over row
     blocks when X comes in blocks) against M."""
     dense_work = float(C1) * M.shape[0] * M.shape[1]
@@ -300,13 +324,14 @@ def _cheaper(C1, x_counts, M):
     return "sparse" if SPARSE_COST * sparse_work < dense_work else "dense"
 
 
-def _options(dtype, method, scale):
+def _options(dtype: FloatDType, method: Method, scale: float) -> tuple[type[np.floating[Any]], Method, float]:
     dtype = check_float_dtype("dtype", dtype)
     method = check_choice("method", method, ("auto", "dense", "sparse"))
     return dtype, method, check_scale("scale", scale, dtype)
 
 
-def _shares(X, M, dtype, method, names="X and M"):
+def _shares(X: Any, M: Any, dtype: type[np.floating[Any]], method: Method,
+            names: str = "X and M") -> tuple[_Shares, _Shares, Literal["dense", "sparse"]]:
     """(xs, ms, method) from validated X, M (check_trade_values)."""
     if method == "auto":
         method = _choose(X, M)
@@ -315,7 +340,7 @@ def _shares(X, M, dtype, method, names="X and M"):
     return (*_same_index(xs, ms, method), method)
 
 
-def _check_dense(method, param, matrices, dtype):
+def _check_dense(method: str, param: str, matrices: Sequence[Any], dtype: type[np.floating[Any]]) -> None:
     """The dense kernel's padded share matrices (+ a float64 copy of a sparse input) must fit."""
     if method != "dense":
         return
@@ -325,7 +350,7 @@ def _check_dense(method, param, matrices, dtype):
                       work=8 * n * matrices[0].shape[1] * any(sp.issparse(A) for A in matrices))
 
 
-def _same_index(xs, ms, method):
+def _same_index(xs: _Shares, ms: _Shares, method: str) -> tuple[_Shares, _Shares]:
     """(xs, ms) with one index dtype on both sides for the sparse kernel (its index_t): new
     objects where a side is cast, the given ones untouched."""
     if method != "sparse":
@@ -337,10 +362,10 @@ def _same_index(xs, ms, method):
         cast.valid, cast.val = s.valid, s.val
         cast.ptr, cast.idx = (a.astype(np.int64 if wide else np.int32, copy=False) for a in (s.ptr, s.idx))
         out.append(cast)
-    return out
+    return out[0], out[1]
 
 
-def _given_in_blocks(X):
+def _given_in_blocks(X: object) -> bool:
     """X as row blocks for a Dask cluster: a Dask array, or a list of 2-D arrays / sparse
     matrices (a list of numbers or of 1-D rows stays one matrix)."""
     if isinstance(X, (list, tuple)):
@@ -348,13 +373,14 @@ def _given_in_blocks(X):
     return type(X).__module__.startswith("dask.array")
 
 
-def _check_result(param, rows, cols, dtype, remedy=COMPLEMENTARITY_REMEDY):
+def _check_result(param: str, rows: int, cols: int, dtype: type[np.floating[Any]],
+                  remedy: str = COMPLEMENTARITY_REMEDY) -> None:
     """A rows x cols result of `dtype`, computed in a float64 accumulator."""
     extra = 8 * rows * cols if dtype != np.float64 else 0
     check_output_size(param, (rows, cols), dtype, work=extra, remedy=remedy)
 
 
-def _row_slice(xs, start, stop, method):
+def _row_slice(xs: _Shares, start: int, stop: int, method: str) -> _Shares:
     """The shares of exporter rows [start, stop) (views; CSR rows re-based)."""
     part = _Shares.__new__(_Shares)
     part.valid = xs.valid[start:stop]
@@ -367,7 +393,7 @@ def _row_slice(xs, start, stop, method):
     return part
 
 
-def _overlap(xs, ms, method, n_rows, n_cols, threads):
+def _overlap(xs: _Shares, ms: _Shares, method: str, n_rows: int, n_cols: int, threads: int) -> F64Array:
     out = np.zeros((n_rows, n_cols))
     if method == "dense":
         _complementarity.overlap_dense(xs.dense, ms.dense, out, threads)
@@ -376,7 +402,7 @@ def _overlap(xs, ms, method, n_rows, n_cols, threads):
     return out
 
 
-def _finish(out, xs, ms, scale, dtype):
+def _finish(out: F64Array, xs: _Shares, ms: _Shares, scale: float, dtype: type[np.floating[Any]]) -> FloatArray:
     """scale * overlap (at most scale: a sum of rounded shares may pass 1 by an ulp or two), NaN
     in rows/cols without trade, in the storage dtype."""
     out *= scale
@@ -386,7 +412,8 @@ def _finish(out, xs, ms, scale, dtype):
     return out.astype(dtype, copy=False)
 
 
-def complementarity(X, M, *, scale=1.0, dtype="float64", method="auto", n_threads=None):
+def complementarity(X: Matrix, M: Matrix, *, scale: float = 1.0, dtype: FloatDType = "float64",
+                    method: Method = "auto", n_threads: int | None = None) -> FloatArray:
     """Overlap of row shares for all pairs: ``scale * sum_p min(x_jp, m_kp)``.
 
     ``x_j = X[j] / sum(X[j])`` and ``m_k = M[k] / sum(M[k])`` are the rows' shares over the P
@@ -445,7 +472,8 @@ def complementarity(X, M, *, scale=1.0, dtype="float64", method="auto", n_thread
     return _all_pairs(X, M, ("X", "M"), scale, dtype, method, n_threads)
 
 
-def _all_pairs(X, M, names, scale, dtype, method, n_threads):
+def _all_pairs(X: Matrix, M: Matrix, names: tuple[str, str], scale: float, dtype: FloatDType, method: Method,
+               n_threads: int | None) -> FloatArray:
     """complementarity(X, M), its messages naming the parameters `names` (krugman's X and Y)."""
     X, M = _matrices(X, M, names)
     dtype, method, scale = _options(dtype, method, scale)
@@ -457,8 +485,9 @@ def _all_pairs(X, M, names, scale, dtype, method, n_threads):
     return _finish(out, xs, ms, scale, dtype)
 
 
-def complementarity_blocks(X, M, *, rows=1024, scale=1.0, dtype="float64", method="auto",
-                           n_threads=None, client=None):
+def complementarity_blocks(X: Matrix, M: Matrix, *, rows: int = 1024, scale: float = 1.0,
+                           dtype: FloatDType = "float64", method: Method = "auto", n_threads: int | None = None,
+                           client: ClientLike = None) -> Iterator[tuple[int, FloatArray]]:
     """Iterate over :func:`complementarity` by blocks of `rows` exporter rows, for results too
     large for memory (50,000 x 50,000 float64 is 20 GB): yields ``(start, block)`` with block =
     rows ``start:start + len(block)`` of the full result, in row order. Shares are computed
@@ -494,7 +523,8 @@ def complementarity_blocks(X, M, *, rows=1024, scale=1.0, dtype="float64", metho
     return _blocks(xs, ms, method, rows, scale, dtype, threads)
 
 
-def _blocks(xs, ms, method, rows, scale, dtype, threads):
+def _blocks(xs: _Shares, ms: _Shares, method: str, rows: int, scale: float, dtype: type[np.floating[Any]],
+            threads: int) -> Iterator[tuple[int, FloatArray]]:
     for start in range(0, len(xs.valid), rows):
         stop = min(start + rows, len(xs.valid))
         part = _row_slice(xs, start, stop, method)
@@ -502,8 +532,9 @@ def _blocks(xs, ms, method, rows, scale, dtype, threads):
         yield start, _finish(out, part, ms, scale, dtype)
 
 
-def complementarity_top_k(X, M, k, *, exclude=None, scale=1.0, dtype="float64", method="auto",
-                          n_threads=None, client=None):
+def complementarity_top_k(X: Matrix, M: Matrix, k: int, *, exclude: npt.ArrayLike | None = None, scale: float = 1.0,
+                          dtype: FloatDType = "float64", method: Method = "auto", n_threads: int | None = None,
+                          client: ClientLike = None) -> tuple[FloatArray, I64Array]:
     """For each row j of X, the `k` rows of M with the highest :func:`complementarity` and their
     values, computed block by block without forming the C1 x C2 matrix.
 
@@ -546,21 +577,21 @@ def complementarity_top_k(X, M, k, *, exclude=None, scale=1.0, dtype="float64", 
     return _top_k(xs, ms, keep, _skip(exclude, X.shape[0], keep, M.shape[0]), k, method, scale, dtype, threads)
 
 
-def _check_top_k_size(C1, C2, k, dtype, threads):
+def _check_top_k_size(C1: int, C2: int, k: int, dtype: type[np.floating[Any]], threads: int) -> None:
     kk = min(k, C2)
     values_f64 = 8 * C1 * k if dtype != np.float64 else 0  # the float64 values before the storage cast
     check_output_size("k", (C1, k), dtype, work=8 * C1 * k + values_f64 + 16 * C1 * kk + 32 * threads * C2,
                       remedy="pass a smaller k, or split the rows of X over several calls")
 
 
-def _with_trade(M):
+def _with_trade(M: Any) -> tuple[npt.NDArray[np.intp], Any]:
     """(positions of the rows of a validated M with trade, those rows): the kernel sees no NaN column."""
     with np.errstate(over="ignore"):  # an overflowing row sum (inf) is still > 0
         keep = np.flatnonzero(np.asarray(M.sum(axis=1)).ravel() > 0)
     return keep, (sp.csr_array(M)[keep] if sp.issparse(M) else M[keep])
 
 
-def _skip(exclude, C1, keep, n_m):
+def _skip(exclude: npt.ArrayLike | None, C1: int, keep: npt.NDArray[np.intp], n_m: int) -> I64Array:
     """Per row of X, the position among the kept rows of M to leave out (-1: none; empty: none anywhere)."""
     if exclude is None:
         return np.zeros(0, np.int64)
@@ -570,7 +601,8 @@ def _skip(exclude, C1, keep, n_m):
     return position[exclude]  # exclude == -1 reads the sentinel position[n_m] = -1
 
 
-def _top_k(xs, ms, keep, skip, k, method, scale, dtype, threads):
+def _top_k(xs: _Shares, ms: _Shares, keep: npt.NDArray[np.intp], skip: I64Array, k: int, method: str, scale: float,
+           dtype: type[np.floating[Any]], threads: int) -> tuple[FloatArray, I64Array]:
     """(values, index) of the top-k kernel for the rows of `xs` against the kept rows of M."""
     C1, C2, kk = len(xs.valid), len(keep), min(k, len(keep))
     values = np.full((C1, k), np.nan)
@@ -593,7 +625,8 @@ def _top_k(xs, ms, keep, skip, k, method, scale, dtype, threads):
 
 
 # -- Grubel-Lloyd, array level ------------------------------------------------------------------
-def _fit_sums(value, param="value", where=None):
+def _fit_sums(value: npt.NDArray[Any], param: str = "value",
+              where: Callable[[int], str] | None = None) -> tuple[npt.NDArray[Any], int]:
     """(value * 2**-s, s): `value` (an array of any shape) scaled by an exact power of two so
     that no sum of its entries can overflow float64 and, when it holds subnormal numbers, lifted
     into the normal range (products such as Aquino's factors would round them); s = 0 and no
@@ -611,7 +644,7 @@ def _fit_sums(value, param="value", where=None):
     if s <= 0 and not ((size > 0) & (size < tiny)).any():
         return value, 0
     scaled = np.ldexp(value, -s)
-    lost = np.flatnonzero((size > 0) & (np.abs(scaled) < tiny)) if s > 0 else []
+    lost: Any = np.flatnonzero((size > 0) & (np.abs(scaled) < tiny)) if s > 0 else []
     if len(lost):
         place = where(lost[0]) if where else f"at row {lost[0]}"
         fail(param, "within a range whose sums float64 can hold (the largest value times the number "
@@ -620,7 +653,8 @@ def _fit_sums(value, param="value", where=None):
     return scaled, s
 
 
-def _check_aquino_factors(totals, shift, back=None, *, param="value", describe=None):
+def _check_aquino_factors(totals: F64Array, shift: int, back: F64Array | None = None, *, param: str = "value",
+                          describe: Callable[[int, int], str] | None = None) -> None:
     """Aquino's factors (X + M) / 2X must be finite: a pair whose two directions differ by more
     than the float64 range (1e-300 one way, 1e300 the other) is an error, not a wrong index.
     `totals`: C x C flows i -> j (the way back is its transpose), or, with `back`, each
@@ -638,8 +672,20 @@ def _check_aquino_factors(totals, shift, back=None, *, param="value", describe=N
              f"back; {len(bad) // 2 if back is None else len(bad)} pairs in all")
 
 
-def bilateral_gl(exporter, importer, product, value, n_countries, *, n_products=None, scale=1.0,
-                 adjust=None, return_parts=False, n_threads=None):
+@overload
+def bilateral_gl(exporter: npt.ArrayLike, importer: npt.ArrayLike, product: npt.ArrayLike, value: npt.ArrayLike,
+                 n_countries: int, *, n_products: int | None = ..., scale: float = ..., adjust: Adjust = ...,
+                 return_parts: Literal[False] = ..., n_threads: int | None = ...) -> F64Array: ...
+@overload
+def bilateral_gl(exporter: npt.ArrayLike, importer: npt.ArrayLike, product: npt.ArrayLike, value: npt.ArrayLike,
+                 n_countries: int, *, n_products: int | None = ..., scale: float = ..., adjust: Adjust = ...,
+                 return_parts: Literal[True], n_threads: int | None = ...) -> tuple[F64Array, F64Array, F64Array]: ...
+
+
+def bilateral_gl(exporter: npt.ArrayLike, importer: npt.ArrayLike, product: npt.ArrayLike, value: npt.ArrayLike,
+                 n_countries: int, *, n_products: int | None = None, scale: float = 1.0, adjust: Adjust = None,
+                 return_parts: bool = False,
+                 n_threads: int | None = None) -> F64Array | tuple[F64Array, F64Array, F64Array]:
     r"""Bilateral Grubel-Lloyd index of every pair, from flow arrays: a C x C float64 matrix.
 
     :math:`GL_{ij} = scale \cdot \frac{\sum_p (X_p + M_p) - |X_p - M_p|}{\sum_p (X_p + M_p)}` with
@@ -696,7 +742,7 @@ def bilateral_gl(exporter, importer, product, value, n_countries, *, n_products=
     check_output_size("n_products" if n_products_given else "product", (effective_threads(n_threads), 5, n_products),
                       what="per-thread product buffers", remedy=_GL_REMEDY)
 
-    def invalid():  # the counting pass found a bad row: the precise error
+    def invalid() -> None:  # the counting pass found a bad row: the precise error
         _ids("exporter", exporter, n_countries)
         _ids("importer", importer, n_countries)
         _ids("product", product, n_products)
@@ -721,7 +767,7 @@ def bilateral_gl(exporter, importer, product, value, n_countries, *, n_products=
 # -- trade indicators: RCA, trade intensity, concentration, specialisation --------------------------
 
 
-def _thread_buffers(t, size, dtype=np.float64):
+def _thread_buffers(t: int, size: int, dtype: npt.DTypeLike = np.float64) -> npt.NDArray[Any]:
     """(t, size) zeros, one row per thread of a parallel sum, zeroed here in the calling thread.
     np.zeros maps untouched pages that the kernel's threads would then fault in together, and
     concurrent page faults serialise on the process's memory map: 10M flows into two 19 MB
@@ -731,27 +777,32 @@ def _thread_buffers(t, size, dtype=np.float64):
     return out
 
 
-def _reduce_threads(out):
+def _reduce_threads(out: npt.NDArray[Any]) -> npt.NDArray[Any]:
     """Sum a (t, size) array of per-thread buffers over its first axis into row 0 (no new array)."""
     for row in out[1:]:
         out[0] += row
     return out[0]
 
 
-def _cell_totals(rows, cols, values, n_rows, n_cols, n_threads=None, *, by=None, shift=None):
+def _cell_totals(rows: npt.NDArray[np.integer[Any]], cols: npt.NDArray[np.integer[Any]], values: npt.NDArray[Any],
+                 n_rows: int, n_cols: int, n_threads: int | None = None, *,
+                 by: npt.NDArray[np.integer[Any]] | None = None,
+                 shift: npt.NDArray[np.integer[Any]] | None = None) -> F64Array:
     """cell_totals without input checks (ids known to be in range; inputs copied only where they
     are not contiguous arrays of one integer dtype and float64); n_rows or n_cols may be 0.
     `by` and `shift` (optional, together): the row of a value is ``rows + shift[by]``."""
     t = min(effective_threads(n_threads), max(1, len(values) // max(n_rows * n_cols, 1)))
     out = _thread_buffers(t, n_rows * n_cols)
-    dtype = np.result_type(rows.dtype, cols.dtype, *(() if by is None else (by.dtype, shift.dtype)))
+    dtype = np.result_type(rows.dtype, cols.dtype,
+                           *(() if by is None else (by.dtype, shift.dtype)))  # type: ignore[union-attr]  # shift: with by
     extra = () if by is None else (np.ascontiguousarray(by, dtype), np.ascontiguousarray(shift, dtype))
     _aggregate.cell_sum(np.ascontiguousarray(rows, dtype), np.ascontiguousarray(cols, dtype),
                          np.ascontiguousarray(values, np.float64), n_cols, out, t, *extra)
     return _reduce_threads(out).reshape(n_rows, n_cols)
 
 
-def cell_totals(rows, cols, values, n_rows, n_cols, *, n_threads=None):
+def cell_totals(rows: npt.ArrayLike, cols: npt.ArrayLike, values: npt.ArrayLike, n_rows: int, n_cols: int, *,
+                n_threads: int | None = None) -> F64Array:
     """Sum `values` by pairs of ids: ``out[i, j] = sum of values[r] where rows[r] == i and
     cols[r] == j``, a dense (n_rows, n_cols) float64 array.
 
@@ -783,26 +834,26 @@ def cell_totals(rows, cols, values, n_rows, n_cols, *, n_threads=None):
     return _cell_totals(rows, cols, values, n_rows, n_cols, n_threads)
 
 
-def _row_sums(A):
+def _row_sums(A: Any) -> F64Array:
     return np.asarray(A.sum(axis=1), dtype=np.float64).ravel()
 
 
-def _column_sums(A):
+def _column_sums(A: Any) -> F64Array:
     return np.asarray(A.sum(axis=0), dtype=np.float64).ravel()
 
 
-def _inverse(total):
+def _inverse(total: F64Array) -> F64Array:
     """1 / total, NaN where total is 0 (so that 0 * inverse is NaN: a 0/0 cell is never 0)."""
     out = np.full(total.shape, np.nan)
     np.divide(1.0, total, out=out, where=total > 0)
     return out
 
 
-def _dense(A):
+def _dense(A: Any) -> F64Array:
     return A.toarray() if sp.issparse(A) else np.asarray(A, dtype=np.float64)
 
 
-def _fit(param, A):
+def _fit(param: str, A: Any) -> Any:
     """A validated matrix (check_trade_values) scaled by one power of two so that none of its
     sums overflows and no value is subnormal (:func:`_fit_sums`): an index that is a ratio of
     its sums is unchanged. The caller's arrays are never written (a scaled copy, or A itself)."""
@@ -817,7 +868,7 @@ def _fit(param, A):
     return out
 
 
-def _entry(A, i):
+def _entry(A: Any, i: int) -> str:
     """'at row r, column c' for flat entry i of a dense matrix or the data of a CSR/CSC one."""
     if not sp.issparse(A):
         return "at row {}, column {}".format(*np.unravel_index(i, A.shape))
@@ -826,18 +877,19 @@ def _entry(A, i):
     return f"at row {row}, column {col}"
 
 
-def _frexp_product(factors):
+def _frexp_product(factors: Iterable[npt.ArrayLike]) -> tuple[Any, Any]:
     """(m, e): the product of non-negative float64 arrays (broadcast) as m * 2**e, multiplied on
     their mantissas (np.frexp: m in [0.5, 1)) with the exponents added apart: never overflows
     or underflows, whatever the magnitudes."""
-    m, e = np.float64(1.0), np.int64(0)
+    m: Any = np.float64(1.0)
+    e: Any = np.int64(0)
     for a in factors:
         fm, fe = np.frexp(a)
         m, e = m * fm, e + fe
     return m, e
 
 
-def _log2_range(a):
+def _log2_range(a: npt.ArrayLike) -> tuple[float, float]:
     """(lo, hi): log2 of the smallest positive and of the largest value of a non-negative
     float64 array ((0.0, 0.0) when none is positive)."""
     a = np.ascontiguousarray(a, np.float64)
@@ -849,7 +901,7 @@ def _log2_range(a):
     return math.log2(float(lo.view(np.float64))), math.log2(hi)
 
 
-def _in_range(num, den):
+def _in_range(num: list[F64Array | float], den: list[F64Array | float]) -> bool:
     """Whether prod(num) / prod(den), computed left to right in float64, can only meet normal
     numbers (or exact zeros, from zero factors) on the way: every partial product and the
     quotient bounded from the factors' value ranges, 2 bits of margin for the roundings."""
@@ -865,7 +917,7 @@ def _in_range(num, den):
     return lo_num - hi_den >= -1019 and hi_num - lo_den <= 1020
 
 
-def _quotient(num, den):
+def _quotient(num: list[F64Array | float], den: list[F64Array | float]) -> F64Array:
     """prod(num) / prod(den) for lists of non-negative float64 arrays (broadcast), with no
     intermediate result overflowing or underflowing: the one rounding into the float64 range is
     the last (inf only where the exact value exceeds 1.8e308; 0 or a subnormal only where it is
@@ -884,7 +936,7 @@ def _quotient(num, den):
     return np.where(zero, np.nan, out)
 
 
-def _at_least(num, den):
+def _at_least(num: Iterable[npt.ArrayLike], den: Iterable[npt.ArrayLike]) -> F64Array:
     """1.0 where prod(num) >= prod(den) (exactly as the two float64 products would compare if
     neither overflowed or underflowed), else 0.0; NaN where a denominator is 0."""
     (mn, en), (md, ed) = _frexp_product(num), _frexp_product(den)
@@ -893,7 +945,8 @@ def _at_least(num, den):
     return np.where(md == 0, np.nan, ge.astype(np.float64))
 
 
-def rca(X, *, reference=None, kind="ratio"):
+def rca(X: Matrix, *, reference: npt.ArrayLike | None = None,
+        kind: Literal["ratio", "symmetric", "binary"] = "ratio") -> F64Array | sp.csr_array:
     r"""Revealed comparative advantage of every row in every column (Balassa 1965).
 
     .. math:: RCA_{cp} = \frac{x_{cp} / x_c}{x_{wp} / x_w}
@@ -981,7 +1034,7 @@ class _Axis:
     a 0/1 CSR aggregation matrix, output row r = the countries c with G[r, c] == 1 together.
     Sparse products only: no BLAS call (its threads would compete with the kernels' OpenMP ones)."""
 
-    def __init__(self, param, G, n):
+    def __init__(self, param: str, G: Matrix | None, n: int) -> None:
         self.G = check_aggregation(param, G, n)
         if self.G is None:
             self.single = np.arange(n)
@@ -990,11 +1043,11 @@ class _Axis:
             self.single = np.full(len(one), -1, np.int64)
             self.single[one] = self.G.indices[self.G.indptr[:-1][one]]
 
-    def __call__(self, A):
+    def __call__(self, A: Any) -> Any:
         """G @ A (A: n x ... values)."""
         return A if self.G is None else self.G @ A
 
-    def others(self, A):
+    def others(self, A: F64Array) -> F64Array:
         """For each output row, A (dense, n x ...) summed over the countries NOT in it (the rest
         of the world), always as a sum of the others' values, never as the total less a part
         (which cancels: 1e300 + 1e-300 - 1e300 is 0): for one country c the rows before c plus
@@ -1014,20 +1067,21 @@ class _Axis:
         return rest
 
 
-def _between(B, rows, cols):
+def _between(B: Any, rows: Matrix | None, cols: Matrix | None) -> tuple[F64Array, _Axis, _Axis]:
     """(B @ K.T, R, K): the bilateral totals of every country with each output column (dense,
     C x K) and the two axes; R(B @ K.T) is the table between output rows and columns."""
     R, K = _Axis("rows", rows, B.shape[0]), _Axis("cols", cols, B.shape[1])
     return np.ascontiguousarray(K(_dense(B).T).T), R, K
 
 
-def _self_pairs(R, K):
+def _self_pairs(R: _Axis, K: _Axis) -> npt.NDArray[np.bool_]:
     """True where output row r and column k are the same single country (undefined: a country
     does not trade with itself)."""
     return (R.single[:, None] == K.single[None, :]) & (R.single[:, None] >= 0)
 
 
-def trade_intensity(B, *, rows=None, cols=None, exclude_self=False):
+def trade_intensity(B: Matrix, *, rows: Matrix | None = None, cols: Matrix | None = None,
+                    exclude_self: bool = False) -> F64Array:
     r"""Trade intensity of every pair (Brown 1949; Kojima 1964): i's share of its exports going
     to j over the world's share of exports going to j.
 
@@ -1093,7 +1147,8 @@ def trade_intensity(B, *, rows=None, cols=None, exclude_self=False):
     return out
 
 
-def partner_shares(B, *, rows=None, cols=None, scale=1.0):
+def partner_shares(B: Matrix, *, rows: Matrix | None = None, cols: Matrix | None = None,
+                   scale: float = 1.0) -> F64Array:
     """Share of each row's exports going to each column: ``scale * x_ij / X_i``, with X_i the
     row's exports to all C countries (the world); rows and columns may be groups (0/1
     aggregation matrices as in :func:`trade_intensity`). Pass ``B.T`` for import shares.
@@ -1121,7 +1176,15 @@ def partner_shares(B, *, rows=None, cols=None, scale=1.0):
     return out
 
 
-def hhi(A, *, normalized=False, scale=1.0, return_counts=False):
+@overload
+def hhi(A: Matrix, *, normalized: bool = ..., scale: float = ..., return_counts: Literal[False] = ...) -> F64Array: ...
+@overload
+def hhi(A: Matrix, *, normalized: bool = ..., scale: float = ...,
+        return_counts: Literal[True]) -> tuple[F64Array, I64Array]: ...
+
+
+def hhi(A: Matrix, *, normalized: bool = False, scale: float = 1.0,
+        return_counts: bool = False) -> F64Array | tuple[F64Array, I64Array]:
     r"""Herfindahl-Hirschman concentration of each row over the columns (Herfindahl 1950;
     Hirschman 1964): the sum of squared shares.
 
@@ -1184,7 +1247,7 @@ def hhi(A, *, normalized=False, scale=1.0, return_counts=False):
     return (scale * h, counts) if return_counts else scale * h
 
 
-def trade_specialisation(X, M):
+def trade_specialisation(X: Matrix, M: Matrix) -> F64Array:
     r"""Trade specialisation (normalised trade balance) of every cell:
 
     .. math:: TS_{cp} = \frac{x_{cp} - m_{cp}}{x_{cp} + m_{cp}}
@@ -1221,7 +1284,8 @@ def trade_specialisation(X, M):
     return out
 
 
-def krugman(X, Y=None, *, dtype="float64", method="auto", n_threads=None):
+def krugman(X: Matrix, Y: Matrix | None = None, *, dtype: FloatDType = "float64", method: Method = "auto",
+            n_threads: int | None = None) -> FloatArray:
     r"""Krugman specialisation index of every pair of rows (Krugman 1991): the L1 distance
     between their share profiles,
 
@@ -1259,7 +1323,7 @@ def krugman(X, Y=None, *, dtype="float64", method="auto", n_threads=None):
     return np.maximum(2.0 - 2.0 * overlap, 0.0)  # an overlap rounded above 1 is K = 0, not -1e-16
 
 
-def regional_orientation(X_in, X_out):
+def regional_orientation(X_in: Matrix, X_out: Matrix) -> F64Array:
     r"""Regional orientation of every row in every column (Yeats 1998): the share of product p in
     c's exports to a region over its share in c's exports to the rest of the world.
 

@@ -30,8 +30,12 @@ existed gives NaN for it (with a note); the other years are computed.
 The flows are read one year at a time (:mod:`tradeindex._years`); marginal IIT reads the first
 and the last year together.
 """
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 import pyarrow as pa
@@ -45,13 +49,31 @@ from .indicators import intra_group_share, rca, trade_intensity
 from .intra_industry import grubel_lloyd, marginal_iit
 from .sources import Request, prepare
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from ._typing import ClientLike, Flows, Groups, Membership, ObjectArray, PathLike, Products, Years
+
+    from ._years import Window
+    from .charts import AxesArg
+    from .flows import TradeFlows
+    from .intra_industry import MarginalIIT
+    from .result import IndexMatrix
+    from .sources import Step
+
+    #: One table row (a dict of column values).
+    Row = dict[str, Any]
+
 COMPOSITIONS = ("fixed", "by-year")
 #: The ways out of a year whose tables of every pair do not fit in memory.
 REMEDY = ("select fewer countries first (flows.select(exporters=..., importers=...)) or fewer years, or compute the "
           "years on a Dask cluster")
 
 
-def _one_group(spec, param):
+def _one_group(spec: Groups, param: str) -> str:
     """The name of one group: a built-in name or Group, or {name: [ISO3, ...]} (or {name:
     built-in name})."""
     groups = resolve_groups(spec, param)
@@ -61,12 +83,12 @@ def _one_group(spec, param):
     return next(iter(groups))
 
 
-def _members(spec, param, year):
+def _members(spec: Groups, param: str, year: int | None) -> list[str]:
     """The members listed for `year` (ISO3 for built-in groups, as given for a user's list)."""
     return [str(m) for m in next(iter(resolve_groups(spec, param, year).values()))]
 
 
-def _present(flows, members):
+def _present(flows: TradeFlows, members: Iterable[str]) -> dict[str, list[str]]:
     """{member as listed: its labels in these flows} for the members present (a member may be
     given by ISO3, label, numeric code or name; an ISO3 may have two codes in a year)."""
     out = {}
@@ -78,7 +100,7 @@ def _present(flows, members):
     return out
 
 
-def _labels(present):
+def _labels(present: Mapping[str, Iterable[str]]) -> list[str]:
     return sorted({lab for labs in present.values() for lab in labs})
 
 
@@ -87,22 +109,23 @@ class RegionalReport:
     """The report's tables (pyarrow Tables, long format), its settings and its notes."""
     group: str
     compare: str
-    years: list
+    years: list[int]
     products: str
     classification: str
-    membership: object = "fixed"
-    source: str = None  # where the flows come from, in words: the charts' source line
-    tables: dict = field(default_factory=dict)
-    notes: list = field(default_factory=list)
-    heatmap: object = None  # the last year's complementarity IndexMatrix, for the chart
+    membership: Membership = "fixed"
+    source: str | None = None  # where the flows come from, in words: the charts' source line
+    tables: dict[str, pa.Table] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    heatmap: IndexMatrix | None = None  # the last year's complementarity IndexMatrix, for the chart
 
-    def write(self, out_dir, *, charts=True, overwrite=False, inputs=None):
+    def write(self, out_dir: PathLike, *, charts: bool = True, overwrite: bool = False,
+              inputs: Mapping[str, Any] | None = None) -> list[Path]:
         """Write every table as CSV and Parquet (missing values as real nulls), summary.md, the
         PNG charts (with matplotlib) and, last, manifest.json (files, inputs, options,
         versions), into a new or empty folder (`overwrite` replaces an existing one only once
         the new one is complete). Returns the list of paths written."""
-        from ._output import write_folder
-        files = {}
+        from ._output import Content, write_folder
+        files: dict[str, Content] = {}
         for name, table in self.tables.items():
             files[f"{name}.csv"] = table
             files[f"{name}.parquet"] = table
@@ -120,10 +143,10 @@ class RegionalReport:
                     "notes": self.notes}
         return write_folder(files, out_dir, overwrite=overwrite, manifest=manifest)
 
-    def _rows(self, name, **where):
+    def _rows(self, name: str, **where: Any) -> list[Row]:
         return [r for r in self.tables[name].to_pylist() if all(r.get(k) == v for k, v in where.items())]
 
-    def to_markdown(self):
+    def to_markdown(self) -> str:
         """A summary that reads like the study's tables (the fixed composition; the by-year
         series are in the tables)."""
         first, last = self.years[0], self.years[-1]
@@ -174,7 +197,7 @@ class RegionalReport:
             lines += ["", "## Notes", ""] + [f"- {n}" for n in self.notes]
         return "\n".join(lines) + "\n"
 
-    def _intensity_rows(self, first, last):
+    def _intensity_rows(self, first: int, last: int) -> list[list[Any]]:
         """Table rows: each member, partner and role (fixed composition), intensity in the first
         and last year."""
         rows = self._rows("complementarity", composition="fixed")
@@ -182,10 +205,11 @@ class RegionalReport:
         keys = dict.fromkeys((r["reporter"], r["partner"], r["reporter_as"]) for r in rows)
         return [[*k, at.get((*k, first), np.nan), at.get((*k, last), np.nan)] for k in keys]
 
-    def _rca_rows(self, first, last, top=3):
+    def _rca_rows(self, first: int, last: int, top: int = 3) -> list[list[Any]]:
         """Table rows: each member (fixed composition), how many products of the set have RCA >= 1
         in the first and last year (of those with a value), its `top` products by RCA last."""
-        rows, values = self._rows("rca", composition="fixed"), {}
+        rows = self._rows("rca", composition="fixed")
+        values: dict[tuple[str, int], list[tuple[float, str]]] = {}
         for r in rows:
             if r["rca"] is not None and not np.isnan(r["rca"]):
                 values.setdefault((r["reporter"], r["year"]), []).append((r["rca"], r["product"]))
@@ -197,31 +221,35 @@ class RegionalReport:
             out.append([m, *cells, ", ".join(f"{p} ({v:.1f})" for v, p in best) or "n/a"])
         return out
 
-    def _composition_text(self):
+    def _composition_text(self) -> str:
         year = self.years[-1] if self.membership in ("fixed", "by-year") else self.membership
         return (f"the {year} members in every year (fixed); each year's members in the by-year rows of "
                 "the tables (see groups.csv)")
 
     # -- charts (matplotlib, the [plot] extra): each returns a Figure; see tradeindex.charts ------
-    def plot_complementarity(self, *, composition="fixed", ax=None, members=None, source=None):
+    def plot_complementarity(self, *, composition: Literal["fixed", "by-year"] = "fixed", ax: AxesArg = None,
+                             members: str | Iterable[str] | None = None, source: str | None = None) -> Figure:
         """Each member's complementarity with the rest of the group and with the comparison group
         over the years, one panel per member (:func:`tradeindex.charts.member_complementarity`)."""
         from .charts import member_complementarity
         return member_complementarity(self, composition=composition, ax=ax, members=members, source=source)
 
-    def plot_grubel_lloyd(self, *, composition="fixed", ax=None, members=None, source=None):
+    def plot_grubel_lloyd(self, *, composition: Literal["fixed", "by-year"] = "fixed", ax: AxesArg = None,
+                          members: str | Iterable[str] | None = None, source: str | None = None) -> Figure:
         """Each member's Grubel-Lloyd index within the group vs global over the years
         (:func:`tradeindex.charts.grubel_lloyd_lines`)."""
         from .charts import grubel_lloyd_lines
         return grubel_lloyd_lines(self, composition=composition, ax=ax, members=members, source=source)
 
-    def plot_shares(self, *, composition="fixed", ax=None, members=None, source=None):
+    def plot_shares(self, *, composition: Literal["fixed", "by-year"] = "fixed", ax: AxesArg = None,
+                    members: str | Iterable[str] | None = None, source: str | None = None) -> Figure:
         """The share of each member's trade in the product set with the rest of the group over the
         years (:func:`tradeindex.charts.share_lines`)."""
         from .charts import share_lines
         return share_lines(self, composition=composition, ax=ax, members=members, source=source)
 
-    def plot_heatmap(self, *, composition="fixed", diverging=False, ax=None, max_countries=40, source=None):
+    def plot_heatmap(self, *, composition: Literal["fixed", "by-year"] = "fixed", diverging: bool = False,
+                     ax: Axes | None = None, max_countries: int = 40, source: str | None = None) -> Figure:
         """The last year's complementarity of every pair of countries, members first
         (:func:`tradeindex.charts.report_heatmap`)."""
         from .charts import report_heatmap
@@ -229,8 +257,8 @@ class RegionalReport:
                               max_countries=max_countries, source=source)
 
 
-def _md_table(header, rows):
-    def cell(x):
+def _md_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[str]:
+    def cell(x: object) -> str:
         if isinstance(x, float):
             return "n/a" if np.isnan(x) else f"{x:.1f}"
         return "n/a" if x is None else str(x)
@@ -239,7 +267,9 @@ def _md_table(header, rows):
 
 
 # -- one year --------------------------------------------------------------------------------------
-def _year(flows, window, *, group, gname, compare, cname, products, membership, years, n_threads):
+def _year(flows: TradeFlows, window: Window, *, group: Groups, gname: str, compare: Groups | None,
+          cname: str | None, products: Products | None, membership: Membership, years: list[int],
+          n_threads: int | None) -> dict[str, Any]:
     """Every table row of one year (and, in the last year, the candidates and the heatmap)."""
     year = window[0]
     fixed_year = membership_year("fixed" if membership == "by-year" else membership, year, years)
@@ -251,7 +281,8 @@ def _year(flows, window, *, group, gname, compare, cname, products, membership, 
     found_cmp = {c: _present(flows, m) for c, m in listed_cmp.items()}
     members_cmp = {c: _labels(f) for c, f in found_cmp.items()}
 
-    groups, rest_of = {}, {}
+    groups: dict[str, list[str]] = {}
+    rest_of: dict[tuple[str, str], str] = {}
     for c in COMPOSITIONS:
         for m in members[c]:
             rest = [x for x in members[c] if x != m]
@@ -262,39 +293,44 @@ def _year(flows, window, *, group, gname, compare, cname, products, membership, 
             groups.setdefault(_key(members[c]), members[c])
         if members_cmp.get(c):
             groups.setdefault(_key(members_cmp[c]), members_cmp[c])
-    n, c = len(flows.countries) + len(groups), len(flows.countries)  # every pair: complementarity, intensity
+    n, n_c = len(flows.countries) + len(groups), len(flows.countries)  # every pair: complementarity, intensity
     check_output_size("flows", (2, n, n), what="tables of every pair (complementarity, trade intensity)",
-                      work=16 * c * c, remedy=REMEDY)
-    tc = complementarity(flows, years=year, groups=groups or None, n_threads=n_threads) if len(flows) else None
-    ti = trade_intensity(flows, years=year, groups=groups or None, n_threads=n_threads) if len(flows) else None
+                      work=16 * n_c * n_c, remedy=REMEDY)
+    # one year asked (years=year): one IndexMatrix each
+    tc = cast("IndexMatrix", complementarity(flows, years=year, groups=groups or None, n_threads=n_threads)) \
+        if len(flows) else None
+    ti = cast("IndexMatrix", trade_intensity(flows, years=year, groups=groups or None, n_threads=n_threads)) \
+        if len(flows) else None
 
-    out = {"complementarity": [], "grubel_lloyd": [], "intra_group_share": [], "rca": [], "groups": []}
+    out: dict[str, Any] = {"complementarity": [], "grubel_lloyd": [], "intra_group_share": [], "rca": [], "groups": []}
     for c in COMPOSITIONS:
-        for g, lst, present in ((gname, listed[c], found[c]), (cname, listed_cmp.get(c), found_cmp.get(c))):
+        for g, lst, present in ((gname, listed[c], found[c]), (cname, listed_cmp.get(c, []), found_cmp.get(c, {}))):
             if g is None:
                 continue
             out["groups"] += [{"year": year, "group": g, "composition": c, "composition_year": comp[c],
                                "member": m, "in_data": m in present} for m in lst]
         for m in members[c]:
-            partners = [(f"{gname} (rest)", rest_of.get((c, m)))]
+            partners: list[tuple[str | None, str | None]] = [(f"{gname} (rest)", rest_of.get((c, m)))]
             if compare is not None:
                 partners.append((cname, _key(members_cmp[c]) if members_cmp[c] else None))
             for pname, key in partners:
                 for role, pair in (("exporter", (m, key)), ("importer", (key, m))):
                     out["complementarity"].append({"year": year, "reporter": m, "partner": pname, "reporter_as": role,
-                                                   "composition": c, "partner_members": _text(groups.get(key)),
+                                                   "composition": c,
+                                                   "partner_members": _text(groups.get(key)) if key else "",
                                                    "trade_complementarity": _value(tc, *pair) if key else np.nan,
                                                    "trade_intensity": _value(ti, *pair) if key else np.nan})
     pflows = prepare(flows, (), products) if products is not None else flows
     everyone = sorted(set(members["fixed"]) | set(members["by-year"]))
     traded = {c: [m for m in ms if m in set(pflows.countries.label)] for c, ms in members.items()}
     shares = _shares(pflows, year, traded, n_threads)
-    ratios = rca(flows, years=year, countries=everyone) if len(flows) and everyone else None
+    ratios = cast("IndexMatrix", rca(flows, years=year, countries=everyone)) if len(flows) and everyone else None
     for c in COMPOSITIONS:
         if not members[c]:
             continue
-        gl = grubel_lloyd(pflows, by="country", reporters=traded[c], years=year, n_threads=n_threads,
-                          partners={gname: traded[c], "World": None}) if traded[c] else None
+        gl = cast("IndexMatrix", grubel_lloyd(pflows, by="country", reporters=traded[c], years=year,
+                                              n_threads=n_threads, partners={gname: traded[c], "World": None})) \
+            if traded[c] else None
         for m in members[c]:
             out["grubel_lloyd"].append({"year": year, "reporter": m, "composition": c,
                                         "grubel_lloyd_within": _value(gl, m, gname),
@@ -310,7 +346,7 @@ def _year(flows, window, *, group, gname, compare, cname, products, membership, 
     return out
 
 
-def _value(result, row, col):
+def _value(result: IndexMatrix | None, row: str, col: str) -> float:
     """One cell of a one-year result, NaN where there is no result or the row or column is
     not in it (a member without trade in the product set that year)."""
     if result is None or row not in set(result.rows) or col not in set(result.cols):
@@ -318,17 +354,18 @@ def _value(result, row, col):
     return float(result.loc[row, col])
 
 
-def _shares(flows, year, traded, n_threads):
+def _shares(flows: TradeFlows, year: int | None, traded: Mapping[str, list[str]],
+            n_threads: int | None) -> dict[str, IndexMatrix | None]:
     """{side: intra_group_share of the members with trade in `flows` (`traded`), one group per
     composition} (a member without trade there has no row: NaN)."""
     groups = {c: ms for c, ms in traded.items() if ms}
     if not groups:
         return {"exports": None, "imports": None}
-    return {side: intra_group_share(flows, groups, years=year, side=side, n_threads=n_threads)
+    return {side: cast("IndexMatrix", intra_group_share(flows, groups, years=year, side=side, n_threads=n_threads))
             for side in ("exports", "imports")}
 
 
-def _rca_row(ratios, member, products):
+def _rca_row(ratios: IndexMatrix | None, member: str, products: ObjectArray) -> list[float]:
     """RCA of `member` in `products` (the product set's codes; NaN where there is none)."""
     if ratios is None:
         return [np.nan] * len(products)
@@ -337,20 +374,20 @@ def _rca_row(ratios, member, products):
     return [float(row[where[str(p)]]) if str(p) in where else np.nan for p in products]
 
 
-def _key(members):
+def _key(members: Iterable[str]) -> str:
     """The internal name of a group of countries in the complementarity call."""
     return "{" + ",".join(members) + "}"
 
 
-def _text(members):
+def _text(members: Iterable[str] | None) -> str:
     return " ".join(members) if members else ""
 
 
-def _candidates(tc, ti, members, groups):
+def _candidates(tc: IndexMatrix, ti: IndexMatrix | None, members: list[str], groups: Mapping[str, object]) -> list[Row]:
     """Non-members ranked by mean complementarity with the group (its last-year members), both
     directions; NaN last; the trade intensity of both directions beside it."""
     key = _key(members)
-    rows = []
+    rows: list[Row] = []
     for lab, code in zip(tc.rows, tc.row_codes):
         if code < 0 or lab in members or str(lab) in groups:
             continue
@@ -366,7 +403,7 @@ def _candidates(tc, ti, members, groups):
     return rows
 
 
-def _heatmap_matrix(tc, groups):
+def _heatmap_matrix(tc: IndexMatrix | None, groups: Mapping[str, object]) -> IndexMatrix | None:
     """The last year's country x country complementarity (no group rows), for the chart."""
     if tc is None:
         return None
@@ -374,22 +411,25 @@ def _heatmap_matrix(tc, groups):
     return tc.loc[keep, keep]
 
 
-def _miit(flows, window, *, gname, members, n_threads):
+def _miit(flows: TradeFlows, window: Window, *, gname: str, members: list[str], n_threads: int | None) -> list[Row]:
     """Marginal IIT (Brulhart A) of each member with the rest of the group and with the world,
     first to last year (the members of the fixed composition)."""
-    start, end = window
+    start, end = cast("tuple[int, int]", window)  # the first and the last year
     present = _labels(_present(flows, members))
     if not present:
         return []
-    a = marginal_iit(flows, start, end, by="country", reporters=present,
-                     partners={gname: present, "World": None}, n_threads=n_threads).A
+    result = marginal_iit(flows, start, end, by="country", reporters=present, partners={gname: present, "World": None},
+                          n_threads=n_threads)
+    a = cast("MarginalIIT", result).A  # by="country": the A and B matrices
     return [{"reporter": m, "start": start, "end": end, "marginal_iit_a_within": a.loc[m, gname], "marginal_iit_a_global": a.loc[m, "World"]}
             for m in present]
 
 
 # -- the report ------------------------------------------------------------------------------------
-def regional_report(flows, group, *, years=None, products=None, compare=None, classification=None,
-                    membership="fixed", source=None, progress=False, n_threads=None, client=None):
+def regional_report(flows: Flows, group: Groups, *, years: Years = None, products: Products | None = None,
+                    compare: Groups | None = None, classification: Literal["sitc3"] | None = None,
+                    membership: Membership = "fixed", source: str | None = None, progress: bool = False,
+                    n_threads: int | None = None, client: ClientLike = None) -> RegionalReport:
     """Compute the regional-integration report for `group` (see the module docstring).
 
     Parameters
@@ -440,13 +480,13 @@ def regional_report(flows, group, *, years=None, products=None, compare=None, cl
     membership = check_membership(membership, years)
     gname = _one_group(group, "group")
     cname = _one_group(compare, "compare") if compare is not None else None
-    steps = ()
+    steps: tuple[Step, ...] = ()
     if classification is not None:
         check_choice("classification", classification, ("sitc3",))
         check_products_with_conversion("products", products)
         steps = (("convert", {"to": "sitc3", "digits": 3}),)
     product_label = _product_label(products, "SITC3" if classification else "HS")
-    fixed_year = years[-1] if membership in ("fixed", "by-year") else membership
+    fixed_year = years[-1] if membership in ("fixed", "by-year") else cast(int, membership)
     if not _members(group, "group", fixed_year) and not any(_members(group, "group", y) for y in years):
         span = f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0])
         fail("group", "a group with members in the years asked", f"{gname} has no members in {span}")
@@ -481,7 +521,7 @@ def regional_report(flows, group, *, years=None, products=None, compare=None, cl
     return report
 
 
-def _product_label(products, classification):
+def _product_label(products: Products | None, classification: str) -> str:
     if products is None:
         return "all products"
     specs = product_specs(products)
@@ -489,7 +529,7 @@ def _product_label(products, classification):
                       if s in PRODUCT_SETS else (f"{c.lower()}:{s}" if c else s)) for c, s in specs)
 
 
-def _changes(rows, first, last, membership):
+def _changes(rows: Iterable[Row], first: int, last: int, membership: Membership) -> pa.Table:
     """Table I's changes: each member's complementarity in the last year minus the first, with
     the fixed composition (the same partners in both years) and, alongside, each year's members."""
     by_key = {(r["reporter"], r["partner"], r["reporter_as"], r["composition"], r["year"]): r for r in rows}
@@ -512,13 +552,15 @@ def _changes(rows, first, last, membership):
     return pa.Table.from_pylist(out)
 
 
-def _membership_notes(parts, gname, cname, years):
+def _membership_notes(parts: Sequence[Mapping[str, Any]], gname: str, cname: str | None,
+                      years: Sequence[int]) -> list[str]:
     """Where a group's members differ between years, or a group has no member in the data."""
     notes = []
     for g in (gname, cname):
         if g is None:
             continue
-        lists = {}
+        lists: dict[int, list[str]] = {}
+
         for p in parts:
             for r in p["groups"]:
                 if r["group"] == g and r["composition"] == "by-year":

@@ -11,14 +11,18 @@ row groups are skipped by their statistics, rows are filtered by Arrow before th
 converted) and only the columns it needs are read (``q`` only for unit values).
 :func:`read_baci` reads what it is asked for at once, as a :class:`TradeFlows`.
 """
+from __future__ import annotations
+
 import os
 import re
 import warnings
 import zipfile
 import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, TypeAlias
 
 import numpy as np
 import pyarrow as pa
@@ -34,6 +38,17 @@ from ._validation import (AGGREGATE_NUMERIC, COMTRADE_AREAS, check_amounts, chec
                           check_years, fail)
 from .codes import concordance, country_codes, expand_product_spec, product_specs, translate_hs_products
 from .flows import _Builder, _numbers, _revision
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+
+    from ._typing import Countries, PathLike, Products, Years
+    from ._years import Window
+    from .flows import Duplicates, TradeFlows
+
+#: A lazy step: the name of a TradeFlows method (select, convert, aggregate_products) and its
+#: keyword arguments.
+Step: TypeAlias = "tuple[str, dict[str, Any]]"
 
 BACI_NAME = re.compile(r"BACI_(HS\d\d)_Y(\d{4})", re.IGNORECASE)
 BACI_VERSION = re.compile(r"_V(\d{6}[a-z]?)", re.IGNORECASE)
@@ -58,8 +73,8 @@ class Part:
     when it may hold several (rows are then filtered by year)."""
     kind: str          # "csv", "zip" or "parquet"
     path: str
-    member: str = None  # the CSV inside a .zip
-    year: int = None
+    member: str | None = None  # the CSV inside a .zip
+    year: int | None = None
     name: str = ""     # for messages: the file name (and the .zip's)
     baci: bool = False  # a BACI-named file: 6-digit product codes
 
@@ -71,17 +86,17 @@ class Request:
     countries (rows where the exporter is in `exporters` OR the importer in `importers`), and
     steps (e.g. a conversion to SITC) applied to each year as read."""
     quantity: bool = False
-    products: tuple = None
-    exporters: tuple = None
-    importers: tuple = None
-    steps: tuple = ()   # ("convert", {...}) steps applied to each year after the source's own
+    products: Products | None = None
+    exporters: tuple[int, ...] | None = None
+    importers: tuple[int, ...] | None = None
+    steps: tuple[Step, ...] = ()   # ("convert", {...}) steps applied to each year after the source's own
 
 
 _CSV_TYPES = {"t": pa.int32(), "i": pa.int32(), "j": pa.int32(), "k": pa.dictionary(pa.int32(), pa.string()),
               "v": pa.float64(), "q": pa.float64()}  # k as text: its leading zeros and width kept
 
 
-def _read_error(part, err):
+def _read_error(part: Part, err: BaseException) -> NoReturn:
     """A read failure as one clear error naming the file and, for CSV, the line where it can."""
     what = {"csv": "a readable CSV file with BACI's columns t,i,j,k,v[,q]",
             "zip": "a readable BACI .zip member (CSV with columns t,i,j,k,v[,q])",
@@ -97,14 +112,15 @@ _BAD_ROW = re.compile(r"Expected \d+ columns, got \d+: (.*)$")
 _BAD_VALUE = re.compile(r"In CSV column #(\d+): .*invalid value '(.*)'$")
 
 
-def _csv_line(part, message):
+def _csv_line(part: Part, message: str) -> str:
     """' at line N' for an Arrow CSV error naming a row's text or a column's invalid value,
     found by reading the file again as text (an error path only); '' when it cannot be said."""
     bad_row, bad_value = _BAD_ROW.search(message), _BAD_VALUE.search(message)
     if not (bad_row or bad_value):
         return ""
     try:
-        opener = zipfile.ZipFile(part.path).open(part.member) if part.kind == "zip" else pa.input_stream(part.path)
+        opener = (zipfile.ZipFile(part.path).open(part.member)  # type: ignore[arg-type]  # a zip part has a member
+                  if part.kind == "zip" else pa.input_stream(part.path))
         with opener as fh:
             lines = fh.read().decode("utf-8", "replace").splitlines()
     except _READ_ERRORS:
@@ -117,18 +133,18 @@ def _csv_line(part, message):
     return ""
 
 
-def _csv_table(part, columns):
+def _csv_table(part: Part, columns: list[str]) -> pa.Table:
     read = pacsv.ReadOptions(block_size=_CSV_BLOCK)
     convert = pacsv.ConvertOptions(column_types=_CSV_TYPES, null_values=_CSV_NULLS,
                                    strings_can_be_null=False, include_columns=columns,
                                    include_missing_columns=False)
     if part.kind == "zip":
-        with zipfile.ZipFile(part.path) as zf, zf.open(part.member) as fh:
+        with zipfile.ZipFile(part.path) as zf, zf.open(part.member) as fh:  # type: ignore[arg-type]  # its member
             return pacsv.read_csv(fh, read_options=read, convert_options=convert)
     return pacsv.read_csv(part.path, read_options=read, convert_options=convert)
 
 
-def _schema(part):
+def _schema(part: Part) -> pa.Schema:
     """The columns of a part and their types (reads the Parquet schema, or the start of a CSV
     with the types the reader will use)."""
     try:
@@ -137,14 +153,15 @@ def _schema(part):
         opts = pacsv.ReadOptions(block_size=1 << 16)
         convert = pacsv.ConvertOptions(column_types=_CSV_TYPES, null_values=_CSV_NULLS, strings_can_be_null=False)
         if part.kind == "zip":
-            with zipfile.ZipFile(part.path) as zf, zf.open(part.member) as fh:
+            with zipfile.ZipFile(part.path) as zf, zf.open(part.member) as fh:  # type: ignore[arg-type]  # its member
                 return pacsv.open_csv(fh, read_options=opts, convert_options=convert).schema
         return pacsv.open_csv(part.path, read_options=opts, convert_options=convert).schema
     except _READ_ERRORS as err:
         _read_error(part, err)
 
 
-def _raw_batches(part, schema, columns, expr):
+def _raw_batches(part: Part, schema: pa.Schema, columns: list[str],
+                 expr: ds.Expression | None) -> Iterator[pa.RecordBatch]:
     """Record batches of a part's `columns` passing `expr` (see LazyFlows._batches)."""
     if part.kind == "parquet":
         # a text k read as its dictionary (no string materialised); streamed with little read-
@@ -165,7 +182,7 @@ def _raw_batches(part, schema, columns, expr):
         yield batch
 
 
-def _baci_batch(part, batch, request):
+def _baci_batch(part: Part, batch: pa.RecordBatch, request: Request) -> pa.RecordBatch:
     """One batch checked against its file's year, q parsed when stored as text (or nulls when
     asked for and absent), columns renamed to the flows' names."""
     names = batch.schema.names
@@ -183,7 +200,7 @@ def _baci_batch(part, batch, request):
     return pa.RecordBatch.from_arrays(arrays, names=[BACI_COLUMNS[c] for c in names])
 
 
-def _capacity(part):
+def _capacity(part: Part) -> int:
     """An upper bound on the rows of a part: Parquet metadata, a .zip member's size or a file's
     size over the shortest BACI row (20 bytes: "2001,4,8,010121,0.1\n"); a .gz file's stored
     length. The builder grows when a guess is short."""
@@ -192,7 +209,7 @@ def _capacity(part):
             return sum(f.metadata.num_rows for f in ds.dataset(part.path, format="parquet").get_fragments())
         if part.kind == "zip":
             with zipfile.ZipFile(part.path) as zf:
-                return zf.getinfo(part.member).file_size // 20 + 1
+                return zf.getinfo(part.member).file_size // 20 + 1  # type: ignore[arg-type]  # a zip part's member
         size = os.path.getsize(part.path)
         if part.path.endswith(".gz"):
             with open(part.path, "rb") as fh:  # gzip's trailer: the uncompressed size mod 2**32
@@ -203,7 +220,7 @@ def _capacity(part):
         return 0
 
 
-def _one_year(part):
+def _one_year(part: Part) -> bool:
     """Does every row group of a Parquet part say (by its statistics) that `t` is the part's
     year? Then `t` need not be decoded; otherwise it is read and every row checked."""
     try:
@@ -219,7 +236,7 @@ def _one_year(part):
     return True
 
 
-def _text_quantity(col):
+def _text_quantity(col: pa.Array) -> pa.Array:
     """A q column stored as text (padded, NA for missing), e.g. in a user's Parquet: float64."""
     if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
         text = pc.utf8_trim_whitespace(col)
@@ -246,18 +263,20 @@ class LazyFlows:
     True
     """
 
-    def __init__(self, parts, hs=None, *, steps=(), duplicates="error", notes=(), path=None, source=None):
+    def __init__(self, parts: Mapping[int, list[Part]], hs: str | None = None, *, steps: Iterable[Step] = (),
+                 duplicates: Duplicates = "error", notes: Iterable[str] = (), path: str | None = None,
+                 source: str | None = None) -> None:
         self.parts = dict(sorted(parts.items()))   # {year: [Part, ...]}
         self.hs, self.steps, self.duplicates = hs, tuple(steps), duplicates
         self.notes, self.path = tuple(notes), path
         self.source = source or _describe(self.parts, hs)
 
     @property
-    def years(self):
+    def years(self) -> list[int]:
         """The years of the release (from file names, partitions or Parquet statistics)."""
         return list(self.parts)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         ys = self.years
         span = f"{ys[0]}-{ys[-1]} ({len(ys)} years)" if len(ys) > 1 else (str(ys[0]) if ys else "no year")
         files = len({(p.path, p.member) for ps in self.parts.values() for p in ps})
@@ -265,16 +284,18 @@ class LazyFlows:
         return f"<LazyFlows {span}, {files} file(s){', ' + self.hs if self.hs else ''}{steps}>"
 
     # -- lazy steps, applied to every year once read ---------------------------------------------
-    def _then(self, name, **kwargs):
+    def _then(self, name: str, **kwargs: Any) -> LazyFlows:
         return LazyFlows(self.parts, self.hs, steps=self.steps + ((name, kwargs),),
                          duplicates=self.duplicates, notes=self.notes, path=self.path, source=self.source)
 
-    def select(self, *, years=None, exporters=None, importers=None, products=None):
+    def select(self, *, years: Years = None, exporters: Countries | None = None, importers: Countries | None = None,
+               products: Products | None = None) -> LazyFlows:
         """Lazy :meth:`TradeFlows.select`: `years` limits the partitions read; the rest is
         applied to each year (and pushed down to the reader)."""
         lazy = self
         if years is not None:
-            ys = [years] if np.isscalar(years) else list(years)
+            # np.isscalar: one year (a narrowing mypy does not see)
+            ys: list[int] = [years] if np.isscalar(years) else list(years)  # type: ignore[list-item, arg-type]
             for y in ys:
                 check_year("years", y, self.years)
             lazy = LazyFlows({y: self.parts[y] for y in ys}, self.hs, steps=self.steps,
@@ -283,33 +304,37 @@ class LazyFlows:
             return lazy
         return lazy._then("select", exporters=exporters, importers=importers, products=products)
 
-    def convert(self, to="sitc3", *, digits=3, hs=None, unmapped="drop"):
+    def convert(self, to: str = "sitc3", *, digits: int = 3, hs: str | None = None,
+                unmapped: Literal["drop", "error"] = "drop") -> LazyFlows:
         """Lazy :meth:`TradeFlows.convert`, applied to each year as it is read."""
-        concordance(hs or self.hs)  # an unknown revision fails now, not in the middle of a run
+        concordance(hs or self.hs)  # type: ignore[arg-type]  # an unknown (or no) revision fails now, not mid-run
         return self._then("convert", to=to, digits=digits, hs=hs, unmapped=unmapped)
 
-    def aggregate_products(self, digits):
+    def aggregate_products(self, digits: int) -> LazyFlows:
         """Lazy :meth:`TradeFlows.aggregate_products`, applied to each year as it is read."""
         return self._then("aggregate_products", digits=digits)
 
     @property
-    def classification(self):
+    def classification(self) -> str:
         """The product classification the steps lead to ("HS" or "SITC3")."""
         return "SITC3" if any(name == "convert" for name, _ in self.steps) else "HS"
 
     # -- reading ---------------------------------------------------------------------------------
-    def collect(self, years=None, *, quantity=True, progress=False):
+    def collect(self, years: Years = None, *, quantity: bool = True, progress: bool = False) -> TradeFlows:
         """Read `years` (default all) into one TradeFlows, the lazy steps applied."""
-        years = self.years if years is None else ([years] if np.isscalar(years) else list(years))
+        # np.isscalar: one year (a narrowing mypy does not see)
+        years = self.years if years is None else (
+            [years] if np.isscalar(years) else list(years))  # type: ignore[list-item, arg-type]
         for y in years:
             check_year("years", y, self.years)
         return self._load(years, Request(quantity=quantity), progress=progress)
 
-    def _load(self, years, request=Request(), progress=False, push_products=True):
+    def _load(self, years: Sequence[int], request: Request = Request(), progress: bool = False,
+              push_products: bool = True) -> TradeFlows:
         """The flows of `years` (a list of years of the release) with the steps applied; the
         request's rows and columns pushed down to the reader."""
         products = self._raw_products(request) if push_products else None
-        groups = {}
+        groups: dict[Part, list[int]] = {}
         for y in years:
             for part in self.parts[y]:
                 groups.setdefault(part, []).append(y)
@@ -319,9 +344,10 @@ class LazyFlows:
         builder = _Builder(sum(_capacity(part) for part, _ in items), quantity=request.quantity, hs=self.hs,
                            duplicates=self.duplicates,
                            product_width=6 if items and all(p.baci for p, _ in items) else None)
+        reading: Iterable[tuple[Part, list[int]]] = items
         if progress:
-            items = progress_bar(items, "reading", labels=[p.name for p, _ in items])
-        for part, ys in items:
+            reading = progress_bar(items, "reading", labels=[p.name for p, _ in items])
+        for part, ys in reading:
             kind = "csv" if part.kind in ("csv", "zip") else "parquet"
             for batch in self._batches(part, ys, request, products):  # each released once copied
                 year = part.year if part.year is not None and "year" not in batch.schema.names else None
@@ -337,7 +363,7 @@ class LazyFlows:
         # year, whose message then counts the codes there (e.g. a product absent that year)
         return self._load(years, request, progress, push_products=False)
 
-    def _raw_products(self, request):
+    def _raw_products(self, request: Request) -> tuple[str, list[str]] | None:
         """("prefix", HS prefixes) or ("exact", HS codes) of the rows a request's products can
         come from, for an Arrow filter; None when nothing can be pushed down. SITC codes become
         the HS codes the conversion maps to them (exact: a conversion is a function of the code)."""
@@ -353,15 +379,17 @@ class LazyFlows:
                 prefixes += expand_product_spec(spec, "HS")
             elif convert:
                 wanted = tuple(expand_product_spec(spec, "SITC3"))
-                exact += [h for h, c in concordance(convert[0].get("hs") or self.hs).items() if c.startswith(wanted)]
+                table = concordance(convert[0].get("hs") or self.hs)  # type: ignore[arg-type]  # None: its clear error
+                exact += [h for h, c in table.items() if c.startswith(wanted)]
             else:
                 return None  # SITC codes on HS flows: prepare() raises the clear error
         if exact:
-            return ("exact", sorted(set(exact) | {h for h in concordance(convert[0].get("hs") or self.hs)
-                                                   if h.startswith(tuple(prefixes))}))
+            table = concordance(convert[0].get("hs") or self.hs)  # type: ignore[arg-type]  # None: its clear error
+            return ("exact", sorted(set(exact) | {h for h in table if h.startswith(tuple(prefixes))}))
         return ("prefix", sorted(set(prefixes)))
 
-    def _batches(self, part, years, request, products):
+    def _batches(self, part: Part, years: Sequence[int], request: Request,
+                 products: tuple[str, list[str]] | None) -> Iterator[pa.RecordBatch]:
         """The rows of one part as Arrow record batches with BACI's columns renamed to the
         flows' names, filtered to `years` (when the part may hold others), the countries and
         products of the request. Parquet is streamed (a few row groups in memory at a time);
@@ -383,14 +411,15 @@ class LazyFlows:
         if rows == 0 and expr is None:
             fail(f"file {part.name}", "BACI flows (at least one data row)", "no data rows (a header only)")
 
-    def to_parquet(self, folder, *, progress=False):
+    def to_parquet(self, folder: PathLike, *, progress: bool = False) -> LazyFlows:
         """Write the release as a hive-partitioned Parquet dataset (``folder/t=YEAR/part-0.parquet``),
         one year at a time (bounded memory), the lazy steps applied; returns a LazyFlows over it.
         Parquet reads several times faster than CSV: convert a release once for repeated work."""
         from ._years import run
         folder = Path(folder)
 
-        def write(flows, years):
+        def write(flows: TradeFlows, years: Window) -> int | None:
+
             year = years[0]
             out = folder / f"t={year}"
             out.mkdir(parents=True, exist_ok=True)
@@ -407,7 +436,7 @@ class LazyFlows:
         return scan_baci(folder, hs=self.hs)
 
 
-def _describe(parts, hs):
+def _describe(parts: Mapping[int, list[Part]], hs: str | None) -> str | None:
     """The source in words, for charts and reports: "CEPII BACI HS17 V202401" for BACI-named
     files, else "trade flows (FILE)"."""
     names = [p.name for ps in parts.values() for p in ps]
@@ -417,7 +446,7 @@ def _describe(parts, hs):
     return f"trade flows ({', '.join(sorted({n.split('/')[0] for n in names})[:3])})" if names else None
 
 
-def prepare(flows, steps=(), products=None):
+def prepare(flows: TradeFlows, steps: Iterable[Step] = (), products: Products | None = None) -> TradeFlows:
     """One year (or window) of flows as a computation sees them: `steps` applied in order
     (select, convert, aggregate_products) and the products selected. A product spec in HS
     ("hs:84-90") on flows converted by a step is applied before the conversion (exact); on
@@ -432,7 +461,8 @@ def prepare(flows, steps=(), products=None):
     for name, kwargs in steps:
         flows = getattr(flows, name)(**kwargs)
     if early:
-        codes, note = translate_hs_products(early, flows.hs, max(len(c) for c in flows.products.code))
+        codes, note = translate_hs_products(early, flows.hs,  # type: ignore[arg-type]  # None: concordance's error
+                                            max(len(c) for c in flows.products.code))
         warnings.warn(note, UserWarning, stacklevel=3)
         present = set(flows.products.code)
         keep = [f"sitc3:{c}" for c in codes if c in present]
@@ -445,7 +475,8 @@ def prepare(flows, steps=(), products=None):
     return flows
 
 
-def _filter(part, years, request, products, schema):
+def _filter(part: Part, years: Sequence[int], request: Request, products: tuple[str, list[str]] | None,
+            schema: pa.Schema) -> ds.Expression | None:
     """The Arrow filter of a part's rows: its years (when it may hold others), the request's
     countries, the product codes (when their type allows it; the selection is applied again
     after reading in any case)."""
@@ -468,11 +499,11 @@ def _filter(part, years, request, products, schema):
     return expr
 
 
-def _is_text_type(t):
+def _is_text_type(t: pa.DataType) -> bool:
     return pa.types.is_string(t) or pa.types.is_large_string(t)
 
 
-def _product_filter(as_int, mode, codes):
+def _product_filter(as_int: bool, mode: str, codes: list[str]) -> ds.Expression:
     """k in the exact 6-digit `codes`, or k starting with one of the prefixes `codes` (integer
     k: 6-digit codes whose leading zeros were lost, so a prefix is a range)."""
     k = ds.field("k") if as_int else ds.field("k").cast(pa.string())  # a dictionary-encoded k decoded
@@ -492,20 +523,21 @@ def _product_filter(as_int, mode, codes):
 
 
 # -- finding the parts of a release ------------------------------------------------------------------
-def _is_data(p):
+def _is_data(p: Path) -> bool:
     return p.suffix == ".parquet" or p.name.endswith((".csv", ".csv.gz"))
 
 
-def _code_table(name):
+def _code_table(name: str) -> bool:
     return re.search(r"(country|product)_codes", name, re.IGNORECASE) is not None
 
 
-def _baci_parts(files, kind_of):
+def _baci_parts(files: Iterable[tuple[str, Path, str | None]], kind_of: Callable[[str], str]) -> dict[int, list[Part]]:
     """{year: [Part]} of BACI-named files; the same year twice is an error naming both."""
-    parts, seen = {}, {}
+    parts: dict[int, list[Part]] = {}
+    seen: dict[int, str] = {}
     for f, path, member in files:
         m = BACI_NAME.search(f)
-        year = int(m.group(2))
+        year = int(m.group(2))  # type: ignore[union-attr]  # BACI-named files only
         if year in seen:
             fail("path", "one data file per year (BACI's data files are taken by name)",
                  f"year {year} twice: {seen[year]} and {f}; remove one (a CSV and its Parquet copy "
@@ -515,7 +547,7 @@ def _baci_parts(files, kind_of):
     return parts
 
 
-def _scanned_parts(kind, path, name):
+def _scanned_parts(kind: str, path: Path, name: str) -> dict[int, list[Part]]:
     """{year: [Part]} of one file whose name says no year: the years of its `t` column (Parquet
     statistics when they settle it, else a pass over the column)."""
     part = Part(kind, str(path), None, None, name)
@@ -533,7 +565,7 @@ def _scanned_parts(kind, path, name):
     return {int(y): [part] for y in years if y is not None}
 
 
-def _parquet_years(path):
+def _parquet_years(path: Path) -> list[int]:
     meta = pq.ParquetFile(path).metadata
     col = meta.schema.names.index("t")
     years = set()
@@ -547,7 +579,7 @@ def _parquet_years(path):
     return sorted(y for y in years if y is not None)
 
 
-def _folder_parts(path, notes):
+def _folder_parts(path: Path, notes: list[str]) -> dict[int, list[Part]]:
     files = sorted(p for p in path.iterdir() if p.is_file() and _is_data(p) and not p.name.startswith("."))
     baci = [p for p in files if BACI_NAME.search(p.name)]
     if baci:
@@ -558,21 +590,23 @@ def _folder_parts(path, notes):
                            lambda f: "parquet" if f.endswith(".parquet") else "csv")
     hive = sorted(p for p in path.iterdir() if p.is_dir() and HIVE_YEAR.match(p.name))
     if hive:
-        return {int(HIVE_YEAR.match(d.name).group(2)): [Part("parquet", str(d), None, int(HIVE_YEAR.match(d.name).group(2)),
-                                                            f"{path.name}/{d.name}")]
+        # (hive holds the names that match: [union-attr] for re.match's None)
+        return {int(HIVE_YEAR.match(d.name).group(2)): [  # type: ignore[union-attr]  # (above)
+                    Part("parquet", str(d), None, int(HIVE_YEAR.match(d.name).group(2)),  # type: ignore[union-attr]
+                         f"{path.name}/{d.name}")]
                 for d in hive}
     data = [p for p in files if not _code_table(p.name)]
     if not data:
         fail("path", "a folder of BACI data files (CSV, .csv.gz, Parquet) or a hive-partitioned dataset",
              f"none in {str(path)!r}")
-    parts = {}
+    parts: dict[int, list[Part]] = {}
     for p in data:
         for year, ps in _scanned_parts("parquet" if p.suffix == ".parquet" else "csv", p, p.name).items():
             parts.setdefault(year, []).extend(ps)
     return parts
 
 
-def _zip_parts(path):
+def _zip_parts(path: Path) -> dict[int, list[Part]]:
     try:
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()
@@ -585,7 +619,8 @@ def _zip_parts(path):
     return _baci_parts([(n, path, n) for n in data], lambda f: "zip")
 
 
-def scan_baci(path, *, hs=None, duplicates="error"):
+def scan_baci(path: PathLike | Sequence[PathLike], *, hs: str | None = None,
+              duplicates: Duplicates = "error") -> LazyFlows:
     """A BACI release (or any flows in BACI's columns), lazily: nothing is read but the file
     names, Parquet statistics and headers.
 
@@ -623,10 +658,10 @@ def scan_baci(path, *, hs=None, duplicates="error"):
         return _merge([scan_baci(p, hs=hs, duplicates=duplicates) for p in path], hs, duplicates)
     if not isinstance(path, (str, Path)) and not hasattr(path, "__fspath__"):
         fail("path", "a file or folder (text or a path), or a non-empty list of them", repr(path), TypeError)
-    path = Path(path)
+    path = Path(path)  # type: ignore[arg-type]  # one path (a list was merged above)
     if not path.exists():
         fail("path", "an existing BACI file, .zip or directory", repr(str(path)), FileNotFoundError)
-    notes = []
+    notes: list[str] = []
     if path.is_dir():
         parts = _folder_parts(path, notes)
     elif path.suffix.lower() == ".zip":
@@ -635,8 +670,8 @@ def scan_baci(path, *, hs=None, duplicates="error"):
         parts = _baci_parts([(path.name, path, None)], lambda f: "parquet" if f.endswith(".parquet") else "csv")
     else:
         parts = _scanned_parts("parquet" if path.suffix == ".parquet" else "csv", path, path.name)
-    revisions = {BACI_NAME.search(p.name).group(1).upper() for ps in parts.values() for p in ps
-                 if BACI_NAME.search(p.name)}
+    revisions = {BACI_NAME.search(p.name).group(1).upper()  # type: ignore[union-attr]  # the names that match
+                 for ps in parts.values() for p in ps if BACI_NAME.search(p.name)}
     if len(revisions) > 1 or (hs and revisions and hs not in revisions):
         fail("path", "files of one HS revision (do not mix BACI vintages or revisions)",
              f"{sorted(revisions | ({hs} if hs else set()))}")
@@ -646,7 +681,8 @@ def scan_baci(path, *, hs=None, duplicates="error"):
     return LazyFlows(parts, hs, duplicates=duplicates, notes=notes, path=str(path))
 
 
-def read_baci(path, *, years=None, hs=None, duplicates="error", quantity=True, progress=False):
+def read_baci(path: PathLike | Sequence[PathLike], *, years: Years = None, hs: str | None = None,
+              duplicates: Duplicates = "error", quantity: bool = True, progress: bool = False) -> TradeFlows:
     """Read BACI flows into memory: :func:`scan_baci` then ``collect(years)``.
 
     `path` is a yearly CSV (plain or .gz), the official BACI .zip, a Parquet file, a folder or
@@ -672,8 +708,8 @@ def read_baci(path, *, years=None, hs=None, duplicates="error", quantity=True, p
     return lazy.collect(years, quantity=quantity, progress=progress)
 
 
-def _merge(scans, hs, duplicates):
-    parts = {}
+def _merge(scans: Sequence[LazyFlows], hs: str | None, duplicates: Duplicates) -> LazyFlows:
+    parts: dict[int, list[Part]] = {}
     for s in scans:
         for y, ps in s.parts.items():
             parts.setdefault(y, []).extend(ps)
@@ -684,13 +720,13 @@ def _merge(scans, hs, duplicates):
                      notes=tuple(n for s in scans for n in s.notes))
 
 
-def sample_path():
+def sample_path() -> Path:
     """The path of the bundled sample's CSV (``comtrade_sample_hs4_1989_1990.csv.gz``), to read
     it lazily: ``scan_baci(sample_path(), hs="HS92")``."""
     return Path(str(resources.files("tradeindex").joinpath("data", "comtrade_sample_hs4_1989_1990.csv.gz")))
 
 
-def sample():
+def sample() -> TradeFlows:
     """The bundled real sample: UN Comtrade flows of 1989 and 1990 between 23 reporters
     (22 countries and the Southern African Customs Union), 1,241 HS 4-digit products
     (HS 1988/92), values in thousands of USD, with quantities where reported.
@@ -726,8 +762,10 @@ COMTRADE_TOTAL = (("partner2", 0), ("customs", "C00"), ("mot", 0))
 _KEY = ["year", "reporter", "partner", "flow", "product"]
 
 
-def from_comtrade(data, *, flows="exports", re_exports="include", value="primaryValue", quantity="netWgt",
-                  hs=None, value_unit="USD", duplicates="error"):
+def from_comtrade(data: object, *, flows: Literal["exports", "imports", "mirror"] = "exports",
+                  re_exports: Literal["include", "exclude"] = "include", value: str = "primaryValue",
+                  quantity: str | None = "netWgt", hs: str | None = None,
+                  value_unit: Literal["USD", "1000 USD"] = "USD", duplicates: Duplicates = "error") -> TradeFlows:
     """Flows from UN Comtrade records: the frames comtradeapicall's ``getFinalData`` /
     ``previewFinalData`` return (any frame :meth:`TradeFlows.from_frame` takes) or Comtrade bulk
     files and downloads (a path, or a list of paths: comma- or tab-separated text, plain or .gz).
@@ -822,7 +860,7 @@ def from_comtrade(data, *, flows="exports", re_exports="include", value="primary
     return out
 
 
-def _comtrade_flows(table, flows, re_exports, report):
+def _comtrade_flows(table: pa.Table, flows: str, re_exports: str, report: _Report) -> pa.Table:
     """The flows (year, exporter, importer, product, value[, quantity]) that the records of the
     flow codes asked for make; the other records reported."""
     by_flow = {code: table.filter(pc.equal(table["flow"], code)) for code in ("X", "M", "RX", "RM")}
@@ -843,7 +881,7 @@ def _comtrade_flows(table, flows, re_exports, report):
     return exports if flows == "exports" else imports if flows == "imports" else report.mirror(exports, imports)
 
 
-def _comtrade_records(data, value, quantity):
+def _comtrade_records(data: Any, value: str, quantity: str | None) -> tuple[pa.Table, dict[str, str]]:
     """The records' columns as one Arrow table (fields: year, reporter, partner, product, flow,
     value, [quantity], [partner2, customs, mot, level, classification]) checked for missing
     codes, bad values and monthly frequency; and {field: column name} for messages."""
@@ -880,7 +918,7 @@ def _comtrade_records(data, value, quantity):
     return pa.table(cols), names
 
 
-def _comtrade_files(paths, wanted):
+def _comtrade_files(paths: Sequence[PathLike], wanted: list[str]) -> pa.Table:
     """Comtrade bulk files / downloads (comma- or tab-separated, plain or .gz) as one table of
     the `wanted` columns they have, codes read as text where UN Comtrade has letters."""
     tables = []
@@ -906,7 +944,7 @@ def _comtrade_files(paths, wanted):
     return pa.concat_tables(tables, promote_options="permissive") if len(tables) > 1 else tables[0]
 
 
-def _codes(param, col):
+def _codes(param: str, col: pa.ChunkedArray) -> pa.ChunkedArray:
     """Numeric UN Comtrade codes as int64 (text of digits accepted)."""
     try:
         if pa.types.is_dictionary(col.type):
@@ -916,7 +954,7 @@ def _codes(param, col):
         fail(param, "numeric UN Comtrade codes", f"a column of type {col.type} ({str(err).splitlines()[0]})", TypeError)
 
 
-def _years(table, names):
+def _years(table: pa.Table, names: Mapping[str, str]) -> pa.ChunkedArray:
     """The year of each record: refYear, else the period (YYYY); monthly records are an error."""
     if "freq" in names:
         freq = pc.utf8_upper(table["freq"].cast(pa.string()))
@@ -931,7 +969,7 @@ def _years(table, names):
     return _codes(names["period"], period).cast(pa.int32())
 
 
-def _products(table):
+def _products(table: pa.Table) -> pa.ChunkedArray:
     """cmdCode as text; integer codes (leading zeros lost, e.g. read by pandas) get them back:
     an odd number of digits gains a leading zero (HS codes have 2, 4 or 6)."""
     col = table["product"]
@@ -943,7 +981,7 @@ def _products(table):
     return pc.if_else(odd, pc.binary_join_element_wise("0", text, ""), text)
 
 
-def _comtrade_hs(table, hs):
+def _comtrade_hs(table: pa.Table, hs: str | None) -> tuple[str | None, list[str]]:
     """The HS revision: `hs`, else the one classificationCode of the records; (hs, notes)."""
     if "classification" not in table.column_names:
         return hs, []
@@ -957,7 +995,7 @@ def _comtrade_hs(table, hs):
                   "different revisions are not strictly comparable; query one revision (clCode='H5' ...) for HS6 work"]
 
 
-def _comtrade_rules(table, report, duplicates):
+def _comtrade_rules(table: pa.Table, report: _Report, duplicates: Duplicates) -> pa.Table:
     """The records that can be flows: areas, self-trade and aggregate commodities left out, one
     record per (year, reporter, flow, partner, commodity) left from the breakdowns."""
     if "_negative" in table.column_names:
@@ -979,7 +1017,7 @@ def _comtrade_rules(table, report, duplicates):
     return _one_per_flow(table, report, duplicates)
 
 
-def _aggregate_commodities(table):
+def _aggregate_commodities(table: pa.Table) -> pa.ChunkedArray:
     """Records at a coarser commodity level than the finest present (aggrLevel, else the
     number of digits; TOTAL and other non-digit codes are level 0)."""
     if "level" in table.column_names:
@@ -991,7 +1029,7 @@ def _aggregate_commodities(table):
     return pc.less(level, finest)
 
 
-def _one_per_flow(table, report, duplicates):
+def _one_per_flow(table: pa.Table, report: _Report, duplicates: Duplicates) -> pa.Table:
     """One record per (year, reporter, flow, partner, product): a record's breakdown rank is
     4 * (partner2Code not 0) + 2 * (customsCode not C00) + (motCode not 0); in each flow the
     records of the lowest rank are kept (summed), the others (parts of them) left out. One sort
@@ -1031,7 +1069,7 @@ def _one_per_flow(table, report, duplicates):
     return out
 
 
-def _oriented(table, exporter, importer):
+def _oriented(table: pa.Table, exporter: str, importer: str) -> pa.Table:
     """Records as flows: the reporter or the partner as exporter, the other as importer."""
     cols = {"year": table["year"], "exporter": table[exporter], "importer": table[importer],
             "product": table["product"], "value": table["value"]}
@@ -1044,19 +1082,19 @@ class _Report:
     """The notes of from_comtrade: what was left out or summed, with counts and value shares
     (of all records read); `warn` holds those a warning repeats."""
 
-    def __init__(self, table, notes):
+    def __init__(self, table: pa.Table, notes: Iterable[str]) -> None:
         self.total = float(pc.sum(table["value"]).as_py() or 0.0)
         self.n = table.num_rows
         self.notes, self.warn = list(notes), list(notes)
 
-    def _share(self, value):
+    def _share(self, value: float) -> str:
         return f"{100 * value / self.total:.3f}%" if self.total > 0 else "0%"
 
-    def _add(self, note):
+    def _add(self, note: str) -> None:
         self.notes.append("from_comtrade: " + note)
         self.warn.append("from_comtrade: " + note)
 
-    def left_out(self, table, mask, what, why):
+    def left_out(self, table: pa.Table, mask: pa.ChunkedArray | None, what: str, why: str) -> pa.Table:
         """`table` without the rows of `mask` (all rows when None), noted."""
         lost = table if mask is None else table.filter(mask)
         n = lost.num_rows
@@ -1066,24 +1104,24 @@ class _Report:
                       f"read) left out: {why}")
         return table if mask is None else table.filter(pc.invert(mask))
 
-    def count(self, mask, what):
+    def count(self, mask: pa.ChunkedArray, what: str) -> None:
         n = int(pc.sum(mask).as_py() or 0)
         if n:
             self._add(f"{n:,} {what}")
 
-    def summed(self, flows, records, mask, what):
+    def summed(self, flows: pa.Table, records: npt.NDArray[Any], mask: npt.NDArray[np.bool_], what: str) -> None:
         if mask.any():
             value = float(np.sum(flows["value"].to_numpy()[mask]))
             self._add(f"{int(mask.sum()):,} flows from {int(records[mask].sum()):,} records "
                       f"({self._share(value)} of the value read): {what}")
 
-    def other_flows(self, table):
+    def other_flows(self, table: pa.Table) -> None:
         other = table.filter(pc.invert(pc.is_in(table["flow"], pa.array(["X", "M", "RX", "RM"]))))
         codes = ", ".join(f"{v['values']} {v['counts']:,}" for v in pc.value_counts(other["flow"]).to_pylist())
         self.left_out(other, None, f"other flow code ({codes})",
                       "sub-flows of X and M (DX domestic exports, FM foreign imports, processing flows ...)")
 
-    def net(self, total, re, code):
+    def net(self, total: pa.Table, re: pa.Table, code: str) -> pa.Table:
         """X - RX (M - RM) per (year, reporter, partner, product); flows left with nothing are
         left out, and so are RX records without an X record."""
         keys = ["year", "reporter", "partner", "product"]
@@ -1107,7 +1145,7 @@ class _Report:
         return self.left_out(out, pc.less_equal(out["value"], 0.0), f"flows with nothing left after taking out {code}",
                              f"their {code} equals or exceeds the total")
 
-    def mirror(self, exports, imports):
+    def mirror(self, exports: pa.Table, imports: pa.Table) -> pa.Table:
         """Each exporter-year's own X records where it reported exports, else its partners' M."""
         keys = ["year", "exporter"]
         reporting = exports.select(keys).group_by(keys).aggregate([])
@@ -1120,7 +1158,7 @@ class _Report:
                   f"FOB, not adjusted); {unused:,} M records of reporting exporters not used")
         return pa.concat_tables([exports, filled.select(exports.column_names).cast(exports.schema)])
 
-    def units(self, names, value_unit):
+    def units(self, names: Mapping[str, str], value_unit: str) -> None:
         """Units: notes only (every record has them, nothing to warn about)."""
         scaled = "divided by 1,000 (thousands of USD, BACI's unit)" if value_unit == "1000 USD" else \
             "in US dollars as UN Comtrade reports them (BACI's are thousands of USD: value_unit='1000 USD')"

@@ -1,0 +1,13 @@
+# Type stub of the compiled module ext/_complementarity.pyx: typed memoryviews are NumPy arrays
+# here; cython.floating is Floats (float32 or float64, one kind per call), index_t is Index.
+from ._typing import F64Array as F64, FloatArray as Floats, I64Array as I64, IndexArray as Index
+
+def overlap_dense(X: Floats, M: Floats, out: F64, n_threads: int) -> None: ...
+def overlap_sparse(xptr: Index, xidx: Index, xval: Floats, mptr: Index, midx: Index, mval: Floats,
+                   out: F64, n_threads: int) -> None: ...
+def top_k_dense(X: Floats, M: Floats, skip: I64, scratch: F64, top_v: F64,
+                top_k: Index, n_threads: int) -> None: ...
+def top_k_sparse(xptr: Index, xidx: Index, xval: Floats, mptr: Index, midx: Index, mval: Floats,
+                 skip: I64, scratch: F64, top_v: F64, top_k: Index,
+                 n_threads: int) -> None: ...
+
