@@ -328,3 +328,25 @@ def test_a_year_is_released_without_waiting_for_the_garbage_collector(sample_sha
         assert pa.total_allocated_bytes() == base
     finally:
         gc.enable()
+
+
+def test_product_dictionaries_that_change_between_row_groups(tmp_path):
+    """k is read as each row group's dictionary; one lookup serves consecutive batches with an
+    equal dictionary, and a row group with other codes or another order gets its own."""
+    groups = [["010101", "020202"], ["010101", "020202"], ["030303", "020202", "010101"], ["040404"]]
+    tables = []
+    for g, codes in enumerate(groups):
+        n = len(codes)
+        tables.append(pa.table({"t": pa.array([2014] * n, pa.int32()), "i": pa.array([4] * n, pa.int32()),
+                                "j": pa.array([8 + g] * n, pa.int32()), "k": pa.array(codes),
+                                "v": pa.array(np.arange(1.0, n + 1) + 10 * g)}))
+    path = tmp_path / "BACI_HS92_Y2014_V202401.parquet"
+    with pq.ParquetWriter(path, tables[0].schema) as writer:
+        for t in tables:
+            writer.write_table(t)  # one row group each
+    assert pq.ParquetFile(path).metadata.num_row_groups == len(groups)
+    flows = ti.read_baci(path)
+    got = sorted(zip(flows.countries.code[flows.importer].tolist(), flows.products.code[flows.product].tolist(),
+                     flows.value.tolist()))
+    want = sorted((8 + g, code, float(n + 1 + 10 * g)) for g, codes in enumerate(groups) for n, code in enumerate(codes))
+    assert got == want

@@ -115,6 +115,7 @@ class _KeyMap:
         self.kind: str | None = None
         self.other: dict[int, int] = {}
         self.text = pa.array([], pa.string())  # text codes in key order
+        self.last: tuple[pa.Array, I32Array] | None = None  # the last dictionary and its lookup
 
     def encode(self, param: str, arr: pa.Array, kind: str) -> tuple[I32Array, I32Array, int]:
         """(int32 codes or dictionary indices, lookup table from them to keys (empty: the codes
@@ -134,14 +135,18 @@ class _KeyMap:
         if kind == "number":
             lut = np.array([self._number_key(v) for v in enc.dictionary.to_pylist()], dtype=np.int32)
             return _int32(enc.indices), lut, int(lut.max())
+        if self.last is not None and enc.dictionary.equals(self.last[0]):
+            lut_np = self.last[1]  # the batches of one Parquet row group share its dictionary
+            return _int32(enc.indices), lut_np, int(lut_np.max()) if len(lut_np) else -1
         values = enc.dictionary.cast(pa.string())
         lut = pc.index_in(values, value_set=self.text)
         if lut.null_count:  # codes not seen before: append them, in order of first appearance
             new = pc.unique(values.filter(pc.is_null(lut)))
             self.text = pa.concat_arrays([self.text, new])
             lut = pc.index_in(values, value_set=self.text)
-        lut = lut.to_numpy(zero_copy_only=False).astype(np.int32)
-        return _int32(enc.indices), lut, int(lut.max()) if len(lut) else -1
+        lut_np = lut.to_numpy(zero_copy_only=False).astype(np.int32)
+        self.last = (enc.dictionary, lut_np)  # keys are only ever appended: the lookup stays valid
+        return _int32(enc.indices), lut_np, int(lut_np.max()) if len(lut_np) else -1
 
     def _number_key(self, code: int) -> int:
         if 0 <= code < SMALL_CODE:

@@ -321,7 +321,9 @@ class LazyFlows:
 
     # -- reading ---------------------------------------------------------------------------------
     def collect(self, years: Years = None, *, quantity: bool = True, progress: bool = False) -> TradeFlows:
-        """Read `years` (default all) into one TradeFlows, the lazy steps applied."""
+        """Read `years` (default all) into one TradeFlows, the lazy steps applied.
+        `quantity=False` leaves out the ``q`` column: value-based indices do not use it, and a
+        BACI year reads and converts about a quarter faster without it."""
         # np.isscalar: one year (a narrowing mypy does not see)
         years = self.years if years is None else (
             [years] if np.isscalar(years) else list(years))  # type: ignore[list-item, arg-type]
