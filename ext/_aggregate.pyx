@@ -122,10 +122,12 @@ def recode(const int64_t[::1] offsets, const index_t[::1] product, const double[
     the rows left out. write=True: bucket b's flows, sorted by new product,
     go to rows out_offsets[b].. of out_* (exporter, importer and year from b; out_year and the
     quantities only when not empty; a quantity sum is NaN when any part is). stamp (T x P_new,
-    -1), buf_v / buf_q (T x P_new, zeroed) and touched (T x P_new) are per-thread scratch, left
+    -1), buf_v / buf_q (T x P_new, zeroed) and touched (T x P_new + 1) are per-thread scratch, left
     as found. Each bucket is owned by one thread: the same result for any thread count."""
     cdef Py_ssize_t n_buckets = offsets.shape[0] - 1, C = n_countries, b, r, k, i
     cdef Py_ssize_t n_new = stamp.shape[1]
+    if touched.shape[1] <= n_new:
+        raise ValueError("recode: touched needs P_new + 1 columns")
     cdef int t
     cdef int32_t p
     cdef int64_t o
@@ -145,10 +147,9 @@ def recode(const int64_t[::1] offsets, const index_t[::1] product, const double[
                     lost[t, 0] += 1
                     lost[t, 1] += value[r]
                 continue
-            if stamp[t, p] != b:
-                stamp[t, p] = b
-                touched[t, k] = p
-                k = k + 1
+            touched[t, k] = p  # kept when p is new to the bucket (branch-free: the test is
+            k = k + (stamp[t, p] != b)  # a coin toss on BACI rows, a mispredicted branch)
+            stamp[t, p] = b
             if write:
                 buf_v[t, p] += value[r]
                 if has_q:
