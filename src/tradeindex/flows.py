@@ -733,7 +733,8 @@ class TradeFlows:
             return self
         year = self._cols["year"]
         if len(years) == 1 and np.all(year[1:] >= year[:-1]):
-            lo, hi = np.searchsorted(year, years[0], "left"), np.searchsorted(year, years[0], "right")
+            y = year.dtype.type(years[0])  # a Python int would make NumPy search an int64 copy of year
+            lo, hi = np.searchsorted(year, y, "left"), np.searchsorted(year, y, "right")
             return self._replace(slice(lo, hi))._compact()
         return self._replace(np.flatnonzero(np.isin(year, years)))._compact()
 
