@@ -673,8 +673,9 @@ class TradeFlows:
         offsets, product, value, quantity, _ = _runs(cols, n_c, len(self.products), t)
         n_new = max(len(products), 1)
         out_offsets = np.zeros(n_buckets + 1, np.int64)
-        scratch = (np.full((t, n_new), -1, np.int64), np.zeros((t, n_new)),  # touched: + 1, recode stores
-                   np.zeros((t, n_new) if len(quantity) else (t, 0)), np.empty((t, n_new + 1), np.int32))  # first
+        # touched gets a spare column: recode stores a product there before it counts it
+        scratch = (np.full((t, n_new), -1, np.int64), np.zeros((t, n_new)),
+                   np.zeros((t, n_new) if len(quantity) else (t, 0)), np.empty((t, n_new + 1), np.int32))
         none, lost = np.zeros(0, np.int32), np.zeros((t, 2))
         _aggregate.recode(offsets, product, value, quantity, new_id, n_c, y0, out_offsets, none, none, none,
                           none, np.zeros(0), np.zeros(0), *scratch, lost, False, t)
